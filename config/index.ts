@@ -1,0 +1,3 @@
+export { ConfigError } from "./errors";
+export { loadStackConfig, NAMESPACE } from "./load";
+export type { StackConfig, Environment } from "./resolve";

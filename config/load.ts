@@ -1,0 +1,40 @@
+// Validates a stack's raw configuration before anything is registered.
+import { ConfigError, describeIssues } from "./errors";
+import { awsRegion } from "./fields";
+import { resolveConfig, type StackConfig } from "./resolve";
+import { stackConfigSchema, validKeys } from "./schema";
+
+export const NAMESPACE = "model-vault";
+
+/** Pulumi passes structured values as JSON text and scalars as plain text. */
+function decode(value: string): unknown {
+  const t = value.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/**
+ * @param stack the stack name
+ * @param all every config value as the Pulumi runtime holds it ("namespace:key" -> string)
+ * @throws ConfigError naming the stack file, every bad key and what was expected
+ */
+export function loadStackConfig(stack: string, all: Record<string, string>): StackConfig {
+  const stackFile = `Pulumi.${stack}.yaml`;
+  const mine: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (k.startsWith(`${NAMESPACE}:`)) mine[k.slice(NAMESPACE.length + 1)] = decode(v);
+  }
+  const problems: string[] = [];
+  const region = awsRegion.safeParse(all["aws:region"]);
+  if (!region.success) problems.push(`aws:region: ${all["aws:region"] === undefined ? "is required" : region.error.issues[0].message}`);
+  const parsed = stackConfigSchema.safeParse(mine, { reportInput: true });
+  if (!parsed.success) problems.push(...describeIssues(NAMESPACE, parsed.error.issues, validKeys));
+  if (problems.length > 0 || !parsed.success || !region.success) throw new ConfigError(stackFile, problems);
+  return resolveConfig(stack, stackFile, region.data, parsed.data);
+}

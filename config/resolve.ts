@@ -1,0 +1,65 @@
+// Turns a validated stack file into the fully-resolved configuration the program uses:
+// every default made explicit, dev and prod differing where users expect.
+import type { RawStackConfig } from "./schema";
+import type { ObjectLockConfig } from "./storage";
+
+export type Environment = "dev" | "prod";
+
+export interface StorageConfig {
+  bucketName: string;
+  noncurrentVersionDays: number;
+  abortIncompleteUploadDays: number;
+  objectLock: ObjectLockConfig | false;
+  accessLogRetentionDays: number;
+  kmsDeletionWindowDays: number;
+}
+
+export interface StackConfig {
+  stack: string;
+  /** The stack file the values came from, for messages. */
+  stackFile: string;
+  environment: Environment;
+  accountId: string;
+  region: string;
+  protect: boolean;
+  tags: Record<string, string>;
+  storage: StorageConfig;
+}
+
+export const DEFAULTS = {
+  dev: { protect: false, noncurrentVersionDays: 7, objectLock: false as const, accessLogRetentionDays: 30 },
+  prod: {
+    protect: true,
+    noncurrentVersionDays: 90,
+    objectLock: { mode: "GOVERNANCE", days: 30 } as ObjectLockConfig,
+    accessLogRetentionDays: 365,
+  },
+  abortIncompleteUploadDays: 7,
+  kmsDeletionWindowDays: 30,
+};
+
+export function environmentFor(stack: string, declared?: Environment): Environment {
+  return declared ?? (stack.startsWith("prod") ? "prod" : "dev");
+}
+
+export function resolveConfig(stack: string, stackFile: string, region: string, raw: RawStackConfig): StackConfig {
+  const environment = environmentFor(stack, raw.environment);
+  const d = DEFAULTS[environment];
+  return {
+    stack,
+    stackFile,
+    environment,
+    accountId: raw.accountId,
+    region,
+    protect: raw.protect ?? d.protect,
+    tags: { ...(raw.tags ?? {}), "model-vault:stack": stack },
+    storage: {
+      bucketName: raw.bucketName,
+      noncurrentVersionDays: raw.noncurrentVersionDays ?? d.noncurrentVersionDays,
+      abortIncompleteUploadDays: raw.abortIncompleteUploadDays ?? DEFAULTS.abortIncompleteUploadDays,
+      objectLock: raw.objectLock ?? d.objectLock,
+      accessLogRetentionDays: raw.accessLogRetentionDays ?? d.accessLogRetentionDays,
+      kmsDeletionWindowDays: raw.kmsDeletionWindowDays ?? DEFAULTS.kmsDeletionWindowDays,
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// The whole stack configuration (namespace `model-vault:`), composed from one file per area.
+// Every key is documented where it is declared, with its default; defaults that differ between
+// dev and prod are resolved in ./resolve.ts.
+import { z } from "zod";
+import { accountId, flag, tagMap } from "./fields";
+import { storageShape } from "./storage";
+
+export const stackConfigSchema = z.strictObject({
+  /** dev or prod: chooses the defaults below. Default: prod when the stack name starts with "prod", else dev. */
+  environment: z.enum(["dev", "prod"], { error: "expected dev or prod" }).optional(),
+  /** The AWS account the stack deploys into; every ARN and confused-deputy pin uses it. Required. */
+  accountId,
+  /** Protect data-bearing resources (protect + retainOnDelete). Default: prod true, dev false. */
+  protect: flag().optional(),
+  /** Tags on every taggable resource. Default: {}. */
+  tags: tagMap.optional(),
+  ...storageShape,
+});
+
+export type RawStackConfig = z.infer<typeof stackConfigSchema>;
+
+/** The keys a stack file may set under `model-vault:`, for the "did you mean" list. */
+export const validKeys: string[] = Object.keys(stackConfigSchema.shape).sort();
