@@ -1,0 +1,205 @@
+// The bucket the weights live in, and the bucket its server access logs go to.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StorageConfig } from "../config/resolve";
+import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
+import { policyDocument, toJson, type Statement } from "../iam/types";
+import { dataBearing } from "./options";
+import { StatementCollector } from "./statementCollector";
+
+export interface ModelBucketArgs {
+  storage: StorageConfig;
+  accountId: string;
+  region: string;
+  /** protect + retainOnDelete on the buckets and the key. */
+  protect: boolean;
+  tags: Record<string, string>;
+}
+
+/** Where server access logs land inside the log bucket. */
+export const ACCESS_LOG_PREFIX = "access-logs/";
+const BUCKET_POLICY_MAX = 20_480;
+const KEY_POLICY_MAX = 32_768;
+
+export class ModelBucket extends pulumi.ComponentResource {
+  readonly bucket: aws.s3.Bucket;
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+  readonly regionalDomainName: pulumi.Output<string>;
+  readonly key: aws.kms.Key;
+  readonly keyArn: pulumi.Output<string>;
+  readonly logBucket: aws.s3.Bucket;
+  readonly logBucketName: pulumi.Output<string>;
+  private readonly bucketStatements = new StatementCollector("model bucket policy");
+  private readonly keyStatements = new StatementCollector("model bucket key policy");
+  private readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
+  private finalized = false;
+
+  constructor(
+    private readonly logicalName: string,
+    private readonly args: ModelBucketArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("model-vault:storage:ModelBucket", logicalName, {}, opts);
+    const name = logicalName;
+    const { storage, accountId, protect } = args;
+    const tags = (role: string) => ({ ...args.tags, "model-vault:role": role });
+
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Encrypts the model weights in s3://${storage.bucketName}`,
+        keyUsage: "ENCRYPT_DECRYPT",
+        customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+        enableKeyRotation: true,
+        rotationPeriodInDays: 365,
+        deletionWindowInDays: storage.kmsDeletionWindowDays,
+        tags: tags("model-bucket-key"),
+      },
+      dataBearing(protect, this),
+    );
+    this.keyArn = this.key.arn;
+    new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${storage.bucketName}`, targetKeyId: this.key.keyId }, { parent: this });
+
+    this.logBucket = this.createLogBucket(name, tags("log-bucket"));
+    this.logBucketName = this.logBucket.bucket;
+
+    this.bucket = new aws.s3.Bucket(
+      name,
+      { bucket: storage.bucketName, forceDestroy: false, objectLockEnabled: storage.objectLock !== false, tags: tags("model-bucket") },
+      dataBearing(protect, this),
+    );
+    this.bucketName = this.bucket.bucket;
+    this.bucketArn = this.bucket.arn;
+    this.regionalDomainName = this.bucket.bucketRegionalDomainName;
+    const bucket = this.bucket.id;
+
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
+    this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access-block`,
+      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      { parent: this },
+    );
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }] },
+      { parent: this },
+    );
+    new aws.s3.BucketLogging(
+      `${name}-access-logging`,
+      {
+        bucket,
+        targetBucket: this.logBucket.id,
+        targetPrefix: ACCESS_LOG_PREFIX,
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+      },
+      { parent: this },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket,
+        rules: [
+          {
+            id: "abort-incomplete-multipart-uploads",
+            status: "Enabled",
+            filter: { prefix: "" },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: storage.abortIncompleteUploadDays },
+          },
+          {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: { prefix: "" },
+            noncurrentVersionExpiration: { noncurrentDays: storage.noncurrentVersionDays },
+          },
+        ],
+      },
+      { parent: this, dependsOn: [versioning] },
+    );
+    if (storage.objectLock !== false) {
+      new aws.s3.BucketObjectLockConfiguration(
+        `${name}-object-lock`,
+        { bucket, rule: { defaultRetention: { mode: storage.objectLock.mode, days: storage.objectLock.days } } },
+        { parent: this, dependsOn: [versioning] },
+      );
+    }
+  }
+
+  /** Contribute statements to the bucket's single policy (S3 allows one per bucket). */
+  addBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void {
+    this.bucketStatements.add(owner, statements);
+  }
+
+  /** Contribute statements to the bucket key's policy. */
+  addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void {
+    this.keyStatements.add(owner, statements);
+  }
+
+  /** Registers the merged bucket and key policies; call once, after every component contributed. */
+  finalize(): void {
+    if (this.finalized) throw new Error("ModelBucket.finalize() called twice");
+    this.finalized = true;
+    const bucketName = this.args.storage.bucketName;
+    const base = this.key.arn.apply((keyArn) => [...denyInsecureTransport(bucketName), ...denyForeignEncryption(bucketName, keyArn)]);
+    new aws.s3.BucketPolicy(
+      `${this.logicalName}-policy`,
+      { bucket: this.bucket.id, policy: this.bucketStatements.seal(base, BUCKET_POLICY_MAX) },
+      // A policy put before the bucket's Block Public Access exists is checked against the account setting only.
+      { parent: this, dependsOn: [this.publicAccessBlock] },
+    );
+    new aws.kms.KeyPolicy(
+      `${this.logicalName}-key-policy`,
+      { keyId: this.key.keyId, bypassPolicyLockoutSafetyCheck: false, policy: this.keyStatements.seal([keyAdministration(this.args.accountId)], KEY_POLICY_MAX) },
+      { parent: this },
+    );
+    this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn, logBucketName: this.logBucketName });
+  }
+
+  private createLogBucket(name: string, tags: Record<string, string>): aws.s3.Bucket {
+    const { storage, accountId, protect } = this.args;
+    const logBucketName = `${storage.bucketName}-logs`;
+    const logs = new aws.s3.Bucket(`${name}-logs`, { bucket: logBucketName, forceDestroy: false, tags }, dataBearing(protect, this));
+    const bucket = logs.id;
+    new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
+    const bpa = new aws.s3.BucketPublicAccessBlock(
+      `${name}-logs-public-access-block`,
+      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      { parent: this },
+    );
+    const versioning = new aws.s3.BucketVersioning(`${name}-logs-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+    // SSE-S3: server access log delivery does not support SSE-KMS on the target bucket.
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-logs-encryption`,
+      { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      { parent: this },
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-logs-lifecycle`,
+      {
+        bucket,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: { prefix: "" },
+            expiration: { days: storage.accessLogRetentionDays },
+            noncurrentVersionExpiration: { noncurrentDays: 1 },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      { parent: this, dependsOn: [versioning] },
+    );
+    const statements: Statement[] = [
+      ...denyInsecureTransport(logBucketName),
+      allowAccessLogDelivery(logBucketName, ACCESS_LOG_PREFIX, storage.bucketName, accountId),
+    ];
+    new aws.s3.BucketPolicy(
+      `${name}-logs-policy`,
+      { bucket, policy: toJson(policyDocument(statements)) },
+      { parent: this, dependsOn: [bpa] },
+    );
+    return logs;
+  }
+}

@@ -1,0 +1,273 @@
+// Organizations service control policies (SCPs) for model-vault: the outer wall that keeps a member
+// account's own administrators from undoing the model bucket's protections.
+//
+// Pure: builds the Deny statements from name patterns, measures the minified documents the way AWS
+// does (characters of the JSON without insignificant whitespace) and packs the statements into as few
+// documents as fit the 5,120-character limit. No Pulumi import; tested directly (tests/org-scp.spec.ts).
+//
+// Every statement is a Deny with an exemption on aws:PrincipalArn (ArnNotLike), so the SCP never grants
+// anything: FullAWSAccess (or whatever Allow SCPs the organization already has) keeps granting, and these
+// documents only carve out what nobody but the named roles may do.
+
+import { PolicyDocument, Statement, policyDocument, toJson } from "./types";
+
+/** AWS limit on an SCP document, in characters of the minified JSON. */
+export const SCP_MAX_CHARS = 5120;
+/** AWS limit on SCPs attached directly to one root, OU or account (FullAWSAccess counts as one). */
+export const SCP_MAX_PER_TARGET = 5;
+
+export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+
+export interface ScpPatterns {
+  /** Partition of the ARNs built (default "aws"). */
+  partition?: Partition;
+  /** S3 bucket-name pattern of the model buckets, e.g. "model-vault-*". */
+  modelBucketPattern: string;
+  /** Role path-or-name pattern (the part after "role/") of the elevated publisher role(s). */
+  elevatedRolePattern: string;
+  /** Role path-or-name pattern of the deployer role(s) (the role `pulumi up` runs as in member accounts). */
+  deployerRolePattern: string;
+  /** Role path-or-name pattern covering model-vault's own roles (consumers, elevated, JIT issuer, deployer). */
+  rolePathOrNamePattern: string;
+  /** CloudTrail trail-name pattern of the audit trail(s). */
+  auditTrailPattern: string;
+}
+
+/** Actions that delete, overwrite or un-protect objects. Only the elevated role may do them. */
+export const OBJECT_WRITE_ACTIONS: readonly string[] = [
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:PutObjectAcl",
+  "s3:PutObjectVersionAcl",
+  "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
+  "s3:BypassGovernanceRetention",
+  "s3:RestoreObject",
+];
+
+/** Bucket security configuration. Only the deployer may change it. */
+export const BUCKET_SECURITY_ACTIONS: readonly string[] = [
+  "s3:DeleteBucket",
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketAcl",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketVersioning",
+  "s3:PutBucketObjectLockConfiguration",
+  "s3:PutBucketLogging",
+  "s3:PutLifecycleConfiguration",
+  "s3:PutReplicationConfiguration",
+  "s3:PutBucketCORS",
+  "s3:PutBucketWebsite",
+  "s3:DeleteBucketWebsite",
+];
+
+/** Account-wide S3 Block Public Access: these actions only support Resource "*". */
+export const ACCOUNT_BPA_ACTIONS: readonly string[] = ["s3:PutAccountPublicAccessBlock"];
+
+/** Stopping, deleting or reconfiguring the audit trail. Only the deployer may do it. */
+export const TRAIL_ACTIONS: readonly string[] = [
+  "cloudtrail:StopLogging",
+  "cloudtrail:DeleteTrail",
+  "cloudtrail:UpdateTrail",
+  "cloudtrail:PutEventSelectors",
+  "cloudtrail:PutInsightSelectors",
+  "cloudtrail:RemoveTags",
+];
+
+/** Privilege escalation on model-vault's own roles. Only the deployer may do it. */
+export const ROLE_ACTIONS: readonly string[] = [
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:UpdateRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:TagRole",
+  "iam:UntagRole",
+];
+
+/** Customer-managed policies named like model-vault's roles: editing them is escalation too. */
+export const MANAGED_POLICY_ACTIONS: readonly string[] = [
+  "iam:CreatePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
+  "iam:DeletePolicyVersion",
+  "iam:DeletePolicy",
+];
+
+export const LEAVE_ORG_ACTIONS: readonly string[] = ["organizations:LeaveOrganization"];
+
+/** `arn:<partition>:iam::*:role/<pattern>`: what aws:PrincipalArn looks like for a role session. */
+export function roleArnPattern(partition: Partition, pathOrName: string): string {
+  return `arn:${partition}:iam::*:role/${pathOrName}`;
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function exceptPrincipals(arns: string[]): Statement["Condition"] {
+  const v = unique(arns);
+  return { ArnNotLike: { "aws:PrincipalArn": v.length === 1 ? v[0] : v } };
+}
+
+/** The guardrail statements, in a stable order (Sids are stable: the plan and tests refer to them). */
+export function buildScpStatements(p: ScpPatterns): Statement[] {
+  const part = p.partition ?? "aws";
+  const elevated = roleArnPattern(part, p.elevatedRolePattern);
+  const deployer = roleArnPattern(part, p.deployerRolePattern);
+  const bucketArn = `arn:${part}:s3:::${p.modelBucketPattern}`;
+  // The exemption patterns themselves are protected too: otherwise an administrator could create or
+  // re-trust a role whose name matches the elevated or deployer pattern and inherit its exemption.
+  const roleResources = unique([p.rolePathOrNamePattern, p.elevatedRolePattern, p.deployerRolePattern]);
+  return [
+    {
+      Sid: "DenyModelObjectWritesExceptElevated",
+      Effect: "Deny",
+      Action: [...OBJECT_WRITE_ACTIONS],
+      Resource: `${bucketArn}/*`,
+      Condition: exceptPrincipals([elevated]),
+    },
+    {
+      Sid: "DenyModelBucketSecurityChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...BUCKET_SECURITY_ACTIONS],
+      Resource: bucketArn,
+      Condition: exceptPrincipals([deployer]),
+    },
+    {
+      Sid: "DenyAccountPublicAccessBlockChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...ACCOUNT_BPA_ACTIONS],
+      Resource: "*",
+      Condition: exceptPrincipals([deployer]),
+    },
+    {
+      Sid: "DenyAuditTrailChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...TRAIL_ACTIONS],
+      Resource: `arn:${part}:cloudtrail:*:*:trail/${p.auditTrailPattern}`,
+      Condition: exceptPrincipals([deployer]),
+    },
+    {
+      Sid: "DenyModelVaultRoleChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...ROLE_ACTIONS],
+      Resource: roleResources.map((r) => roleArnPattern(part, r)),
+      Condition: exceptPrincipals([deployer]),
+    },
+    {
+      Sid: "DenyModelVaultPolicyChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...MANAGED_POLICY_ACTIONS],
+      Resource: roleResources.map((r) => `arn:${part}:iam::*:policy/${r}`),
+      Condition: exceptPrincipals([deployer]),
+    },
+    {
+      Sid: "DenyLeaveOrganization",
+      Effect: "Deny",
+      Action: [...LEAVE_ORG_ACTIONS],
+      Resource: "*",
+    },
+  ];
+}
+
+/**
+ * Size as AWS counts it: the characters of the document with whitespace outside string values removed.
+ * Accepts a document or JSON text (pretty-printed text is measured minified, as AWS does).
+ */
+export function scpSize(doc: PolicyDocument | string): number {
+  const d = typeof doc === "string" ? (JSON.parse(doc) as PolicyDocument) : doc;
+  return minify(d).length;
+}
+
+/** Minified JSON text: what the provider receives and what the size counts. */
+export function minify(doc: PolicyDocument): string {
+  return toJson(doc);
+}
+
+export interface PackedScps {
+  documents: PolicyDocument[];
+  /** Minified size of each document, same order. */
+  sizes: number[];
+  /** Human-readable notes, e.g. that the rules were split across several documents. */
+  notes: string[];
+}
+
+export class ScpSizeError extends Error {}
+
+/** Split a statement whose own size exceeds the limit by halving its Resource, then its Action list. */
+function splitStatement(s: Statement, limit: number): Statement[] {
+  if (scpSize(policyDocument([s])) <= limit) return [s];
+  const res = Array.isArray(s.Resource) ? s.Resource : undefined;
+  const act = Array.isArray(s.Action) ? s.Action : undefined;
+  const halve = <T>(xs: T[]): [T[], T[]] => [xs.slice(0, Math.ceil(xs.length / 2)), xs.slice(Math.ceil(xs.length / 2))];
+  let parts: Statement[];
+  if (res && res.length > 1) {
+    const [a, b] = halve(res);
+    parts = [{ ...s, Resource: a }, { ...s, Resource: b }];
+  } else if (act && act.length > 1) {
+    const [a, b] = halve(act);
+    parts = [{ ...s, Action: a }, { ...s, Action: b }];
+  } else {
+    throw new ScpSizeError(
+      `SCP statement ${s.Sid ?? "(no Sid)"} alone is ${scpSize(policyDocument([s]))} characters minified, ` +
+        `more than the ${limit}-character SCP limit, and cannot be split further: shorten the patterns in config.organization`,
+    );
+  }
+  return parts.flatMap((p) => splitStatement(p, limit));
+}
+
+/**
+ * Pack statements into as few SCP documents as possible, each at most `limit` characters minified,
+ * keeping the statements' order. Refuses (ScpSizeError) when more than `maxDocuments` are needed.
+ * Split statements get Sids suffixed with a part number (Sids must stay unique within a document).
+ */
+export function packScps(
+  statements: Statement[],
+  opts: { maxDocuments: number; limit?: number },
+): PackedScps {
+  const limit = opts.limit ?? SCP_MAX_CHARS;
+  const flat: Statement[] = [];
+  for (const s of statements) {
+    const parts = splitStatement(s, limit);
+    if (parts.length === 1) flat.push(s);
+    else parts.forEach((p, i) => flat.push(p.Sid ? { ...p, Sid: `${p.Sid}${i + 1}` } : p));
+  }
+  const docs: Statement[][] = [];
+  for (const s of flat) {
+    const cur = docs[docs.length - 1];
+    if (cur && scpSize(policyDocument([...cur, s])) <= limit) cur.push(s);
+    else docs.push([s]);
+  }
+  const documents = docs.map((d) => policyDocument(d));
+  const sizes = documents.map((d) => scpSize(d));
+  const notes: string[] = [];
+  if (documents.length > opts.maxDocuments) {
+    throw new ScpSizeError(
+      `The guardrail statements need ${documents.length} SCP documents of at most ${limit} characters ` +
+        `(sizes ${sizes.join(", ")}), but each target can take only ${opts.maxDocuments} more ` +
+        `(AWS allows ${SCP_MAX_PER_TARGET} SCPs per root/OU/account, FullAWSAccess and already-attached SCPs included). ` +
+        `Shorten the patterns in config.organization or detach other SCPs.`,
+    );
+  }
+  if (documents.length > 1) {
+    notes.push(
+      `The guardrails do not fit one ${limit}-character SCP: split across ${documents.length} documents ` +
+        `(${sizes.join(", ")} characters); each target gets all ${documents.length}.`,
+    );
+  }
+  return { documents, sizes, notes };
+}
+
+/** Everything the OrgGuardrails component needs: statements built, packed and measured. */
+export function buildScps(p: ScpPatterns, opts: { maxDocuments: number; limit?: number }): PackedScps {
+  return packScps(buildScpStatements(p), opts);
+}
