@@ -78,7 +78,7 @@ export function overdue(req: JitRequest, now: Date): "expire" | "end" | null {
 }
 
 function stateError(req: JitRequest, wanted: string): JitError {
-  if (req.status === "EXPIRED") return new JitError("expired", `request ${req.id} expired: it was not approved in time`);
+  if (req.status === "EXPIRED") return new JitError("expired", `request ${req.id} expired: not approved before ${req.pendingDeadline}`);
   if (req.status === "ENDED") return new JitError("expired", `request ${req.id} ended: its window closed at ${req.windowEnd}`);
   return new JitError("conflict", `request ${req.id} is ${req.status}; ${wanted}`);
 }
