@@ -1,0 +1,23 @@
+// The offline plan: run the program, then judge what it would deploy.
+import { loadStackConfig, type StackConfig } from "../config";
+import { runProgram, type RunOptions } from "./run";
+import { PROJECT, ROOT, readStackConfig } from "./stackFiles";
+import type { Plan } from "./types";
+
+export interface PlanResult {
+  plan: Plan;
+  config: StackConfig;
+  /** Reasons the plan must exit non-zero (mandatory violations, access-matrix breaches). */
+  failures: string[];
+}
+
+export async function buildPlan(stack: string, opts: RunOptions = {}): Promise<PlanResult> {
+  const rawConfig = opts.config ?? readStackConfig(stack, opts.root ?? ROOT);
+  const run = await runProgram(stack, { ...opts, config: rawConfig });
+  // The program validated this same config already; this copy feeds the judges below.
+  const config = loadStackConfig(stack, rawConfig);
+  const resources = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
+  const plan: Plan = { project: PROJECT, stack, resources, outputs: run.outputs, warnings: [] };
+  const failures: string[] = [];
+  return { plan, config, failures };
+}

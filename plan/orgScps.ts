@@ -1,0 +1,342 @@
+// Offline-plan support for the org guardrails (issue 6). Dev tooling only: it uses iam-simulate
+// (AGPL-3.0), so components and runtime code never import this file.
+//
+//  - scpsFromPlan(plan):        the SCPs and attachments an org stack's plan registers, with sizes.
+//  - renderScpSection(plan):    the text section `npm run plan -- --stack org` prints.
+//  - scpMatrixCells(input):     access-matrix rows proving the SCPs' effect: an all-powerful workload
+//                               administrator (synthetic, never deployed) is denied deletes and security
+//                               changes; the elevated and deployer roles keep exactly their rights.
+//  - workloadScpInputs(plan, scps, org): picks the bucket, bucket policy and role policies out of a
+//                               workload stack's plan for scpMatrixCells.
+import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import type { OrgConfig } from "../config/org";
+import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, roleArnPattern, scpSize } from "../iam/scp";
+import type { PolicyDocument } from "../iam/types";
+import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+
+export const SCP_POLICY_TYPE = "aws:organizations/policy:Policy";
+export const SCP_ATTACHMENT_TYPE = "aws:organizations/policyAttachment:PolicyAttachment";
+
+export interface PlannedScp {
+  urn: string;
+  name: string;
+  /** Policy id as the fake cloud computed it (attachments refer to it). */
+  id: string;
+  document: PolicyDocument;
+  size: number;
+  targets: string[];
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** SCPs (type SERVICE_CONTROL_POLICY) in a plan, each with its minified size and the targets it is attached to. */
+export function scpsFromPlan(plan: Plan): PlannedScp[] {
+  const policies = plan.resources.filter(
+    (r) => r.type === SCP_POLICY_TYPE && (r.inputs.type === undefined || r.inputs.type === "SERVICE_CONTROL_POLICY"),
+  );
+  const attachments = plan.resources.filter((r) => r.type === SCP_ATTACHMENT_TYPE);
+  return policies.map((p) => {
+    const content = str(p.inputs.content) ?? "{}";
+    const document = JSON.parse(content) as PolicyDocument;
+    const id = str(p.outputs.id) ?? p.name;
+    const targets = attachments
+      .filter((a) => a.inputs.policyId === id || a.inputs.policyId === str(p.outputs.arn))
+      .map((a) => str(a.inputs.targetId) ?? "?");
+    return { urn: p.urn, name: str(p.inputs.name) ?? p.name, id, document, size: scpSize(document), targets };
+  });
+}
+
+/** Text section for the plan renderer; empty when the plan has no SCPs. */
+export function renderScpSection(plan: Plan): string[] {
+  const scps = scpsFromPlan(plan);
+  if (scps.length === 0) return [];
+  const lines = [`Service control policies (${scps.length}; limit ${SCP_MAX_CHARS} characters each, minified)`];
+  for (const s of scps) {
+    const pct = Math.round((100 * s.size) / SCP_MAX_CHARS);
+    lines.push(`  ${s.name}  ${s.size}/${SCP_MAX_CHARS} characters (${pct}%)  attached to: ${s.targets.join(", ") || "(nothing)"}`);
+    for (const st of s.document.Statement) {
+      const actions = Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
+      const cond = st.Condition ? ` unless ${JSON.stringify(st.Condition)}` : "";
+      lines.push(`    ${st.Effect} ${st.Sid ?? "(no Sid)"}: ${actions.length} action(s) on ${JSON.stringify(st.Resource)}${cond}`);
+    }
+  }
+  const perTarget = new Map<string, number>();
+  for (const s of scps) for (const t of s.targets) perTarget.set(t, (perTarget.get(t) ?? 0) + 1);
+  for (const [t, n] of perTarget) {
+    lines.push(`  target ${t}: ${n} guardrail SCP(s) + FullAWSAccess = ${n + 1} of ${SCP_MAX_PER_TARGET}`);
+  }
+  if (scps.length > 1) lines.push(`  note: the guardrails did not fit one SCP and were split across ${scps.length} documents`);
+  return lines;
+}
+
+/** A principal evaluated in the SCP rows of the matrix. */
+export interface ScpMatrixPrincipal {
+  arn: string;
+  label: string;
+  identityPolicies: PolicyDocument[];
+  /**
+   * Which exemption the principal holds: "elevated" (object writes) or "deployer" (security changes),
+   * or null for a principal the SCPs must stop (the workload administrator). Requests covered by the
+   * principal's exemption, and unprotected ones, must decide exactly as without the SCPs; every other
+   * protected request must be ExplicitlyDenied.
+   */
+  exempt: "elevated" | "deployer" | null;
+}
+
+export interface ScpMatrixInput {
+  accountId: string;
+  partition?: string;
+  /** The org stack's SCP documents (attached to the workload account's OU). */
+  scps: PolicyDocument[];
+  bucketName: string;
+  /** The model bucket's policy, if the workload stack has one. */
+  bucketPolicy?: PolicyDocument;
+  /** Role ARNs whose modification rows are checked (defaults to the elevated principal's). */
+  roleArn?: string;
+  /** Audit trail ARN for the trail rows. */
+  trailArn?: string;
+  principals: ScpMatrixPrincipal[];
+}
+
+const FULL_AWS_ACCESS: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+};
+
+/** AdministratorAccess: the synthetic workload administrator's identity policy (never deployed). */
+export const ADMINISTRATOR_ACCESS: PolicyDocument = FULL_AWS_ACCESS;
+
+/** The requests the SCP rows check, and whether each is a protected one (admin must be denied). */
+export function scpRequests(input: ScpMatrixInput): { action: string; resource: string; protectedFor: "elevated" | "deployer" | "nobody" | null }[] {
+  const part = input.partition ?? "aws";
+  const bucket = `arn:${part}:s3:::${input.bucketName}`;
+  const object = `${bucket}/models/example.safetensors`;
+  const role = input.roleArn ?? `arn:${part}:iam::${input.accountId}:role/model-vault-example`;
+  const trail = input.trailArn ?? `arn:${part}:cloudtrail:us-east-1:${input.accountId}:trail/model-vault-audit`;
+  return [
+    { action: "s3:GetObject", resource: object, protectedFor: null },
+    { action: "s3:PutObject", resource: object, protectedFor: "elevated" },
+    { action: "s3:DeleteObject", resource: object, protectedFor: "elevated" },
+    { action: "s3:DeleteObjectVersion", resource: object, protectedFor: "elevated" },
+    { action: "s3:PutBucketPolicy", resource: bucket, protectedFor: "deployer" },
+    { action: "s3:DeleteBucketPolicy", resource: bucket, protectedFor: "deployer" },
+    { action: "s3:PutBucketPublicAccessBlock", resource: bucket, protectedFor: "deployer" },
+    { action: "s3:PutEncryptionConfiguration", resource: bucket, protectedFor: "deployer" },
+    { action: "s3:PutBucketVersioning", resource: bucket, protectedFor: "deployer" },
+    { action: "s3:PutBucketObjectLockConfiguration", resource: bucket, protectedFor: "deployer" },
+    { action: "s3:DeleteBucket", resource: bucket, protectedFor: "deployer" },
+    { action: "s3:PutAccountPublicAccessBlock", resource: "*", protectedFor: "deployer" },
+    { action: "cloudtrail:StopLogging", resource: trail, protectedFor: "deployer" },
+    { action: "cloudtrail:DeleteTrail", resource: trail, protectedFor: "deployer" },
+    { action: "iam:UpdateAssumeRolePolicy", resource: role, protectedFor: "deployer" },
+    { action: "iam:PutRolePolicy", resource: role, protectedFor: "deployer" },
+    { action: "iam:AttachRolePolicy", resource: role, protectedFor: "deployer" },
+    { action: "organizations:LeaveOrganization", resource: "*", protectedFor: "nobody" },
+  ];
+}
+
+function bucketOf(resource: string): string | undefined {
+  const m = /^arn:[^:]+:s3:::([^/]+)/.exec(resource);
+  return m ? m[1] : undefined;
+}
+
+export interface Evaluated {
+  decision: AccessDecision;
+  by: string;
+}
+
+/** One IAM evaluation (identity + SCPs at root and OU level + the bucket policy for requests on the bucket). */
+export async function evaluate(
+  principal: string,
+  action: string,
+  resource: string,
+  input: Pick<ScpMatrixInput, "accountId" | "bucketName" | "bucketPolicy">,
+  identityPolicies: PolicyDocument[],
+  scps: PolicyDocument[] | null,
+): Promise<Evaluated> {
+  const onBucket = bucketOf(resource) === input.bucketName;
+  const sim: Simulation = {
+    request: {
+      principal,
+      action,
+      resource: { resource, accountId: input.accountId },
+      // iam-simulate does not derive these from the request; AWS does.
+      contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true" },
+    },
+    identityPolicies: identityPolicies.map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
+    serviceControlPolicies:
+      scps === null
+        ? []
+        : [
+            { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }] },
+            {
+              orgIdentifier: "ou-workloads",
+              policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))],
+            },
+          ],
+    resourceControlPolicies: [],
+    resourcePolicy: onBucket ? input.bucketPolicy : undefined,
+  };
+  const r = await runSimulation(sim, {});
+  if (r.resultType === "error") throw new Error(`iam-simulate rejected ${action} on ${resource}: ${JSON.stringify(r.errors)}`);
+  const decision = r.overallResult as AccessDecision;
+  return { decision, by: r.resultType === "single" ? decidedBy(r.result.analysis, decision) : "" };
+}
+
+interface StmtHit {
+  policyId?: string;
+  statement?: { Sid?: string };
+}
+interface AnalysisLike {
+  identityAnalysis?: { allowStatements?: StmtHit[]; denyStatements?: StmtHit[] };
+  resourceAnalysis?: { allowStatements?: StmtHit[]; denyStatements?: StmtHit[] };
+  scpAnalysis?: { ouAnalysis?: { denyStatements?: StmtHit[] }[] };
+}
+
+function label(kind: string, h: StmtHit | undefined): string | undefined {
+  return h ? `${kind}/${h.policyId ?? "?"}/${h.statement?.Sid ?? "(no Sid)"}` : undefined;
+}
+
+function decidedBy(analysis: unknown, decision: AccessDecision): string {
+  const a = (analysis ?? {}) as AnalysisLike;
+  if (decision === "ExplicitlyDenied") {
+    const scp = (a.scpAnalysis?.ouAnalysis ?? []).flatMap((o) => o.denyStatements ?? [])[0];
+    return (
+      label("scp", scp) ??
+      label("bucket-policy", a.resourceAnalysis?.denyStatements?.[0]) ??
+      label("identity", a.identityAnalysis?.denyStatements?.[0]) ??
+      "explicit deny"
+    );
+  }
+  if (decision === "Allowed") {
+    return label("identity", a.identityAnalysis?.allowStatements?.[0]) ?? label("bucket-policy", a.resourceAnalysis?.allowStatements?.[0]) ?? "allow";
+  }
+  return "no statement allows it";
+}
+
+/**
+ * Matrix rows for the SCPs. Each principal's protected requests outside its exemption must be
+ * ExplicitlyDenied (organizations:LeaveOrganization for everyone); everything else must decide exactly
+ * as it would without the SCPs ("keeps exactly its rights"). `expected` carries that promise, so the
+ * plan exits non-zero on a breach.
+ */
+export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[]> {
+  const cells: AccessCell[] = [];
+  for (const p of input.principals) {
+    for (const req of scpRequests(input)) {
+      const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps);
+      let expected: AccessCell["expected"];
+      if (req.protectedFor !== null && req.protectedFor !== p.exempt) expected = "ExplicitlyDenied";
+      else expected = (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null)).decision;
+      cells.push({ principal: p.arn, label: p.label, action: req.action, resource: req.resource, decision: withScps.decision, by: withScps.by, expected });
+    }
+  }
+  return cells;
+}
+
+export function isBreach(c: AccessCell): boolean {
+  return c.expected !== undefined && c.expected !== "AllowedOrDenied" && c.expected !== c.decision;
+}
+
+/** A concrete role ARN matching a role path-or-name pattern (wildcards filled in), for synthetic principals. */
+export function exampleRoleArn(partition: string, accountId: string, pattern: string, fill = "example"): string {
+  return `arn:${partition}:iam::${accountId}:role/${pattern.replace(/\*/g, fill).replace(/\?/g, "x")}`;
+}
+
+/** ArnLike matching as AWS does it: `*` any run (slashes included), `?` one character, case-sensitive. */
+export function arnLike(pattern: string, arn: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return re.test(arn);
+}
+
+function parseDoc(v: unknown): PolicyDocument | undefined {
+  if (typeof v === "string") {
+    try {
+      return JSON.parse(v) as PolicyDocument;
+    } catch {
+      return undefined;
+    }
+  }
+  return v && typeof v === "object" ? (v as PolicyDocument) : undefined;
+}
+
+function tagOf(r: PlanResource, key: string): string | undefined {
+  const tags = r.inputs.tags as Record<string, string> | undefined;
+  return tags?.[key];
+}
+
+/** Inline policies of a role in the plan: aws.iam.RolePolicy children pointing at it, plus inlinePolicies. */
+function rolePolicies(plan: Plan, role: PlanResource): PolicyDocument[] {
+  const names = new Set([str(role.inputs.name), str(role.outputs.name), str(role.outputs.id), str(role.outputs.arn)].filter((x): x is string => !!x));
+  const docs: PolicyDocument[] = [];
+  for (const r of plan.resources) {
+    if (r.type === "aws:iam/rolePolicy:RolePolicy" && names.has(String(r.inputs.role))) {
+      const d = parseDoc(r.inputs.policy);
+      if (d) docs.push(d);
+    }
+  }
+  const inline = role.inputs.inlinePolicies;
+  if (Array.isArray(inline)) for (const ip of inline) {
+    const d = parseDoc((ip as { policy?: unknown }).policy);
+    if (d) docs.push(d);
+  }
+  return docs;
+}
+
+/**
+ * Build the SCP matrix input from a workload stack's plan and the org stack's SCPs and config.
+ * The administrator and the deployer are synthetic (AdministratorAccess); the elevated role is the
+ * plan's role tagged `model-vault:role=elevated` with its real policies when there is one. Warnings
+ * report ARNs that the org patterns do not match (the exemption would then not apply to them).
+ */
+export function workloadScpInputs(
+  plan: Plan,
+  scps: PolicyDocument[],
+  org: Pick<OrgConfig, "partition" | "elevatedRolePattern" | "deployerRolePattern" | "modelBucketPattern">,
+  accountId: string,
+): { input: ScpMatrixInput; warnings: string[] } {
+  const part = org.partition;
+  const warnings: string[] = [];
+  const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && tagOf(r, "model-vault:role") === "model-bucket");
+  const bucket = buckets[0] ?? plan.resources.find((r) => r.type === "aws:s3/bucket:Bucket");
+  const bucketName = str(bucket?.inputs.bucket) ?? str(bucket?.outputs.bucket) ?? str(bucket?.outputs.id) ?? "model-vault-example";
+  if (!arnLike(org.modelBucketPattern, bucketName))
+    warnings.push(`bucket ${bucketName} does not match organization.modelBucketPattern ${org.modelBucketPattern}: the SCPs do not protect it`);
+  const bp = plan.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && (r.inputs.bucket === bucketName || r.inputs.bucket === str(bucket?.outputs.id)));
+  const bucketPolicy = bp ? parseDoc(bp.inputs.policy) : undefined;
+
+  const principals: ScpMatrixPrincipal[] = [
+    { arn: `arn:${part}:iam::${accountId}:role/workload-admin`, label: "workload administrator (synthetic: AdministratorAccess, not deployed)", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null },
+  ];
+  const elevated = plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagOf(r, "model-vault:role") === "elevated");
+  let roleArn: string | undefined;
+  if (elevated) {
+    const arn = str(elevated.outputs.arn) ?? exampleRoleArn(part, accountId, str(elevated.inputs.name) ?? elevated.name);
+    roleArn = arn;
+    if (!arnLike(roleArnPattern(part, org.elevatedRolePattern), arn))
+      warnings.push(`elevated role ${arn} does not match organization.elevatedRolePattern ${org.elevatedRolePattern}: the SCPs deny it object writes`);
+    principals.push({ arn, label: "elevated role (as deployed)", identityPolicies: rolePolicies(plan, elevated), exempt: "elevated" });
+  } else {
+    const arn = exampleRoleArn(part, accountId, org.elevatedRolePattern);
+    principals.push({
+      arn,
+      label: "elevated role (synthetic: writes on the bucket)",
+      identityPolicies: [
+        {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `arn:${part}:s3:::${bucketName}/*` }],
+        },
+      ],
+      exempt: "elevated",
+    });
+  }
+  principals.push({
+    arn: exampleRoleArn(part, accountId, org.deployerRolePattern),
+    label: "deployer (synthetic: AdministratorAccess)",
+    identityPolicies: [ADMINISTRATOR_ACCESS],
+    exempt: "deployer",
+  });
+  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, principals }, warnings };
+}
