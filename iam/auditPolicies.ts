@@ -1,0 +1,280 @@
+// Pure builders for the audit trail: the trail key policy, the log bucket policy, the CloudWatch Logs delivery
+// role, the SNS topic policy and the trail's advanced event selectors. No Pulumi import: the AuditTrail
+// component resolves its Inputs and calls these; tests evaluate their output with an IAM engine.
+import { accountRoot, bucketArn } from "./arns";
+import { denyInsecureTransport, keyAdministration } from "./bucketBaseline";
+import { PolicyDocument, Statement, policyDocument } from "./types";
+
+export const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
+
+/** Everything the audit documents are pinned to. */
+export interface AuditScope {
+  accountId: string;
+  region: string;
+  /** The trail's physical name (known before the trail exists, so its ARN can pin the policies it needs). */
+  trailName: string;
+}
+
+export function trailArn(s: AuditScope): string {
+  return `arn:aws:cloudtrail:${s.region}:${s.accountId}:trail/${s.trailName}`;
+}
+
+export function logGroupArn(s: AuditScope, logGroupName: string): string {
+  return `arn:aws:logs:${s.region}:${s.accountId}:log-group:${logGroupName}`;
+}
+
+/** The data actions CloudWatch Logs needs on a key that encrypts a log group. */
+export const LOGS_KEY_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
+] as const;
+
+export interface AuditKeyPolicyArgs extends AuditScope {
+  /** The CloudWatch Logs group the trail also delivers to (encrypted with this key), if any. */
+  logGroupName?: string | null;
+  /** Whether CloudTrail publishes to an SNS topic encrypted with this key. */
+  snsTopic?: boolean;
+}
+
+/**
+ * The trail key's policy. In a key policy `Resource: "*"` means this key. CloudTrail may only generate data keys
+ * for this trail (aws:SourceArn and the aws:cloudtrail:arn encryption context both equal the trail ARN); the
+ * account may decrypt only what this trail encrypted; administration is delegated to the account (its IAM
+ * policies decide who), with an explicit action list.
+ */
+export function auditKeyPolicy(a: AuditKeyPolicyArgs): PolicyDocument {
+  const trail = trailArn(a);
+  const statements: Statement[] = [
+    // Administration is delegated to the account (its IAM policies decide who), with an explicit action list.
+    keyAdministration(a.accountId),
+    {
+      Sid: "CloudTrailEncryptsThisTrailsLogs",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL_SERVICE },
+      Action: "kms:GenerateDataKey",
+      Resource: "*",
+      Condition: {
+        StringEquals: { "aws:SourceArn": trail, "kms:EncryptionContext:aws:cloudtrail:arn": trail },
+      },
+    },
+    {
+      Sid: "CloudTrailDescribesKey",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL_SERVICE },
+      Action: "kms:DescribeKey",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": trail } },
+    },
+    {
+      Sid: "AccountDecryptsThisTrailsLogs",
+      Effect: "Allow",
+      Principal: { AWS: accountRoot(a.accountId) },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": a.accountId, "kms:EncryptionContext:aws:cloudtrail:arn": trail },
+      },
+    },
+  ];
+  if (a.logGroupName) {
+    statements.push({
+      Sid: "CloudWatchLogsEncryptsTrailLogGroup",
+      Effect: "Allow",
+      Principal: { Service: `logs.${a.region}.amazonaws.com` },
+      Action: [...LOGS_KEY_ACTIONS],
+      Resource: "*",
+      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(a, a.logGroupName) } },
+    });
+  }
+  if (a.snsTopic) {
+    statements.push({
+      Sid: "CloudTrailPublishesToEncryptedTopic",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL_SERVICE },
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": trail, "aws:SourceAccount": a.accountId } },
+    });
+  }
+  return policyDocument(statements, "model-vault-audit-key");
+}
+
+export interface LogBucketPolicyArgs extends AuditScope {
+  /** The log bucket's name. */
+  bucketName: string;
+  /** Key prefix the trail writes under (no leading/trailing slash), or "" for none. */
+  keyPrefix?: string;
+  /** For an organization trail: the organization id, whose member accounts' logs land under AWSLogs/<org id>/. */
+  organizationId?: string | null;
+}
+
+/** The object ARN patterns CloudTrail writes to: <prefix/>AWSLogs/<account>/* (and AWSLogs/<org id>/* for an org trail). */
+export function trailWriteResources(a: LogBucketPolicyArgs): string[] {
+  const base = `${bucketArn(a.bucketName)}/${a.keyPrefix ? `${a.keyPrefix}/` : ""}AWSLogs`;
+  const out = [`${base}/${a.accountId}/*`];
+  if (a.organizationId) out.push(`${base}/${a.organizationId}/*`);
+  return out;
+}
+
+/**
+ * The log bucket's policy: CloudTrail, for this trail only (aws:SourceArn), may read the bucket ACL and write
+ * log files under its own prefix; nobody may use plain HTTP; nobody may write an object the way CloudTrail
+ * would except under that prefix. Object Lock (prod) and versioning protect what was written.
+ */
+export function logBucketPolicy(a: LogBucketPolicyArgs): PolicyDocument {
+  const trail = trailArn(a);
+  return policyDocument(
+    [
+      {
+        Sid: "CloudTrailAclCheck",
+        Effect: "Allow",
+        Principal: { Service: CLOUDTRAIL_SERVICE },
+        Action: "s3:GetBucketAcl",
+        Resource: bucketArn(a.bucketName),
+        Condition: { StringEquals: { "aws:SourceArn": trail } },
+      },
+      {
+        Sid: "CloudTrailWritesThisTrailsLogs",
+        Effect: "Allow",
+        Principal: { Service: CLOUDTRAIL_SERVICE },
+        Action: "s3:PutObject",
+        Resource: trailWriteResources(a),
+        Condition: { StringEquals: { "aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control" } },
+      },
+      // TLS only (and TLS 1.2+): the project baseline every bucket carries.
+      ...denyInsecureTransport(a.bucketName),
+    ],
+    "model-vault-audit-log-bucket",
+  );
+}
+
+/** Trust policy of the role CloudTrail assumes to write to CloudWatch Logs: this trail only. */
+export function cloudWatchDeliveryTrustPolicy(s: AuditScope): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "CloudTrailAssumesForThisTrail",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL_SERVICE },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceArn": trailArn(s), "aws:SourceAccount": s.accountId } },
+    },
+  ]);
+}
+
+/**
+ * Permissions of the CloudWatch Logs delivery role: create streams and put events in the trail's log group only
+ * (CloudTrail names its streams <account>_CloudTrail_<region>, and <org id>_... for an organization trail).
+ */
+export function cloudWatchDeliveryPolicy(s: AuditScope, logGroupName: string, organizationId?: string | null): PolicyDocument {
+  const group = logGroupArn(s, logGroupName);
+  const streams = [`${group}:log-stream:${s.accountId}_CloudTrail_${s.region}*`];
+  if (organizationId) streams.push(`${group}:log-stream:${organizationId}_*`);
+  return policyDocument([
+    {
+      Sid: "DeliverTrailEventsToItsLogGroup",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: streams,
+    },
+  ]);
+}
+
+/** Policy of the notification topic: CloudTrail may publish, for this trail only. */
+export function trailTopicPolicy(s: AuditScope, topicArn: string): PolicyDocument {
+  return policyDocument([
+    {
+      Sid: "CloudTrailPublishesForThisTrail",
+      Effect: "Allow",
+      Principal: { Service: CLOUDTRAIL_SERVICE },
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: { StringEquals: { "aws:SourceArn": trailArn(s) } },
+    },
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ]);
+}
+
+// ---- event selectors -------------------------------------------------------------------------------------
+
+/** One advanced event selector, in the shape the Pulumi provider takes (`aws.cloudtrail.Trail.advancedEventSelectors`). */
+export interface FieldSelector {
+  field: "eventCategory" | "resources.type" | "resources.ARN" | "readOnly" | "eventSource" | "eventName";
+  equals?: string[];
+  startsWiths?: string[];
+  notEquals?: string[];
+  notStartsWiths?: string[];
+}
+export interface AdvancedEventSelector {
+  name: string;
+  fieldSelectors: FieldSelector[];
+}
+
+/** `arn:aws:s3:::bucket` -> `arn:aws:s3:::bucket/`: the prefix every object of that bucket (and no other bucket) starts with. */
+export function objectArnPrefix(bucketArn: string): string {
+  if (!/^arn:[a-z-]+:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketArn)) {
+    throw new Error(`expected an S3 bucket ARN like arn:aws:s3:::my-bucket, got "${bucketArn}"`);
+  }
+  return `${bucketArn}/`;
+}
+
+/**
+ * Management events (read and write), plus S3 object data events on the given buckets: writes always, reads when
+ * `readDataEvents` is "all". Each data selector names the buckets by ARN prefix `arn:aws:s3:::BUCKET/` (the
+ * trailing slash keeps `BUCKET-other` out).
+ */
+export function auditEventSelectors(bucketArns: string[], readDataEvents: "all" | "none"): AdvancedEventSelector[] {
+  if (bucketArns.length === 0) throw new Error("expected at least one model bucket ARN for the data-event selector");
+  const prefixes = [...new Set(bucketArns.map(objectArnPrefix))];
+  const data = (readOnly: "true" | "false"): FieldSelector[] => [
+    { field: "eventCategory", equals: ["Data"] },
+    { field: "resources.type", equals: ["AWS::S3::Object"] },
+    { field: "readOnly", equals: [readOnly] },
+    { field: "resources.ARN", startsWiths: prefixes },
+  ];
+  const selectors: AdvancedEventSelector[] = [
+    { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
+    { name: "Model object writes", fieldSelectors: data("false") },
+  ];
+  if (readDataEvents === "all") selectors.push({ name: "Model object reads", fieldSelectors: data("true") });
+  return selectors;
+}
+
+/**
+ * Whether `selectors` log S3 object events of `kind` on every object of `bucketArn`: the check the policy pack
+ * and the tests share. A selector counts when it selects Data events on AWS::S3::Object, does not exclude the
+ * access kind, and scopes resources.ARN to a prefix of the bucket's objects (or not at all).
+ */
+export function selectorsCoverBucket(
+  selectors: ReadonlyArray<{ fieldSelectors: ReadonlyArray<Partial<FieldSelector> & { field: string }> }>,
+  bucketArn: string,
+  kind: "read" | "write",
+): boolean {
+  const objectPrefix = `${bucketArn}/`;
+  return selectors.some((sel) => {
+    const f = (name: string) => sel.fieldSelectors.find((x) => x.field === name);
+    const category = f("eventCategory");
+    if (!category?.equals?.includes("Data")) return false;
+    const type = f("resources.type");
+    if (!type?.equals?.includes("AWS::S3::Object")) return false;
+    const ro = f("readOnly");
+    if (ro?.equals && !ro.equals.includes(kind === "read" ? "true" : "false")) return false;
+    const arn = f("resources.ARN");
+    if (!arn) return true;
+    if (arn.notStartsWiths?.some((p) => objectPrefix.startsWith(p))) return false;
+    if (arn.notEquals?.length) return false;
+    if (arn.equals?.length) return false;
+    return !!arn.startsWiths?.some((p) => objectPrefix.startsWith(p));
+  });
+}
