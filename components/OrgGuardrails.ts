@@ -1,0 +1,89 @@
+// OrgGuardrails: Organizations service control policies that keep member-account administrators from
+// undoing model-vault's protections (object deletes/overwrites, bucket security, account Block Public
+// Access, the audit trail, model-vault's own roles, leaving the organization), attached to the OUs,
+// accounts or root in config. Deployed from the management account (or a delegated administrator):
+// see Pulumi.org.yaml and docs/org.md.
+//
+// The statements, their size and their split across documents come from iam/scp.ts (pure); this file
+// only registers them. A document that would exceed AWS's 5,120-character limit, or rules that need
+// more SCPs than a target can take, fail here, before anything is registered.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { maxGuardrailDocuments, type OrgConfig } from "../config/org";
+import { buildScps, minify } from "../iam/scp";
+import type { PolicyDocument } from "../iam/types";
+
+export interface OrgGuardrailsArgs {
+  /** The resolved `organization` config section. */
+  organization: OrgConfig;
+  /** The stack's tags, put on every SCP. */
+  tags: Record<string, string>;
+  /** Protect the SCPs and their attachments from accidental `pulumi destroy` (the stack's `protect`). */
+  protect: boolean;
+}
+
+export interface OrgGuardrailAttachment {
+  policyName: string;
+  targetId: string;
+  attachment: aws.organizations.PolicyAttachment;
+}
+
+export class OrgGuardrails extends pulumi.ComponentResource {
+  /** The SCP documents as registered (also the `content` of each policy, minified). */
+  readonly documents: PolicyDocument[];
+  /** Minified size of each document, in characters (AWS limit 5,120). */
+  readonly sizes: number[];
+  /** Notes for the plan reader (e.g. that the rules were split). */
+  readonly notes: string[];
+  readonly policies: aws.organizations.Policy[];
+  readonly policyIds: pulumi.Output<string>[];
+  readonly attachments: OrgGuardrailAttachment[];
+
+  constructor(name: string, args: OrgGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("model-vault:org:OrgGuardrails", name, {}, opts);
+    const org = args.organization;
+    const packed = buildScps(org, { maxDocuments: maxGuardrailDocuments(org) });
+    this.documents = packed.documents;
+    this.sizes = packed.sizes;
+    this.notes = packed.notes;
+
+    const many = packed.documents.length > 1;
+    const childOpts: pulumi.CustomResourceOptions = { parent: this, protect: args.protect };
+    this.policies = packed.documents.map(
+      (doc, i) =>
+        new aws.organizations.Policy(
+          many ? `${name}-scp-${i + 1}` : `${name}-scp`,
+          {
+            name: many ? `${org.policyName}-${i + 1}` : org.policyName,
+            description:
+              `model-vault guardrails${many ? ` (part ${i + 1} of ${packed.documents.length})` : ""}: ` +
+              `only the elevated role writes or deletes model objects; only the deployer changes bucket security, the audit trail and model-vault roles`,
+            type: "SERVICE_CONTROL_POLICY",
+            content: minify(doc),
+            tags: args.tags,
+          },
+          childOpts,
+        ),
+    );
+    this.policyIds = this.policies.map((p) => p.id);
+
+    this.attachments = [];
+    for (const targetId of org.targets) {
+      this.policies.forEach((policy, i) => {
+        const policyName = many ? `${org.policyName}-${i + 1}` : org.policyName;
+        const attachment = new aws.organizations.PolicyAttachment(
+          many ? `${name}-${targetId}-${i + 1}` : `${name}-${targetId}`,
+          { policyId: policy.id, targetId },
+          childOpts,
+        );
+        this.attachments.push({ policyName, targetId, attachment });
+      });
+    }
+
+    this.registerOutputs({
+      policyIds: this.policyIds,
+      sizes: this.sizes,
+      targets: org.targets,
+    });
+  }
+}

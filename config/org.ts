@@ -1,0 +1,125 @@
+// The `organization` section of a stack's config (`model-vault:organization`): set only in the stack
+// deployed from the management account (or a delegated administrator), Pulumi.org.yaml. It drives the
+// OrgGuardrails component: SCPs that keep member-account administrators from undoing model-vault's
+// protections. Also `scpStack`, set in a workload stack, names the org stack whose SCPs the offline
+// plan's access matrix should include (plan only; nothing is deployed from it).
+//
+// Pure (zod only). The parsed value is already resolved: every key present, defaults applied here.
+import { z } from "zod";
+
+/** Wildcards AWS ARN matching understands: `*` (any run of characters, "/" included) and `?` (one). */
+const literalChars = (s: string) => s.replace(/[*?]/g, "").length;
+
+/** Enough literal text that a pattern cannot match "everything". */
+const MIN_LITERAL = 3;
+
+function pattern(what: string, allowed: RegExp, allowedText: string, example: string) {
+  return z
+    .string({ error: `expected a ${what} pattern such as ${example}` })
+    .min(1, `expected a non-empty ${what} pattern such as ${example}`)
+    .max(512, `a ${what} pattern has at most 512 characters`)
+    .refine((s) => !s.startsWith("arn:"), `give the ${what} pattern without the ARN prefix, e.g. ${example}`)
+    .refine((s) => allowed.test(s), `a ${what} pattern uses only ${allowedText} and the wildcards * and ?, e.g. ${example}`)
+    .refine(
+      (s) => literalChars(s) >= MIN_LITERAL,
+      `a ${what} pattern needs at least ${MIN_LITERAL} characters besides wildcards (a bare "*" would match everything), e.g. ${example}`,
+    );
+}
+
+/** S3 bucket-name pattern: bucket name characters plus wildcards. */
+const bucketPattern = pattern("bucket-name", /^[a-z0-9.\-*?]+$/, "a-z, 0-9, '.' and '-'", "model-vault-*");
+
+/** Role "path/name" pattern: the part of the role ARN after "role/". */
+const rolePattern = (example: string) =>
+  pattern("role path-or-name", /^[\w+=,.@\-/*?]+$/, "letters, digits, + = , . @ _ - and '/' (path separator)", example).refine(
+    (s) => !s.startsWith("/"),
+    `a role path-or-name pattern is what follows "role/" in the ARN and does not start with '/', e.g. ${example}`,
+  );
+
+const trailPattern = pattern("trail-name", /^[A-Za-z0-9._\-*?]+$/, "letters, digits, '.', '_' and '-'", "model-vault-*");
+
+/** An SCP target: an OU, an account or the organization root, checked for the form AWS uses. */
+export const TARGET_RE = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12}|r-[0-9a-z]{4,32})$/;
+const target = z
+  .string({ error: "expected an SCP target: an OU id (ou-xxxx-xxxxxxxx), a 12-digit account id or a root id (r-xxxx)" })
+  .refine((s) => TARGET_RE.test(s), {
+    error: (iss) =>
+      `"${String(iss.input)}" is not an SCP target: expected an OU id (ou-` +
+      `<4-32 lowercase letters/digits>-<8-32 lowercase letters/digits>, e.g. ou-ab12-cd34ef56), ` +
+      `a 12-digit account id or a root id (r-<4-32 lowercase letters/digits>)`,
+  });
+
+export const ORG_DEFAULTS = {
+  partition: "aws" as const,
+  modelBucketPattern: "model-vault-*",
+  elevatedRolePattern: "model-vault-*-elevated",
+  deployerRolePattern: "model-vault-deployer",
+  rolePathOrNamePattern: "model-vault-*",
+  auditTrailPattern: "model-vault-*",
+  policyName: "model-vault-guardrails",
+  otherScpsPerTarget: 0,
+};
+
+export const organizationSchema = z.strictObject(
+  {
+    /** ARN partition of the member accounts. Default "aws". */
+    partition: z.enum(["aws", "aws-cn", "aws-us-gov"], { error: "expected aws, aws-cn or aws-us-gov" }).default(ORG_DEFAULTS.partition),
+    /** Bucket-name pattern matching every model bucket in the targets (and nothing else). Default "model-vault-*". */
+    modelBucketPattern: bucketPattern.default(ORG_DEFAULTS.modelBucketPattern),
+    /** Role path-or-name pattern of the elevated publisher role: the only principal that may write or delete model objects. Default "model-vault-*-elevated". */
+    elevatedRolePattern: rolePattern("model-vault-*-elevated").default(ORG_DEFAULTS.elevatedRolePattern),
+    /** Role path-or-name pattern of the deployer (the role `pulumi up` runs as in the member accounts): the only principal that may change bucket security, the trail and model-vault's roles. Default "model-vault-deployer". */
+    deployerRolePattern: rolePattern("model-vault-deployer").default(ORG_DEFAULTS.deployerRolePattern),
+    /** Role path-or-name pattern covering all of model-vault's own roles (consumers, elevated, JIT issuer, deployer); nobody but the deployer may create, re-trust, re-policy or delete them. Default "model-vault-*". */
+    rolePathOrNamePattern: rolePattern("model-vault-*").default(ORG_DEFAULTS.rolePathOrNamePattern),
+    /** CloudTrail trail-name pattern of the audit trail. Default "model-vault-*". */
+    auditTrailPattern: trailPattern.default(ORG_DEFAULTS.auditTrailPattern),
+    /** Where the SCPs are attached: OU ids, account ids or the root id. Required, at least one. */
+    targets: z
+      .array(target, { error: "expected a list of SCP targets (OU ids ou-..., 12-digit account ids or the root id r-...)" })
+      .min(1, "expected at least one SCP target (an OU id ou-..., a 12-digit account id or the root id r-...)")
+      .refine((t) => new Set(t).size === t.length, "targets must not repeat"),
+    /** Name of the SCP (suffixed -1, -2, ... when the rules are split across several). Default "model-vault-guardrails". */
+    policyName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,120}$/, "expected a policy name of 1-120 characters [A-Za-z0-9_+=,.@-]")
+      .default(ORG_DEFAULTS.policyName),
+    /** SCPs already attached directly to each target besides FullAWSAccess; the guardrails may use the rest of the 5 slots. Default 0. */
+    otherScpsPerTarget: z.number({ error: "expected a whole number 0-3" }).int("expected a whole number 0-3").min(0, "expected a whole number 0-3").max(3, "expected a whole number 0-3: AWS allows 5 SCPs per target, FullAWSAccess is one and the guardrails need at least one").default(ORG_DEFAULTS.otherScpsPerTarget),
+  },
+  {
+    error: (iss) =>
+      iss.code === "invalid_type"
+        ? "expected an object { targets, modelBucketPattern, elevatedRolePattern, deployerRolePattern, rolePathOrNamePattern, ... }"
+        : undefined,
+  },
+);
+
+/** The resolved `organization` section: every key present. */
+export type OrgConfig = z.output<typeof organizationSchema>;
+export type OrgConfigInput = z.input<typeof organizationSchema>;
+
+/** How many SCP documents the guardrails may use per target (FullAWSAccess and other SCPs counted). */
+export function maxGuardrailDocuments(cfg: Pick<OrgConfig, "otherScpsPerTarget">): number {
+  return 5 - 1 - cfg.otherScpsPerTarget;
+}
+
+/**
+ * `scpStack` (workload stacks only): the name of the org stack whose SCPs the offline plan includes in
+ * the access matrix (the plan runs that stack's program offline). Default: none (no SCPs evaluated).
+ */
+export const scpStackSchema = z
+  .string({ error: "expected the name of the org stack, e.g. org" })
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/, "expected a stack name such as org");
+
+/** Standalone validation with messages naming `organization.<key>` (the loader adds the namespace). */
+export function parseOrganization(raw: unknown): { ok: true; value: OrgConfig } | { ok: false; problems: string[] } {
+  const r = organizationSchema.safeParse(raw);
+  if (r.success) return { ok: true, value: r.data };
+  return {
+    ok: false,
+    problems: r.error.issues.map(
+      (i) => `organization${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${i.message}`,
+    ),
+  };
+}

