@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { accountId, flag, tagMap } from "./fields";
 import { storageShape } from "./storage";
+import { organizationSchema, scpStackSchema } from "./org";
 
 export const stackConfigSchema = z.strictObject({
   /** dev or prod: chooses the defaults below. Default: prod when the stack name starts with "prod", else dev. */
@@ -15,6 +16,10 @@ export const stackConfigSchema = z.strictObject({
   /** Tags on every taggable resource. Default: {}. */
   tags: tagMap.optional(),
   ...storageShape,
+  /** Organizations SCP guardrails (config/org.ts): set only in the management-account stack (Pulumi.org.yaml). Default: none. */
+  organization: organizationSchema.optional(),
+  /** Workload stacks: the org stack whose SCPs the offline plan's access matrix includes (config/org.ts). Default: none. */
+  scpStack: scpStackSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
