@@ -2,6 +2,7 @@
 // every default made explicit, dev and prod differing where users expect.
 import type { RawStackConfig } from "./schema";
 import type { ObjectLockConfig } from "./storage";
+import type { OrgConfig } from "./org";
 
 export type Environment = "dev" | "prod";
 
@@ -24,6 +25,10 @@ export interface StackConfig {
   protect: boolean;
   tags: Record<string, string>;
   storage: StorageConfig;
+  /** Organizations SCP guardrails: set only in the management-account stack (config/org.ts). */
+  organization: OrgConfig | null;
+  /** Org stack whose SCPs the offline plan's access matrix includes (plan only). */
+  scpStack: string | null;
 }
 
 export const DEFAULTS = {
@@ -61,5 +66,7 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
       accessLogRetentionDays: raw.accessLogRetentionDays ?? d.accessLogRetentionDays,
       kmsDeletionWindowDays: raw.kmsDeletionWindowDays ?? DEFAULTS.kmsDeletionWindowDays,
     },
+    organization: raw.organization ?? null,
+    scpStack: raw.scpStack ?? null,
   };
 }
