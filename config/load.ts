@@ -35,6 +35,10 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   if (!region.success) problems.push(`aws:region: ${all["aws:region"] === undefined ? "is required" : region.error.issues[0].message}`);
   const parsed = stackConfigSchema.safeParse(mine, { reportInput: true });
   if (!parsed.success) problems.push(...describeIssues(NAMESPACE, parsed.error.issues, validKeys));
+  const allowed = decode(all["aws:allowedAccountIds"] ?? "[]");
+  if (parsed.success && Array.isArray(allowed) && allowed.length > 0 && !allowed.map(String).includes(parsed.data.accountId)) {
+    problems.push(`aws:allowedAccountIds: ${JSON.stringify(allowed)} does not include model-vault:accountId ${parsed.data.accountId}`);
+  }
   if (problems.length > 0 || !parsed.success || !region.success) throw new ConfigError(stackFile, problems);
   return resolveConfig(stack, stackFile, region.data, parsed.data);
 }

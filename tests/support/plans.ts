@@ -1,0 +1,38 @@
+// Plans are built once per stack per test process: the Pulumi runtime is process-wide and a plan
+// takes a second or so, so specs share them instead of each running their own.
+import { buildPlan, type PlanResult } from "../../plan/build";
+import type { PlanResource } from "../../plan/types";
+
+const cache = new Map<string, Promise<PlanResult>>();
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs one plan at a time, whatever order specs ask in. */
+export function serially<T>(fn: () => Promise<T>): Promise<T> {
+  const p = queue.then(fn);
+  queue = p.catch(() => undefined);
+  return p;
+}
+
+export function planFor(stack: string): Promise<PlanResult> {
+  let p = cache.get(stack);
+  if (!p) {
+    p = serially(() => buildPlan(stack));
+    cache.set(stack, p);
+  }
+  return p;
+}
+
+export function ofType(resources: PlanResource[], type: string): PlanResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+export function one(resources: PlanResource[], type: string, name?: string): PlanResource {
+  const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+  return found[0];
+}
+
+/** Parses an IAM document input (the provider receives JSON strings). */
+export function doc(value: unknown): { Statement: Record<string, unknown>[] } {
+  return typeof value === "string" ? JSON.parse(value) : (value as { Statement: Record<string, unknown>[] });
+}
