@@ -83,6 +83,19 @@ const synth: Record<string, Synth> = {
   "aws:cloudfront/keyGroup:KeyGroup": (name) => ({ id: uuid(name), etag: `E${alnum(`${name}e`, 13)}` }),
   "aws:cloudfront/cachePolicy:CachePolicy": (name) => ({ id: uuid(name), etag: `E${alnum(`${name}e`, 13)}` }),
   "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": (name) => ({ id: uuid(name), etag: `E${alnum(`${name}e`, 13)}` }),
+  // CloudFront logging v2 (CloudWatch vended logs): names are auto-named, ARNs use the resource's region.
+  "aws:cloudwatch/logDeliverySource:LogDeliverySource": (name, i, { accountId, region }) => {
+    const n = autoName(name, i);
+    return { id: n, name: n, arn: `arn:aws:logs:${String(i.region ?? region)}:${accountId}:delivery-source:${n}`, service: "cloudfront" };
+  },
+  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (name, i, { accountId, region }) => {
+    const n = autoName(name, i);
+    return { id: n, name: n, arn: `arn:aws:logs:${String(i.region ?? region)}:${accountId}:delivery-destination:${n}`, deliveryDestinationType: "S3" };
+  },
+  "aws:cloudwatch/logDelivery:LogDelivery": (name, i, { accountId, region }) => {
+    const id = alnum(name, 16);
+    return { id, arn: `arn:aws:logs:${String(i.region ?? region)}:${accountId}:delivery:${id}` };
+  },
   "aws:sns/topic:Topic": (name, i, { accountId, region }) => {
     const n = autoName(name, i);
     const arn = `arn:aws:sns:${region}:${accountId}:${n}`;

@@ -177,6 +177,7 @@ describe("ModelCdn (plan runner)", function () {
     assert.equal(src.inputs.resourceArn, dist.outputs.arn);
     assert.equal(src.inputs.logType, "ACCESS_LOGS");
     assert.equal(src.inputs.region, "us-east-1");
+    assert.match(String(src.outputs.arn), /^arn:aws:logs:us-east-1:111111111111:delivery-source:/);
     assert.equal(dst.deliveryDestinationConfiguration.destinationResourceArn, "arn:aws:s3:::acme-weights-test-logs/cloudfront");
     assert.equal(signed.logStatements.length, 1);
     const s = signed.logStatements[0];
