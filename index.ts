@@ -4,10 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config";
 import { AccountGuardrails } from "./components/AccountGuardrails";
 import { ModelBucket } from "./components/ModelBucket";
+import { AccessRoles } from "./components/AccessRoles";
+import { OrgGuardrails } from "./components/OrgGuardrails";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
   const cfg = loadStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+
+  // The management-account stack (Pulumi.org.yaml) builds only the Organizations SCP guardrails.
+  if (cfg.organization) {
+    const org = new OrgGuardrails("org", { organization: cfg.organization, tags: cfg.tags, protect: cfg.protect });
+    return { scpPolicyIds: org.policyIds, scpSizes: org.sizes, scpTargets: cfg.organization.targets };
+  }
 
   // 2. Account-wide guardrails.
   new AccountGuardrails("account", { accountId: cfg.accountId, protect: cfg.protect });
@@ -21,6 +29,9 @@ export = async () => {
     tags: cfg.tags,
   });
 
+  // Read-only consumer roles, the elevated publisher role, and their bucket/key policy statements.
+  const access = new AccessRoles("access", { modelBucket: models, access: cfg.access, accountId: cfg.accountId, tags: cfg.tags });
+
   // 4. Every component has contributed its bucket- and key-policy statements: register them.
   models.finalize();
 
@@ -31,5 +42,7 @@ export = async () => {
     bucketArn: models.bucketArn,
     keyArn: models.keyArn,
     accessLogBucketName: models.logBucketName,
+    consumerRoleArns: access.consumerRoleArns,
+    publisherRoleArn: access.publisherRoleArn,
   };
 };

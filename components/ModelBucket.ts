@@ -5,6 +5,7 @@ import type { StorageConfig } from "../config/resolve";
 import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
 import { policyDocument, toJson, type Statement } from "../iam/types";
 import { dataBearing } from "./options";
+import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
 
 export interface ModelBucketArgs {
@@ -134,6 +135,16 @@ export class ModelBucket extends pulumi.ComponentResource {
   /** Contribute statements to the bucket key's policy. */
   addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void {
     this.keyStatements.add(owner, statements);
+  }
+
+  /** Read-only access to `prefixes` for `role` (iam/readOnly.ts), plus kms:Decrypt via S3 in the key policy. */
+  grantRead(role: aws.iam.Role, prefixes: string[], opts: GrantOptions): aws.iam.RolePolicy {
+    return grantRead(this, role, prefixes, opts);
+  }
+
+  /** Publishing to `prefixes` for `role` (iam/publisher.ts), plus the SSE-KMS upload actions via S3 in the key policy. */
+  grantPublish(role: aws.iam.Role, prefixes: string[], opts: PublishOptions): aws.iam.RolePolicy {
+    return grantPublish(this, role, prefixes, opts);
   }
 
   /** Registers the merged bucket and key policies; call once, after every component contributed. */

@@ -40,9 +40,10 @@ export class OrgGuardrails extends pulumi.ComponentResource {
   readonly attachments: OrgGuardrailAttachment[];
 
   constructor(name: string, args: OrgGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("model-vault:org:OrgGuardrails", name, {}, opts);
+    // Measured and split before anything is registered: a size error leaves nothing half-built.
     const org = args.organization;
     const packed = buildScps(org, { maxDocuments: maxGuardrailDocuments(org) });
+    super("model-vault:org:OrgGuardrails", name, {}, opts);
     this.documents = packed.documents;
     this.sizes = packed.sizes;
     this.notes = packed.notes;

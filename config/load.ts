@@ -1,7 +1,8 @@
 // Validates a stack's raw configuration before anything is registered.
 import { ConfigError, describeIssues } from "./errors";
 import { awsRegion } from "./fields";
-import { resolveConfig, type StackConfig } from "./resolve";
+import { environmentFor, resolveConfig, type StackConfig } from "./resolve";
+import { checkAccessConfig, resolveAccessConfig } from "./access";
 import { stackConfigSchema, validKeys } from "./schema";
 
 export const NAMESPACE = "model-vault";
@@ -35,6 +36,8 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   if (!region.success) problems.push(`aws:region: ${all["aws:region"] === undefined ? "is required" : region.error.issues[0].message}`);
   const parsed = stackConfigSchema.safeParse(mine, { reportInput: true });
   if (!parsed.success) problems.push(...describeIssues(NAMESPACE, parsed.error.issues, validKeys));
+  // prod refuses a stack without a deployer role (config/access.ts); dev only warns, in the plan.
+  if (parsed.success) problems.push(...checkAccessConfig(resolveAccessConfig(parsed.data), environmentFor(stack, parsed.data.environment), NAMESPACE).problems);
   const allowed = decode(all["aws:allowedAccountIds"] ?? "[]");
   if (parsed.success && Array.isArray(allowed) && allowed.length > 0 && !allowed.map(String).includes(parsed.data.accountId)) {
     problems.push(`aws:allowedAccountIds: ${JSON.stringify(allowed)} does not include model-vault:accountId ${parsed.data.accountId}`);

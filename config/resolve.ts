@@ -1,6 +1,7 @@
 // Turns a validated stack file into the fully-resolved configuration the program uses:
 // every default made explicit, dev and prod differing where users expect.
 import type { RawStackConfig } from "./schema";
+import { resolveAccessConfig, type AccessConfig } from "./access";
 import type { ObjectLockConfig } from "./storage";
 import type { OrgConfig } from "./org";
 
@@ -25,6 +26,8 @@ export interface StackConfig {
   protect: boolean;
   tags: Record<string, string>;
   storage: StorageConfig;
+  /** Consumers, publisher, deployer role, permissions boundary (config/access.ts). */
+  access: AccessConfig;
   /** Organizations SCP guardrails: set only in the management-account stack (config/org.ts). */
   organization: OrgConfig | null;
   /** Org stack whose SCPs the offline plan's access matrix includes (plan only). */
@@ -66,6 +69,7 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
       accessLogRetentionDays: raw.accessLogRetentionDays ?? d.accessLogRetentionDays,
       kmsDeletionWindowDays: raw.kmsDeletionWindowDays ?? DEFAULTS.kmsDeletionWindowDays,
     },
+    access: resolveAccessConfig(raw),
     organization: raw.organization ?? null,
     scpStack: raw.scpStack ?? null,
   };

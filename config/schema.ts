@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { accountId, flag, tagMap } from "./fields";
 import { storageShape } from "./storage";
+import { accessShape } from "./access";
 import { organizationSchema, scpStackSchema } from "./org";
 
 export const stackConfigSchema = z.strictObject({
@@ -16,6 +17,8 @@ export const stackConfigSchema = z.strictObject({
   /** Tags on every taggable resource. Default: {}. */
   tags: tagMap.optional(),
   ...storageShape,
+  /** consumers, publisher, deployerRoleArn, permissionsBoundaryArn: documented with their defaults in config/access.ts. */
+  ...accessShape,
   /** Organizations SCP guardrails (config/org.ts): set only in the management-account stack (Pulumi.org.yaml). Default: none. */
   organization: organizationSchema.optional(),
   /** Workload stacks: the org stack whose SCPs the offline plan's access matrix includes (config/org.ts). Default: none. */
