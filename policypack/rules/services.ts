@@ -1,0 +1,65 @@
+// KMS, CloudTrail and IAM role settings.
+
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { resourceRule } from "../lib/rule";
+import { T } from "../lib/tokens";
+import { readBool, readNumber, readString, ROLE_TAG, tag } from "../lib/values";
+
+export const kmsKeyRotation: ResourceValidationPolicy = resourceRule({
+  name: "kms-key-rotation",
+  description: "Symmetric encryption KMS keys have automatic rotation on (asymmetric and HMAC keys cannot rotate and are skipped).",
+  enforcementLevel: "mandatory",
+  severity: "medium",
+  types: [T.kmsKey],
+  check: (r, report) => {
+    const usage = readString(r.props["keyUsage"]);
+    const spec = readString(r.props["customerMasterKeySpec"] ?? r.props["keySpec"]);
+    if (usage.kind === "value" && usage.value !== "ENCRYPT_DECRYPT") return;
+    if (spec.kind === "value" && spec.value !== "SYMMETRIC_DEFAULT") return;
+    const rot = readBool(r.props["enableKeyRotation"]);
+    if (rot.kind === "unknown") report.unknown(".enableKeyRotation");
+    else if (rot.kind === "absent" || !rot.value) report.violation("enableKeyRotation is off; turn on automatic rotation for symmetric keys.");
+  },
+});
+
+export const cloudTrailHardened: ResourceValidationPolicy = resourceRule({
+  name: "cloudtrail-hardened",
+  description: "CloudTrail trails are multi-region, validate log files, encrypt with KMS (kmsKeyId) and are logging.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  types: [T.trail],
+  check: (r, report) => {
+    const problems: string[] = [];
+    const mustBeTrue = (field: string, defaultValue: boolean, what: string): void => {
+      const v = readBool(r.props[field]);
+      if (v.kind === "unknown") report.unknown(`.${field}`);
+      else if (!(v.kind === "value" ? v.value : defaultValue)) problems.push(what);
+    };
+    mustBeTrue("isMultiRegionTrail", false, "isMultiRegionTrail is off");
+    mustBeTrue("enableLogFileValidation", false, "enableLogFileValidation is off");
+    mustBeTrue("enableLogging", true, "enableLogging is false");
+    const kms = readString(r.props["kmsKeyId"]);
+    if (kms.kind === "unknown") report.unknown(".kmsKeyId");
+    else if (kms.kind === "absent" || kms.value === "") problems.push("kmsKeyId is not set (logs are only SSE-S3 encrypted)");
+    if (problems.length > 0) report.violation(`${problems.join("; ")}.`);
+  },
+});
+
+export const MAX_ELEVATED_SESSION = 3600;
+
+export const elevatedRoleSession: ResourceValidationPolicy = resourceRule({
+  name: "elevated-role-session",
+  description: `IAM roles tagged \`model-vault:role\` = \`elevated\` or \`jit-issuer\` have maxSessionDuration <= ${MAX_ELEVATED_SESSION} seconds (absent means 3600).`,
+  enforcementLevel: "mandatory",
+  severity: "high",
+  types: [T.role],
+  check: (r, report) => {
+    const role = tag(r.props, ROLE_TAG);
+    if (role !== "elevated" && role !== "jit-issuer") return;
+    const d = readNumber(r.props["maxSessionDuration"]);
+    if (d.kind === "unknown") report.unknown(".maxSessionDuration");
+    else if (d.kind === "value" && d.value > MAX_ELEVATED_SESSION) {
+      report.violation(`maxSessionDuration is ${d.value}s; a ${role} role's sessions may last at most ${MAX_ELEVATED_SESSION}s.`);
+    }
+  },
+});
