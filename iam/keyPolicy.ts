@@ -1,47 +1,9 @@
-// Statements of the bucket key's policy: the account administers the key (no cryptographic use),
-// read-only roles decrypt via S3 only, the publisher encrypts via S3 only. Pure.
+// Access statements of the bucket key's policy (ModelBucket adds the account's administration,
+// iam/bucketBaseline.ts keyAdministration): read-only roles decrypt via S3 only, the publisher
+// encrypts via S3 only. Pure.
 // In a key policy, Resource "*" means the key itself.
 import type { Statement } from "./types";
 import { KMS_READ_ACTIONS, KMS_UPLOAD_ACTIONS } from "./s3Actions";
-
-/** Key management without encrypt/decrypt and without CreateGrant (a grant could delegate Decrypt). */
-export const KMS_ADMIN_ACTIONS = [
-  "kms:DescribeKey",
-  "kms:GetKeyPolicy",
-  "kms:PutKeyPolicy",
-  "kms:GetKeyRotationStatus",
-  "kms:EnableKeyRotation",
-  "kms:DisableKeyRotation",
-  "kms:RotateKeyOnDemand",
-  "kms:ListKeyRotations",
-  "kms:EnableKey",
-  "kms:DisableKey",
-  "kms:ListGrants",
-  "kms:RevokeGrant",
-  "kms:ListKeyPolicies",
-  "kms:ListResourceTags",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:CreateAlias",
-  "kms:UpdateAlias",
-  "kms:DeleteAlias",
-  "kms:ListAliases",
-  "kms:UpdateKeyDescription",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-];
-
-export function keyAdminStatements(accountId: string, partition = "aws"): Statement[] {
-  return [
-    {
-      Sid: "AccountAdministersKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-      Action: KMS_ADMIN_ACTIONS,
-      Resource: "*",
-    },
-  ];
-}
 
 export interface AccessKeyPolicyArgs {
   accountId: string;
@@ -51,6 +13,39 @@ export interface AccessKeyPolicyArgs {
   publisherRoleArn?: string;
 }
 
+/** One read-only role's key statement (Sid suffix distinguishes contributors to the one key policy). */
+export function readOnlyKeyStatement(roleArn: string, accountId: string, viaService: string, sidSuffix = ""): Statement {
+  return {
+    Sid: `ReadOnlyDecryptViaS3${sidSuffix}`,
+    Effect: "Allow",
+    Principal: { AWS: roleArn },
+    Action: [...KMS_READ_ACTIONS],
+    Resource: "*",
+    Condition: { StringEquals: { "kms:ViaService": viaService, "kms:CallerAccount": accountId } },
+  };
+}
+
+export function publisherKeyStatement(roleArn: string, accountId: string, viaService: string, sidSuffix = ""): Statement {
+  return {
+    Sid: `PublisherEncryptViaS3${sidSuffix}`,
+    Effect: "Allow",
+    Principal: { AWS: roleArn },
+    Action: [...KMS_UPLOAD_ACTIONS],
+    Resource: "*",
+    Condition: { StringEquals: { "kms:ViaService": viaService, "kms:CallerAccount": accountId } },
+  };
+}
+
+/** A statement id suffix from a logical name: Sids allow only [A-Za-z0-9]. */
+export function sidSuffixOf(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
+}
+
+/** All roles in two statements (for a policy written in one piece). */
 export function accessKeyPolicyStatements(a: AccessKeyPolicyArgs): Statement[] {
   const via = { StringEquals: { "kms:ViaService": a.viaService, "kms:CallerAccount": a.accountId } };
   const out: Statement[] = [];

@@ -1,0 +1,65 @@
+// Everything issue 3 deploys, in one place for index.ts: a read-only role per consumer, the elevated
+// publisher role, and the access statements of the model bucket's single bucket policy.
+import * as pulumi from "@pulumi/pulumi";
+import type { AccessConfig } from "../config/access";
+import { accessBucketPolicyStatements } from "../iam/bucketPolicy";
+import type { Statement } from "../iam/types";
+import { ConsumerRole } from "./ConsumerRole";
+import type { GrantableBucket } from "./grants";
+import { PublisherRole } from "./PublisherRole";
+
+export interface AccessRolesArgs {
+  /** The ModelBucket: receives the grants and the bucket-policy statements. */
+  modelBucket: GrantableBucket & { addBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void };
+  access: AccessConfig;
+  accountId: string;
+  tags: Record<string, string>;
+  /** Extra publisher trust statements (the JIT broker's role). */
+  publisherExtraTrust?: pulumi.Input<Statement[]>;
+}
+
+export class AccessRoles extends pulumi.ComponentResource {
+  readonly consumers: Record<string, ConsumerRole> = {};
+  readonly publisher?: PublisherRole;
+  /** consumer name -> role ARN */
+  readonly consumerRoleArns: pulumi.Output<Record<string, string>>;
+  readonly publisherRoleArn: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: AccessRolesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("model-vault:access:AccessRoles", name, {}, opts);
+    const { access } = args;
+    for (const c of access.consumers) {
+      this.consumers[c.name] = new ConsumerRole(
+        `${name}-consumer-${c.name}`,
+        { modelBucket: args.modelBucket, consumer: c, accountId: args.accountId, permissionsBoundaryArn: access.permissionsBoundaryArn, tags: args.tags },
+        { parent: this },
+      );
+    }
+    if (access.publisher) {
+      this.publisher = new PublisherRole(
+        `${name}-publisher`,
+        {
+          modelBucket: args.modelBucket,
+          publisher: access.publisher,
+          permissionsBoundaryArn: access.permissionsBoundaryArn,
+          extraTrustStatements: args.publisherExtraTrust,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+    }
+    const publisherArn = this.publisher ? this.publisher.roleArn : pulumi.output(undefined);
+    args.modelBucket.addBucketPolicyStatements(
+      name,
+      pulumi.all([args.modelBucket.bucketArn, publisherArn]).apply(([bucketArn, publisherRoleArn]) =>
+        accessBucketPolicyStatements({ bucketArn, publisherRoleArn, deployerRoleArn: access.deployerRoleArn ?? undefined }),
+      ),
+    );
+    const entries = Object.entries(this.consumers);
+    this.consumerRoleArns = pulumi
+      .all(entries.map(([, r]) => r.roleArn))
+      .apply((arns) => Object.fromEntries(entries.map(([n], i) => [n, arns[i]])));
+    this.publisherRoleArn = publisherArn;
+    this.registerOutputs({ consumerRoleArns: this.consumerRoleArns, publisherRoleArn: this.publisherRoleArn });
+  }
+}

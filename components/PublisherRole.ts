@@ -1,0 +1,56 @@
+// The elevated role that may publish model weights: nobody holds it standing; named principals
+// assume it with MFA and a source identity, for at most an hour.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { PublisherConfig } from "../config/access";
+import { assertPolicySize, ROLE_TRUST_POLICY_MAX } from "../iam/limits";
+import { publisherTrustPolicy } from "../iam/trust";
+import { toJson, type Statement } from "../iam/types";
+import { grantPublish, type GrantableBucket } from "./grants";
+
+export const PUBLISHER_MAX_SESSION_SECONDS = 3600;
+
+export interface PublisherRoleArgs {
+  modelBucket: GrantableBucket;
+  publisher: PublisherConfig;
+  permissionsBoundaryArn?: string | null;
+  /** More trust statements, e.g. the just-in-time broker's role (sts:SetSourceIdentity must stay required). */
+  extraTrustStatements?: pulumi.Input<Statement[]>;
+  tags: Record<string, string>;
+}
+
+export class PublisherRole extends pulumi.ComponentResource {
+  readonly role: aws.iam.Role;
+  readonly roleArn: pulumi.Output<string>;
+  readonly roleName: pulumi.Output<string>;
+  readonly policy: aws.iam.RolePolicy;
+
+  constructor(name: string, args: PublisherRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("model-vault:access:PublisherRole", name, {}, opts);
+    const p = args.publisher;
+    const trust = pulumi
+      .output(args.extraTrustStatements ?? [])
+      .apply((extra) =>
+        assertPolicySize(
+          toJson(publisherTrustPolicy({ trustedPrincipals: p.trustedPrincipals, maxMfaAgeSeconds: p.maxMfaAgeSeconds, extraStatements: extra })),
+          ROLE_TRUST_POLICY_MAX,
+          `${name} trust policy`,
+        ),
+      );
+    this.role = new aws.iam.Role(
+      name,
+      {
+        description: `model-vault elevated publisher: writes ${p.prefixes.join(", ")}${p.allowDelete ? " (with delete)" : ""}; MFA + source identity required`,
+        assumeRolePolicy: trust,
+        maxSessionDuration: PUBLISHER_MAX_SESSION_SECONDS,
+        ...(args.permissionsBoundaryArn ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
+        tags: { ...args.tags, "model-vault:role": "elevated" },
+      },
+      { parent: this },
+    );
+    this.roleArn = this.role.arn;
+    this.roleName = this.role.name;
+    this.policy = grantPublish(args.modelBucket, this.role, p.prefixes, { name: `${name}-publish`, parent: this, allowDelete: p.allowDelete });
+    this.registerOutputs({ roleArn: this.roleArn, roleName: this.roleName });
+  }
+}
