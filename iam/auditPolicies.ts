@@ -23,20 +23,7 @@ export function logGroupArn(s: AuditScope, logGroupName: string): string {
   return `arn:aws:logs:${s.region}:${s.accountId}:log-group:${logGroupName}`;
 }
 
-/** The data actions CloudWatch Logs needs on a key that encrypts a log group. */
-export const LOGS_KEY_ACTIONS = [
-  "kms:Encrypt",
-  "kms:Decrypt",
-  "kms:ReEncryptFrom",
-  "kms:ReEncryptTo",
-  "kms:GenerateDataKey",
-  "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:DescribeKey",
-] as const;
-
 export interface AuditKeyPolicyArgs extends AuditScope {
-  /** The CloudWatch Logs group the trail also delivers to (encrypted with this key), if any. */
-  logGroupName?: string | null;
   /** Whether CloudTrail publishes to an SNS topic encrypted with this key. */
   snsTopic?: boolean;
 }
@@ -81,16 +68,6 @@ export function auditKeyPolicy(a: AuditKeyPolicyArgs): PolicyDocument {
       },
     },
   ];
-  if (a.logGroupName) {
-    statements.push({
-      Sid: "CloudWatchLogsEncryptsTrailLogGroup",
-      Effect: "Allow",
-      Principal: { Service: `logs.${a.region}.amazonaws.com` },
-      Action: [...LOGS_KEY_ACTIONS],
-      Resource: "*",
-      Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(a, a.logGroupName) } },
-    });
-  }
   if (a.snsTopic) {
     statements.push({
       Sid: "CloudTrailPublishesToEncryptedTopic",

@@ -119,6 +119,11 @@ const synth: Record<string, Synth> = {
     const n = autoName(name, i);
     return { id: n, name: n, arn: `arn:aws:logs:${region}:${accountId}:log-group:${n}` };
   },
+  // @pulumi/aws v7's token for aws.cloudwatch.LogGroup (the AuditTrail's CloudWatch Logs delivery).
+  "aws:cloudwatch/logGroup:LogGroup": (name, i, { accountId, region }) => {
+    const n = autoName(name, i);
+    return { id: n, name: n, arn: `arn:aws:logs:${region}:${accountId}:log-group:${n}` };
+  },
   "aws:scheduler/scheduleGroup:ScheduleGroup": (name, i, { accountId, region }) => {
     const n = autoName(name, i);
     return { id: n, name: n, arn: `arn:aws:scheduler:${region}:${accountId}:schedule-group/${n}` };
