@@ -3,39 +3,48 @@ import { Command } from "commander";
 import { ConfigError } from "../config";
 import { buildPlan } from "./build";
 import { renderPlan } from "./render";
-import { UnknownStackError } from "./stackFiles";
+import { ROOT, UnknownStackError } from "./stackFiles";
 
-async function main(argv: string[]): Promise<number> {
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+/** Exit status: 0 clean, 1 the plan breaks a rule (mandatory violation, access breach), 2 bad stack or config. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const cmd = new Command("plan")
     .description("Offline plan: runs the Pulumi program under mocks with a stack's config and judges what it would deploy")
     .requiredOption("-s, --stack <name>", "stack name (reads Pulumi.<name>.yaml)")
     .option("--json", "print the machine-readable plan")
-    .exitOverride();
-  cmd.parse(argv);
-  const opts = cmd.opts<{ stack: string; json?: boolean }>();
+    .option("--root <dir>", "project directory holding Pulumi.<stack>.yaml", ROOT)
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
   try {
-    const { plan, failures } = await buildPlan(opts.stack);
-    process.stdout.write((opts.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)) + "\n");
+    cmd.parse(argv, { from: "user" });
+  } catch (e) {
+    return (e as { exitCode?: number }).exitCode ?? 2;
+  }
+  const opts = cmd.opts<{ stack: string; json?: boolean; root: string }>();
+  try {
+    const { plan, failures } = await buildPlan(opts.stack, { root: opts.root });
+    io.out((opts.json ? JSON.stringify(plan, null, 2) : renderPlan(plan)) + "\n");
     if (failures.length) {
-      process.stderr.write(`\nplan failed:\n${failures.map((f) => `  - ${f}`).join("\n")}\n`);
+      io.err(`\nplan failed:\n${failures.map((f) => `  - ${f}`).join("\n")}\n`);
       return 1;
     }
     return 0;
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UnknownStackError) {
-      process.stderr.write(`${e.message}\n`);
+      io.err(`${e.message}\n`);
       return 2;
     }
-    throw e;
+    io.err(`plan: ${(e as Error).message ?? String(e)}\n`);
+    return 2;
   }
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    const err = e as { code?: string; exitCode?: number; message?: string };
-    if (err.code?.startsWith("commander.")) process.exit(err.exitCode ?? 2);
-    process.stderr.write(`plan: ${err.message ?? String(e)}\n`);
-    process.exit(2);
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -56,7 +56,7 @@ export interface ProgramRun {
 }
 
 export interface RunOptions {
-  /** Directory holding Pulumi.yaml, the stack files and index.ts. */
+  /** Directory holding the Pulumi.<stack>.yaml files (default: this checkout). */
   root?: string;
   /** Replace the stack file's values (tests use this to try bad config). */
   config?: Record<string, string>;
@@ -65,6 +65,12 @@ export interface RunOptions {
 }
 
 let running = false;
+let lastRegistered = 0;
+
+/** How many resources (stack excluded) the last run registered, whether or not it failed. */
+export function lastRunRegistrations(): number {
+  return lastRegistered;
+}
 
 /** Runs the program for one stack. Throws the program's error (e.g. a ConfigError) if it fails. */
 export async function runProgram(stack: string, opts: RunOptions = {}): Promise<ProgramRun> {
@@ -85,7 +91,7 @@ export async function runProgram(stack: string, opts: RunOptions = {}): Promise<
     settings.setMockOptions(monitor, PROJECT, stack, false);
     pulumi.runtime.setAllConfig(config);
 
-    const program = opts.program ?? loadProgram(root);
+    const program = opts.program ?? loadProgram(ROOT);
     const failures: unknown[] = [];
     const onRejection = (e: unknown) => failures.push(e);
     process.on("unhandledRejection", onRejection);
@@ -100,6 +106,7 @@ export async function runProgram(stack: string, opts: RunOptions = {}): Promise<
       for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
       process.off("unhandledRejection", onRejection);
     }
+    lastRegistered = monitor.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
     if (failures.length > 0) throw failures[0];
 
     const states = monitor.getRegisteredResources() as Map<string, { state: unknown }>;

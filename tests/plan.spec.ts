@@ -1,0 +1,77 @@
+// The plan contract of ARCHITECTURE.md, and the CLI's exit statuses.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { main } from "../plan/cli";
+import { lastRunRegistrations } from "../plan/run";
+import type { Plan } from "../plan/types";
+import { planFor, serially } from "./support/plans";
+
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await serially(() => main(args, { out: (s) => (out += s), err: (s) => (err += s) }));
+  return { code, out, err };
+}
+
+describe("offline plan", () => {
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack}: --json prints the contract: project, stack, resources with urn/type/name/parent/inputs/outputs, stack outputs`, async () => {
+      const { code, out } = await runCli(["--stack", stack, "--json"]);
+      const plan = JSON.parse(out) as Plan;
+      assert.equal(plan.project, "model-vault");
+      assert.equal(plan.stack, stack);
+      assert.ok(plan.resources.length > 15);
+      const urns = new Set(plan.resources.map((r) => r.urn));
+      for (const r of plan.resources) {
+        assert.match(r.urn, new RegExp(`^urn:pulumi:${stack}::model-vault::`));
+        assert.equal(typeof r.type, "string");
+        assert.equal(typeof r.name, "string");
+        assert.ok(r.parent === null || urns.has(r.parent), `${r.urn} has a parent that is in the plan`);
+        assert.equal(typeof r.inputs, "object");
+        assert.equal(typeof r.outputs, "object");
+      }
+      const bucket = plan.resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name === "models")!;
+      assert.equal(bucket.outputs.arn, `arn:aws:s3:::${String(bucket.inputs.bucket)}`);
+      assert.match(String(bucket.outputs.bucketRegionalDomainName), /^[a-z0-9-]+\.s3\.us-east-1\.amazonaws\.com$/);
+      const key = plan.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "models-key")!;
+      assert.match(String(key.outputs.arn), /^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
+      assert.equal(plan.outputs.bucketArn, bucket.outputs.arn);
+      assert.equal(code, 0, "our own stacks plan cleanly");
+    });
+  }
+
+  it("prints a readable tree of components and their resources", async () => {
+    const { out } = await runCli(["--stack", "dev"]);
+    assert.match(out, /^Plan for model-vault\/dev: \d+ resources in \d+ components/);
+    assert.match(out, /└─ storage:ModelBucket {2}models|├─ storage:ModelBucket {2}models/);
+    assert.match(out, /aws:Bucket {2}models {2}arn:aws:s3:::acme-model-weights-dev/);
+  });
+
+  it("is the same plan twice: ids and ARNs are stable run to run", async () => {
+    const again = await runCli(["--stack", "dev", "--json"]);
+    const first = (await planFor("dev")).plan;
+    assert.deepEqual(JSON.parse(again.out).resources.map((r: { outputs: unknown }) => r.outputs), JSON.parse(JSON.stringify(first.resources.map((r) => r.outputs))));
+  });
+
+  it("exits 2 with the config message and no plan for a bad stack file, registering nothing", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mv-plan-"));
+    try {
+      fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  aws:region: us-east-1\n  model-vault:accountId: '111111111111'\n  model-vault:bucketName: Bad_Name\n");
+      const { code, out, err } = await runCli(["--stack", "dev", "--root", dir]);
+      assert.equal(code, 2);
+      assert.equal(out, "");
+      assert.match(err, /^Pulumi\.dev\.yaml: invalid configuration\n {2}- model-vault:bucketName: /);
+      assert.equal(lastRunRegistrations(), 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 naming the stacks that exist for an unknown stack", async () => {
+    const { code, err } = await runCli(["--stack", "staging"]);
+    assert.equal(code, 2);
+    assert.match(err, /unknown stack "staging": no Pulumi\.staging\.yaml \(stacks here: .*dev.*prod/);
+  });
+});
