@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 
-export type AccessLevel = "List" | "Read" | "Write" | "Permissions management" | "Tagging";
+// "List", "Read", "Write", "Permissions management", "Tagging", or a comma-separated mix of them.
+export type AccessLevel = string;
 
 export interface ActionInfo {
   /** Canonical spelling, e.g. `GetObject`. */

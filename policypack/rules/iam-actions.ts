@@ -65,7 +65,8 @@ export const knownActions: ResourceValidationPolicy = resourceRule({
   },
 });
 
-const WRITE_LEVELS = new Set(["Write", "Permissions management"]);
+// The catalogue may list several levels ("Permissions management, Write").
+const isWriteLevel = (level: string): boolean => level.includes("Write") || level.includes("Permissions management");
 
 export const noStarResourceWrite: ResourceValidationPolicy = resourceRule({
   name: "no-star-resource-write",
@@ -87,7 +88,7 @@ export const noStarResourceWrite: ResourceValidationPolicy = resourceRule({
           bad.push(a);
           continue;
         }
-        if (matchingActions(p).some((i) => WRITE_LEVELS.has(i.accessLevel) && !i.wildcardOnly)) bad.push(a);
+        if (matchingActions(p).some((i) => isWriteLevel(i.accessLevel) && !i.wildcardOnly)) bad.push(a);
       }
       if (bad.length > 0) {
         report.violation(`${at(doc, st)} allows write or permissions-management actions ${quoteList(bad)} on every resource; scope Resource to ARNs.`);
