@@ -6,6 +6,8 @@ import { AccountGuardrails } from "./components/AccountGuardrails";
 import { ModelBucket } from "./components/ModelBucket";
 import { AccessRoles } from "./components/AccessRoles";
 import { OrgGuardrails } from "./components/OrgGuardrails";
+import { ModelCdn, cdnLogTarget } from "./components/ModelCdn";
+import { servedPrefixes } from "./config/cdn";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -32,6 +34,11 @@ export = async () => {
   // Read-only consumer roles, the elevated publisher role, and their bucket/key policy statements.
   const access = new AccessRoles("access", { modelBucket: models, access: cfg.access, accountId: cfg.accountId, tags: cfg.tags });
 
+  // CloudFront with Origin Access Control and signed URLs, when the stack enables it (docs/cdn.md).
+  const cdn = cfg.cdn.enabled
+    ? new ModelCdn("cdn", { origin: models, logs: cdnLogTarget(models), cdn: cfg.cdn, servedPrefixes: servedPrefixes(cfg.access), tags: cfg.tags })
+    : undefined;
+
   // 4. Every component has contributed its bucket- and key-policy statements: register them.
   models.finalize();
 
@@ -44,5 +51,6 @@ export = async () => {
     accessLogBucketName: models.logBucketName,
     consumerRoleArns: access.consumerRoleArns,
     publisherRoleArn: access.publisherRoleArn,
+    ...(cdn ? { cdnDomainName: cdn.domainName, cdnDistributionArn: cdn.distributionArn, cdnKeyPairIds: cdn.keyPairIds } : {}),
   };
 };

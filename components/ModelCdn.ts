@@ -3,7 +3,7 @@
 // with signed URLs (trusted key group) on every behavior when signing is required.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { CdnConfig } from "../config/cdn";
+import { prefixesOutsideServed, type CdnConfig } from "../config/cdn";
 import { accountOfDistributionArn, cloudFrontDecryptStatement, cloudFrontReadStatement, logDeliveryWriteStatement } from "../iam/cdnPolicies";
 import type { Statement } from "../iam/types";
 
@@ -30,8 +30,26 @@ export interface ModelCdnArgs {
   logs?: CdnLogTarget;
   /** The resolved `cdn` section; must be enabled. */
   cdn: CdnConfig;
+  /** What the bucket serves (config/cdn.ts servedPrefixes): every cdn prefix must lie inside one. Default: no bound. */
+  servedPrefixes?: readonly string[];
   /** The stack's tags, put on every resource that takes tags. */
   tags: Record<string, string>;
+}
+
+/** A bucket that lets others contribute to its log bucket's policy (ModelBucket, once it offers it). */
+interface LogBucketOwner {
+  logBucket: { arn: pulumi.Input<string> };
+  addLogBucketPolicyStatements?: (owner: string, statements: pulumi.Input<Statement[]>) => void;
+}
+
+/**
+ * The log target of a ModelBucket: its log bucket, when the ModelBucket merges contributions into
+ * the log bucket's policy (`addLogBucketPolicyStatements`); undefined otherwise.
+ */
+export function cdnLogTarget(bucket: LogBucketOwner): CdnLogTarget | undefined {
+  const add = bucket.addLogBucketPolicyStatements;
+  if (typeof add !== "function") return undefined;
+  return { bucketArn: bucket.logBucket.arn, addBucketPolicyStatements: (owner, statements) => add.call(bucket, owner, statements) };
 }
 
 /** Owner name of this component's statements in the merged bucket/key/log policies. */
@@ -65,6 +83,8 @@ export class ModelCdn extends pulumi.ComponentResource {
     if (cdn.logging.enabled && !args.logs) {
       throw new Error(`ModelCdn ${name}: cdn.logging.enabled needs the log bucket (args.logs: { bucketArn, addBucketPolicyStatements }) or set cdn.logging.enabled: false`);
     }
+    const outside = prefixesOutsideServed(cdn.prefixes, args.servedPrefixes ?? []);
+    if (outside.length > 0) throw new Error(`ModelCdn ${name}: ${outside.join("; ")}`);
     const signed = cdn.signing.required;
     this.prefixes = [...cdn.prefixes];
     const tags = signed ? { ...args.tags, "model-vault:signed-urls": "required" } : { ...args.tags };

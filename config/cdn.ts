@@ -223,6 +223,12 @@ export function defaultCdnConfig(): CdnConfig {
   return cdnConfigSchema.parse({});
 }
 
+/** What the bucket serves: every prefix the publisher writes or a consumer reads. */
+export function servedPrefixes(access: { consumers: readonly { prefixes: readonly string[] }[]; publisher: { prefixes: readonly string[] } | null }): string[] {
+  const all = [...(access.publisher?.prefixes ?? []), ...access.consumers.flatMap((c) => c.prefixes)];
+  return [...new Set(all)].sort();
+}
+
 /**
  * "prefixes must be inside what the bucket serves": every CDN prefix must start with one of the
  * prefixes the bucket serves (e.g. the union of the consumers' prefixes). Returns one message per

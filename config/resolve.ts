@@ -4,6 +4,7 @@ import type { RawStackConfig } from "./schema";
 import { resolveAccessConfig, type AccessConfig } from "./access";
 import type { ObjectLockConfig } from "./storage";
 import type { OrgConfig } from "./org";
+import { defaultCdnConfig, type CdnConfig } from "./cdn";
 
 export type Environment = "dev" | "prod";
 
@@ -32,6 +33,8 @@ export interface StackConfig {
   organization: OrgConfig | null;
   /** Org stack whose SCPs the offline plan's access matrix includes (plan only). */
   scpStack: string | null;
+  /** CloudFront distribution (config/cdn.ts); disabled unless the stack file enables it. */
+  cdn: CdnConfig;
 }
 
 export const DEFAULTS = {
@@ -72,5 +75,6 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
     access: resolveAccessConfig(raw),
     organization: raw.organization ?? null,
     scpStack: raw.scpStack ?? null,
+    cdn: raw.cdn ?? defaultCdnConfig(),
   };
 }

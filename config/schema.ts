@@ -6,6 +6,7 @@ import { accountId, flag, tagMap } from "./fields";
 import { storageShape } from "./storage";
 import { accessShape } from "./access";
 import { organizationSchema, scpStackSchema } from "./org";
+import { cdnConfigSchema } from "./cdn";
 
 export const stackConfigSchema = z.strictObject({
   /** dev or prod: chooses the defaults below. Default: prod when the stack name starts with "prod", else dev. */
@@ -23,6 +24,8 @@ export const stackConfigSchema = z.strictObject({
   organization: organizationSchema.optional(),
   /** Workload stacks: the org stack whose SCPs the offline plan's access matrix includes (config/org.ts). Default: none. */
   scpStack: scpStackSchema.optional(),
+  /** CloudFront distribution with OAC and signed URLs (config/cdn.ts, docs/cdn.md). Default: disabled. */
+  cdn: cdnConfigSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
