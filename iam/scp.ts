@@ -113,6 +113,21 @@ function unique(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
+/**
+ * Whether every name glob `b` matches is also matched by glob `a` (ARN-style `*` and `?`). Sound, not
+ * complete: `a` is matched against `b`'s text with `a`'s `?` not allowed to stand for `b`'s `*`.
+ */
+export function patternCovers(a: string, b: string): boolean {
+  const re = a.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, "[^*]");
+  return new RegExp(`^${re}$`).test(b);
+}
+
+/** Drop patterns another pattern already covers (keeps the SCP short); order preserved. */
+export function minimalPatterns(patterns: string[]): string[] {
+  const u = unique(patterns);
+  return u.filter((b, i) => !u.some((a, j) => j !== i && patternCovers(a, b) && !(patternCovers(b, a) && j > i)));
+}
+
 function exceptPrincipals(arns: string[]): Statement["Condition"] {
   const v = unique(arns);
   return { ArnNotLike: { "aws:PrincipalArn": v.length === 1 ? v[0] : v } };
@@ -126,7 +141,7 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
   const bucketArn = `arn:${part}:s3:::${p.modelBucketPattern}`;
   // The exemption patterns themselves are protected too: otherwise an administrator could create or
   // re-trust a role whose name matches the elevated or deployer pattern and inherit its exemption.
-  const roleResources = unique([p.rolePathOrNamePattern, p.elevatedRolePattern, p.deployerRolePattern]);
+  const roleResources = minimalPatterns([p.rolePathOrNamePattern, p.elevatedRolePattern, p.deployerRolePattern]);
   return [
     {
       Sid: "DenyModelObjectWritesExceptElevated",

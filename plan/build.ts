@@ -1,5 +1,6 @@
 // The offline plan: run the program, then judge what it would deploy.
 import { loadStackConfig, type StackConfig } from "../config";
+import { applyScpStack } from "./orgScps";
 import { runProgram, type RunOptions } from "./run";
 import { PROJECT, ROOT, readStackConfig } from "./stackFiles";
 import type { Plan } from "./types";
@@ -19,5 +20,7 @@ export async function buildPlan(stack: string, opts: RunOptions = {}): Promise<P
   const resources = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
   const plan: Plan = { project: PROJECT, stack, resources, outputs: run.outputs, warnings: [] };
   const failures: string[] = [];
+  // Workload stacks with `scpStack`: the org stack's SCPs join the access matrix (plan/orgScps.ts).
+  await applyScpStack({ plan, config, failures }, { root: opts.root });
   return { plan, config, failures };
 }

@@ -340,3 +340,78 @@ export function workloadScpInputs(
   });
   return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, principals }, warnings };
 }
+
+/** The SCP documents and organization config of an org stack, by running its program offline. */
+export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; organization: OrgConfig }> {
+  // Imported here so that pure users of this module (tests of the matrix) do not load the runtime.
+  const { runProgram } = await import("./run");
+  const { readStackConfig } = await import("./stackFiles");
+  const { loadStackConfig } = await import("../config");
+  const raw = readStackConfig(stack, root);
+  const cfg = loadStackConfig(stack, raw);
+  if (!cfg.organization) throw new Error(`scpStack: stack "${stack}" has no model-vault:organization section, so it deploys no SCPs`);
+  const run = await runProgram(stack, { config: raw, root });
+  const scps = scpsFromPlan({ project: "model-vault", stack, resources: run.resources, outputs: run.outputs });
+  return { scps, organization: cfg.organization };
+}
+
+/** Minimal view of the plan builder's result (plan/build.ts PlanResult) this hook needs. */
+export interface ScpHookTarget {
+  plan: Plan;
+  config: { accountId: string; scpStack: string | null };
+  failures: string[];
+}
+
+/**
+ * Plan hook for workload stacks with `scpStack` set: runs the org stack offline, appends the SCP rows
+ * to `plan.access` (breaches to `failures`, pattern mismatches to `plan.warnings`) and returns the SCP
+ * documents so the general access matrix can include them (computeAccessMatrix(plan, cfg, { scps })).
+ * Returns [] and does nothing when the stack has no scpStack. Call after the workload plan is built.
+ */
+export async function applyScpStack(
+  result: ScpHookTarget,
+  opts: { deployerRoleArn?: string | null; root?: string } = {},
+): Promise<PolicyDocument[]> {
+  const stack = result.config.scpStack;
+  if (!stack) return [];
+  const { scps, organization } = await loadOrgStack(stack, opts.root);
+  const documents = scps.map((s) => s.document);
+  const { input, warnings } = workloadScpInputs(result.plan, documents, organization, result.config.accountId);
+  if (opts.deployerRoleArn) {
+    if (!arnLike(roleArnPattern(organization.partition, organization.deployerRolePattern), opts.deployerRoleArn))
+      warnings.push(`deployer role ${opts.deployerRoleArn} does not match organization.deployerRolePattern ${organization.deployerRolePattern}: the SCPs deny it security changes`);
+    const d = input.principals.find((p) => p.exempt === "deployer");
+    if (d) d.arn = opts.deployerRoleArn;
+  }
+  const cells = (await scpMatrixCells(input)).map((c) => ({ ...c, label: `${SCP_LABEL_PREFIX}${c.label}` }));
+  result.plan.access = [...(result.plan.access ?? []), ...cells];
+  result.plan.warnings = [...(result.plan.warnings ?? []), ...warnings.map((w) => `scpStack ${stack}: ${w}`)];
+  for (const c of cells.filter(isBreach))
+    result.failures.push(`access matrix (SCPs of stack ${stack}): ${c.label} ${c.action} on ${c.resource} is ${c.decision}, expected ${c.expected} (${c.by})`);
+  return documents;
+}
+
+/** Labels of the SCP rows in plan.access start with this, so renderers can group them. */
+export const SCP_LABEL_PREFIX = "under SCPs: ";
+
+/** Text section for the SCP rows of the matrix. */
+export function renderScpMatrixSection(plan: Plan): string[] {
+  const cells = (plan.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+  if (cells.length === 0) return [];
+  const lines = [`Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`];
+  const byLabel = new Map<string, AccessCell[]>();
+  for (const c of cells) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c]);
+  for (const [label, list] of byLabel) {
+    lines.push(`  ${label.slice(SCP_LABEL_PREFIX.length)}  ${list[0].principal}`);
+    for (const c of list) {
+      const mark = isBreach(c) ? "BREACH" : "ok";
+      lines.push(`    ${mark.padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`);
+    }
+  }
+  return lines;
+}
+
+/** Every org section for the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix. */
+export function renderOrgSections(plan: Plan): string[][] {
+  return [renderScpSection(plan), renderScpMatrixSection(plan)];
+}

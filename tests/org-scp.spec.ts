@@ -7,7 +7,9 @@ import {
   ScpSizeError,
   buildScpStatements,
   buildScps,
+  minimalPatterns,
   packScps,
+  patternCovers,
   scpSize,
 } from "../iam/scp";
 import { asArray, type Statement } from "../iam/types";
@@ -98,6 +100,16 @@ describe("org: SCP statements (iam/scp.ts)", () => {
       "arn:aws:iam::*:role/pub-*",
       "arn:aws:iam::*:role/ci/deploy",
     ]);
+  });
+
+  it("drops role patterns another pattern already covers, never one it does not", () => {
+    const s = bySid(stmts, "DenyModelVaultRoleChangesExceptDeployer");
+    // model-vault-* covers model-vault-*-elevated and model-vault-deployer.
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:iam::*:role/model-vault-*"]);
+    assert.ok(patternCovers("a-*", "a-?x"));
+    assert.ok(!patternCovers("a-?", "a-*"), "? stands for one character, * for any run");
+    assert.ok(!patternCovers("mv/*", "model-vault-*"));
+    assert.deepStrictEqual(minimalPatterns(["x-*", "x-*"]), ["x-*"]);
   });
 
   it("leaving the organization is denied to everyone", () => {
