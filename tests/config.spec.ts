@@ -36,7 +36,7 @@ describe("stack config", () => {
   });
 
   it("gives prod protection, longer version history and governance Object Lock by default", () => {
-    const cfg = loadStackConfig("prod", good);
+    const cfg = loadStackConfig("prod", { ...good, "model-vault:deployerRoleArn": "arn:aws:iam::111111111111:role/deployer" });
     assert.equal(cfg.environment, "prod");
     assert.equal(cfg.protect, true);
     assert.equal(cfg.storage.noncurrentVersionDays, 90);
@@ -86,7 +86,7 @@ describe("stack config", () => {
   }
 
   it("reports every bad key of a stack file in the same message", () => {
-    const message = problemsOf({ "model-vault:bucketName": "UP", "aws:region": "moon-1" }, "prod");
+    const message = problemsOf({ "model-vault:bucketName": "UP", "aws:region": "moon-1", "model-vault:deployerRoleArn": "arn:aws:iam::111111111111:role/deployer" }, "prod");
     assert.match(message, /^Pulumi\.prod\.yaml/);
     assert.match(message, /aws:region/);
     assert.match(message, /model-vault:bucketName/);
