@@ -1,0 +1,423 @@
+// The access matrix of the offline plan (issue 3): who can do what on the model bucket, computed by
+// a real IAM evaluation engine (@cloud-copilot/iam-simulate) over the documents the plan would deploy:
+// role inline/managed policies, permissions boundaries, the bucket policy, the key policy, and SCPs
+// when given. Dev tooling only: iam-simulate is AGPL-3.0, so components and runtime code never
+// import this file.
+//
+// S3 objects are SSE-KMS encrypted, so a GetObject/PutObject is allowed only when S3 allows it AND
+// KMS allows the call S3 makes on the caller's behalf (kms:Decrypt / kms:GenerateDataKey with
+// kms:ViaService = s3.REGION.amazonaws.com); the matrix evaluates both and reports the one that decided.
+import { anonymousPrincipal, getDenialReasons, getGrantReasons, runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import type { AccessConfig, Consumer } from "../config/access";
+import { parseArn, s3ViaService } from "../iam/arn";
+import { underAnyPrefix } from "../iam/prefixes";
+import type { PolicyDocument } from "../iam/types";
+import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+
+/** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
+export interface MatrixCell extends AccessCell {
+  context?: Record<string, string>;
+  /** "root", "inside" or "outside" the principal's prefixes, or "bucket". */
+  scope: Scope;
+}
+
+export type Scope = "root" | "inside" | "outside" | "bucket";
+export type Expected = AccessDecision | "AllowedOrDenied";
+
+export type PrincipalKind = "consumer" | "publisher" | "publisher-without-source-identity" | "unrelated" | "deployer" | "anonymous";
+
+export interface MatrixPrincipal {
+  kind: PrincipalKind;
+  /** Role ARN, or "anonymous". */
+  arn: string;
+  label: string;
+  identityPolicies: { name: string; policy: PolicyDocument }[];
+  boundary?: { name: string; policy: PolicyDocument } | null;
+  sourceIdentity?: string;
+  /** Prefixes the design grants it (reads for consumers, writes for the publisher). */
+  prefixes: string[];
+  allowDelete?: boolean;
+}
+
+/** Everything the evaluation needs, independent of where it came from (a plan, or a test). */
+export interface AccessModel {
+  accountId: string;
+  bucketArn: string;
+  keyArn: string;
+  bucketPolicy: PolicyDocument | null;
+  keyPolicy: PolicyDocument | null;
+  scps: PolicyDocument[];
+  /** S3 Block Public Access (RestrictPublicBuckets) is on for the bucket or the account. */
+  blockPublicAccess: boolean;
+  deployerRoleArn: string | null;
+  principals: MatrixPrincipal[];
+}
+
+export interface AccessMatrixResult {
+  cells: MatrixCell[];
+  /** Cells that break a promise: a denied cell allowed (e.g. a read-only role could write), or a promised Allow denied. */
+  breaches: string[];
+  /** Notes for the reader (missing deployer role, policies the plan cannot see, explicit-vs-implicit differences). */
+  warnings: string[];
+}
+
+/** The resolved stack config, as far as the matrix needs it (StackConfig satisfies it). */
+export interface AccessMatrixConfig {
+  access: AccessConfig;
+  environment?: "dev" | "prod";
+}
+
+const ADMIN_POLICY: PolicyDocument = {
+  Version: "2012-10-17",
+  // Synthetic, never deployed: what an account administrator typically holds (AdministratorAccess).
+  Statement: [{ Sid: "AdministratorAccess", Effect: "Allow", Action: "*", Resource: "*" }],
+};
+const FULL_AWS_ACCESS: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*" }] };
+const OBJECT_NAME = "example.safetensors";
+export const SOURCE_IDENTITY = "alice@example.com";
+
+// ---------------------------------------------------------------------------------------------
+// Reading the plan
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v.length > 0 ? v : undefined;
+}
+
+function doc(v: unknown): PolicyDocument | null {
+  if (typeof v === "string") {
+    try {
+      return JSON.parse(v) as PolicyDocument;
+    } catch {
+      return null;
+    }
+  }
+  return v && typeof v === "object" ? (v as PolicyDocument) : null;
+}
+
+function tags(r: PlanResource): Record<string, string> {
+  const t = r.inputs.tags;
+  return t && typeof t === "object" ? (t as Record<string, string>) : {};
+}
+
+function out(r: PlanResource, key: string): string | undefined {
+  return str(r.outputs[key]) ?? str(r.inputs[key]);
+}
+
+/** Builds the model from a plan's resources and the resolved config. */
+export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: { scps?: PolicyDocument[] } = {}): { model: AccessModel; warnings: string[] } {
+  const warnings: string[] = [];
+  const rs = plan.resources.filter((r) => r.custom);
+  const byType = (t: string) => rs.filter((r) => r.type === t);
+
+  const bucket = byType("aws:s3/bucket:Bucket").find((r) => tags(r)["model-vault:role"] === "model-bucket");
+  if (!bucket) throw new Error("access matrix: the plan has no bucket tagged model-vault:role=model-bucket");
+  const bucketArn = out(bucket, "arn") ?? `arn:aws:s3:::${out(bucket, "bucket")}`;
+  const bucketRefs = new Set([out(bucket, "id"), out(bucket, "bucket")].filter(Boolean));
+
+  const sse = byType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find((r) => bucketRefs.has(str(r.inputs.bucket)));
+  const sseKey = str((sse?.inputs.rules as { applyServerSideEncryptionByDefault?: { kmsMasterKeyId?: string } }[] | undefined)?.[0]?.applyServerSideEncryptionByDefault?.kmsMasterKeyId);
+  const keys = byType("aws:kms/key:Key");
+  const key = keys.find((k) => [out(k, "arn"), out(k, "keyId"), out(k, "id")].includes(sseKey)) ?? (keys.length === 1 ? keys[0] : undefined);
+  if (!key) throw new Error("access matrix: cannot tell which KMS key encrypts the model bucket");
+  const keyArn = out(key, "arn")!;
+  const keyRefs = new Set([out(key, "arn"), out(key, "keyId"), out(key, "id")].filter(Boolean));
+  const keyPolicyRes = byType("aws:kms/keyPolicy:KeyPolicy").find((r) => keyRefs.has(str(r.inputs.keyId)));
+  const keyPolicy = doc(keyPolicyRes?.inputs.policy ?? key.inputs.policy);
+  if (!keyPolicy) warnings.push("access matrix: the bucket key has no key policy in the plan (AWS would apply the default: the account's IAM policies decide)");
+
+  const bucketPolicy = doc(byType("aws:s3/bucketPolicy:BucketPolicy").find((r) => bucketRefs.has(str(r.inputs.bucket)))?.inputs.policy);
+  if (!bucketPolicy) warnings.push("access matrix: the model bucket has no bucket policy in the plan");
+
+  const accountId = parseArn(keyArn)?.account ?? "000000000000";
+  const blockPublicAccess =
+    byType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
+    byType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => bucketRefs.has(str(r.inputs.bucket)) && r.inputs.restrictPublicBuckets === true);
+
+  const managed = new Map<string, PolicyDocument>();
+  for (const p of byType("aws:iam/policy:Policy")) {
+    const d = doc(p.inputs.policy);
+    const arn = out(p, "arn");
+    if (d && arn) managed.set(arn, d);
+  }
+  const rolePolicies = byType("aws:iam/rolePolicy:RolePolicy");
+  const attachments = byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+
+  const policiesOf = (role: PlanResource, label: string): Pick<MatrixPrincipal, "identityPolicies" | "boundary"> => {
+    const refs = new Set([out(role, "id"), out(role, "name"), out(role, "arn")].filter(Boolean));
+    const identityPolicies: MatrixPrincipal["identityPolicies"] = [];
+    for (const rp of rolePolicies.filter((p) => refs.has(str(p.inputs.role)))) {
+      const d = doc(rp.inputs.policy);
+      if (d) identityPolicies.push({ name: rp.name, policy: d });
+    }
+    const inline = role.inputs.inlinePolicies;
+    if (Array.isArray(inline)) {
+      for (const ip of inline as { name?: string; policy?: string }[]) {
+        const d = doc(ip.policy);
+        if (d) identityPolicies.push({ name: ip.name ?? `${role.name}-inline`, policy: d });
+      }
+    }
+    for (const a of attachments.filter((p) => refs.has(str(p.inputs.role)))) {
+      const arn = str(a.inputs.policyArn)!;
+      const d = managed.get(arn);
+      if (d) identityPolicies.push({ name: a.name, policy: d });
+      else warnings.push(`access matrix: ${label}: managed policy ${arn} is not in the plan; evaluated without it`);
+    }
+    let boundary: MatrixPrincipal["boundary"] = null;
+    const b = str(role.inputs.permissionsBoundary);
+    if (b) {
+      const d = managed.get(b);
+      if (d) boundary = { name: b, policy: d };
+      else warnings.push(`access matrix: ${label}: permissions boundary ${b} is not in the plan; evaluated without it (a boundary can only narrow access)`);
+    }
+    return { identityPolicies, boundary };
+  };
+
+  const consumersByName = new Map<string, Consumer>(cfg.access.consumers.map((c) => [c.name, c]));
+  const principals: MatrixPrincipal[] = [];
+  const roles = byType("aws:iam/role:Role");
+  for (const role of roles.filter((r) => tags(r)["model-vault:role"] === "consumer")) {
+    const name = tags(role)["model-vault:consumer"] ?? role.name;
+    const c = consumersByName.get(name);
+    const label = `consumer ${name}${c ? ` (${c.kind})` : ""}`;
+    if (!c) warnings.push(`access matrix: consumer role ${role.name} matches no consumer in the config; its prefixes are unknown`);
+    principals.push({ kind: "consumer", arn: out(role, "arn")!, label, prefixes: c?.prefixes ?? [], ...policiesOf(role, label) });
+  }
+  const publisher = roles.find((r) => tags(r)["model-vault:role"] === "elevated");
+  if (publisher) {
+    const p = cfg.access.publisher;
+    const base = { arn: out(publisher, "arn")!, prefixes: p?.prefixes ?? [], allowDelete: p?.allowDelete ?? false, ...policiesOf(publisher, "publisher") };
+    principals.push({ ...base, kind: "publisher", label: `publisher (source identity ${SOURCE_IDENTITY})`, sourceIdentity: SOURCE_IDENTITY });
+    principals.push({ ...base, kind: "publisher-without-source-identity", label: "publisher (no source identity)" });
+  }
+  const someInside = cfg.access.consumers[0]?.prefixes ?? cfg.access.publisher?.prefixes ?? ["models/"];
+  principals.push({
+    kind: "unrelated",
+    arn: `arn:aws:iam::${accountId}:role/plan-unrelated-admin`,
+    label: "unrelated role, same account (AdministratorAccess)",
+    identityPolicies: [{ name: "AdministratorAccess", policy: ADMIN_POLICY }],
+    prefixes: someInside,
+  });
+  const deployer = cfg.access.deployerRoleArn;
+  if (deployer) {
+    principals.push({
+      kind: "deployer",
+      arn: deployer,
+      label: "deployer (AdministratorAccess)",
+      identityPolicies: [{ name: "AdministratorAccess", policy: ADMIN_POLICY }],
+      prefixes: someInside,
+    });
+  }
+  principals.push({ kind: "anonymous", arn: "anonymous", label: "anonymous", identityPolicies: [], prefixes: someInside });
+
+  return {
+    model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: extra.scps ?? [], blockPublicAccess, deployerRoleArn: deployer, principals },
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluating
+
+interface Request {
+  action: string;
+  resource: string;
+  scope: Scope;
+  context: Record<string, string>;
+}
+
+/** An object key outside every one of the prefixes. */
+function outsideKey(prefixes: string[]): string {
+  for (const top of ["outside/", "other-team/", "zz-not-granted/"]) if (!underAnyPrefix(top, prefixes)) return top;
+  return `x-${Date.now()}/`;
+}
+
+/** The requests of one principal's rows (what `aws s3 ls`, `aws s3 cp`, `aws s3 rm`, a policy change need). */
+export function requestsFor(p: MatrixPrincipal, bucketArn: string): Request[] {
+  const inside = p.prefixes[0] ?? "models/";
+  const outside = outsideKey(p.prefixes);
+  const list = (scope: Scope, prefix: string): Request => ({ action: "s3:ListBucket", resource: bucketArn, scope, context: { "s3:prefix": prefix, "s3:delimiter": "/" } });
+  const obj = (action: string, scope: Scope, prefix: string): Request => ({ action, resource: `${bucketArn}/${prefix}${OBJECT_NAME}`, scope, context: {} });
+  return [
+    list("root", ""),
+    list("inside", inside),
+    list("outside", outside),
+    obj("s3:GetObject", "inside", inside),
+    obj("s3:GetObject", "outside", outside),
+    obj("s3:PutObject", "inside", inside),
+    obj("s3:PutObject", "outside", outside),
+    obj("s3:DeleteObject", "inside", inside),
+    obj("s3:DeleteObject", "outside", outside),
+    { action: "s3:PutBucketPolicy", resource: bucketArn, scope: "bucket", context: {} },
+  ];
+}
+
+/** What the design promises for each row. */
+export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean): Expected {
+  const configChange = r.action === "s3:PutBucketPolicy";
+  const write = r.action === "s3:PutObject" || r.action === "s3:DeleteObject";
+  switch (p.kind) {
+    case "consumer":
+      if (r.action === "s3:ListBucket") return r.scope === "outside" ? "ImplicitlyDenied" : "Allowed";
+      if (r.action === "s3:GetObject") return r.scope === "inside" ? "Allowed" : "ImplicitlyDenied";
+      return "ExplicitlyDenied"; // identity-policy deny, whatever else is attached
+    case "publisher":
+      if (configChange) return hasDeployer ? "ExplicitlyDenied" : "ImplicitlyDenied";
+      if (r.scope !== "inside") return "ImplicitlyDenied";
+      if (r.action === "s3:ListBucket" || r.action === "s3:PutObject") return "Allowed";
+      if (r.action === "s3:DeleteObject") return p.allowDelete ? "Allowed" : "ImplicitlyDenied";
+      return "ImplicitlyDenied";
+    case "publisher-without-source-identity":
+      if (configChange) return hasDeployer ? "ExplicitlyDenied" : "ImplicitlyDenied";
+      return "ExplicitlyDenied";
+    case "unrelated":
+    case "deployer":
+      if (write) return "ExplicitlyDenied";
+      if (r.action === "s3:GetObject") return "ImplicitlyDenied"; // the key policy does not let it decrypt
+      if (configChange) return p.kind === "deployer" ? "Allowed" : hasDeployer ? "ExplicitlyDenied" : "AllowedOrDenied";
+      return "AllowedOrDenied"; // listing names with admin rights is the account's business
+    case "anonymous":
+      return write || (configChange && hasDeployer) ? "ExplicitlyDenied" : "ImplicitlyDenied";
+  }
+}
+
+function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string, string>): Record<string, string> {
+  const ctx: Record<string, string> = { "aws:SecureTransport": "true", ...extra };
+  if (p.kind === "anonymous") return ctx;
+  ctx["aws:PrincipalArn"] = p.arn;
+  ctx["aws:PrincipalAccount"] = parseArn(p.arn)?.account || accountId;
+  ctx["aws:PrincipalType"] = "AssumedRole";
+  if (p.sourceIdentity) ctx["aws:SourceIdentity"] = p.sourceIdentity;
+  return ctx;
+}
+
+type SimResult = { decision: AccessDecision; by: string };
+
+function describe(policyType: string, identifier: string | undefined, resourceName: string): string {
+  switch (policyType) {
+    case "identity":
+      return identifier ? `identity:${identifier}` : "identity";
+    case "resource":
+      return resourceName;
+    case "pb":
+      return "boundary";
+    case "scp":
+      return identifier ? `scp:${identifier}` : "scp";
+    case "rcp":
+      return identifier ? `rcp:${identifier}` : "rcp";
+    case "s3-bpa":
+      return "s3-block-public-access";
+    default:
+      return policyType;
+  }
+}
+
+async function simulate(sim: Simulation, resourceName: string): Promise<SimResult> {
+  const res = await runSimulation(sim, {});
+  if (res.resultType === "error") throw new Error(`access matrix: iam-simulate rejected the request (${sim.request.action}): ${res.errors.message} ${JSON.stringify(res.errors)}`);
+  const analysis = res.resultType === "single" ? res.result.analysis : res.results[0]?.analysis;
+  const decision = res.overallResult;
+  if (!analysis) return { decision, by: "no matching statement" };
+  if (decision === "Allowed") {
+    const grants = getGrantReasons(analysis).map((g) => `${describe(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${g.statementId ?? `#${g.statementIndex}`}`);
+    return { decision, by: grants.join(" + ") || "allowed" };
+  }
+  const denials = getDenialReasons(analysis);
+  const explicit = denials.filter((d) => d.denialType === "Explicit");
+  if (explicit.length > 0) {
+    // Prefer the resource policy's statement: it holds whatever identity policies say.
+    explicit.sort((a, b) => (a.policyType === "resource" ? -1 : 0) - (b.policyType === "resource" ? -1 : 0));
+    return {
+      decision,
+      by: explicit.map((d) => `${describe(d.policyType, "policyIdentifier" in d ? d.policyIdentifier : undefined, resourceName)}/${"statementId" in d && d.statementId ? d.statementId : `#${"statementIndex" in d ? d.statementIndex : "?"}`}`).join(", "),
+    };
+  }
+  const where = [...new Set(denials.map((d) => describe(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
+  return { decision, by: `no Allow (${where.join(", ") || "any policy"})` };
+}
+
+function baseSimulation(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null): Simulation {
+  const anonymous = p.kind === "anonymous";
+  return {
+    request: { principal: anonymous ? anonymousPrincipal : p.arn, action, resource: { resource, accountId: m.accountId }, contextVariables: contextFor(p, m.accountId, context) },
+    identityPolicies: anonymous ? [] : p.identityPolicies,
+    permissionBoundaryPolicies: !anonymous && p.boundary ? [p.boundary] : undefined,
+    serviceControlPolicies:
+      anonymous || m.scps.length === 0
+        ? []
+        : [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...m.scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }],
+    resourceControlPolicies: [],
+    resourcePolicy: resourcePolicy ?? undefined,
+    additionalSettings: action.startsWith("s3:") ? { s3: { blockPublicAccess: m.blockPublicAccess } } : undefined,
+  };
+}
+
+/** The KMS call S3 makes on the caller's behalf for SSE-KMS objects. */
+const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
+
+async function evaluateCell(m: AccessModel, p: MatrixPrincipal, r: Request): Promise<SimResult> {
+  const s3 = await simulate(baseSimulation(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy), "bucket-policy");
+  const kmsAction = KMS_STEP[r.action];
+  if (s3.decision !== "Allowed" || !kmsAction || p.kind === "anonymous") return s3;
+  const kms = await simulate(
+    baseSimulation(m, p, kmsAction, m.keyArn, { "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId }, m.keyPolicy),
+    "key-policy",
+  );
+  if (kms.decision !== "Allowed") return { decision: kms.decision, by: `${kmsAction}: ${kms.by}` };
+  return { decision: "Allowed", by: `${s3.by}; ${kmsAction}: ${kms.by}` };
+}
+
+function matches(expected: Expected, decision: AccessDecision): boolean {
+  return expected === "AllowedOrDenied" || expected === decision;
+}
+
+function where(c: MatrixCell): string {
+  return c.context ? `${c.resource} (prefix "${c.context["s3:prefix"]}", delimiter "${c.context["s3:delimiter"]}")` : c.resource;
+}
+
+/** Evaluates every principal x request of the model. */
+export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixResult> {
+  const cells: MatrixCell[] = [];
+  const breaches: string[] = [];
+  const warnings: string[] = [];
+  const hasDeployer = !!m.deployerRoleArn;
+  for (const p of m.principals) {
+    for (const r of requestsFor(p, m.bucketArn)) {
+      const { decision, by } = await evaluateCell(m, p, r);
+      const expected = expectedFor(p, r, hasDeployer);
+      const cell: MatrixCell = {
+        principal: p.arn,
+        label: p.label,
+        action: r.action,
+        resource: r.resource,
+        decision,
+        by,
+        expected,
+        scope: r.scope,
+        ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
+      };
+      cells.push(cell);
+      if (matches(expected, decision)) continue;
+      const line = `${p.label}: ${r.action} on ${where(cell)} is ${decision}, expected ${expected} (${by})`;
+      // A denied cell that is allowed, or a promised Allow that is denied, breaks the design;
+      // explicit-vs-implicit differences only change which policy says no.
+      if (decision === "Allowed" || expected === "Allowed") breaches.push(line);
+      else warnings.push(`access matrix: ${line}`);
+    }
+  }
+  return { cells, breaches, warnings };
+}
+
+/**
+ * The plan's access matrix. The plan puts `cells` into `plan.access`, `warnings` into `plan.warnings`
+ * and exits non-zero when `breaches` is non-empty. The SCP helper passes `extra.scps`.
+ */
+export async function computeAccessMatrix(plan: Plan, cfg: AccessMatrixConfig, extra: { scps?: PolicyDocument[] } = {}): Promise<AccessMatrixResult> {
+  const { model, warnings } = accessModelFromPlan(plan, cfg, extra);
+  const result = await evaluateAccessModel(model);
+  if (!cfg.access.deployerRoleArn) {
+    warnings.unshift(
+      "model-vault:deployerRoleArn is not set: bucket-configuration changes are not reserved to a deployer role (prod refuses this; the account root can always remove a bucket policy)",
+    );
+  }
+  return { ...result, warnings: [...warnings, ...result.warnings] };
+}
