@@ -1,5 +1,6 @@
 // The offline plan: run the program, then judge what it would deploy.
 import { loadStackConfig, type StackConfig } from "../config";
+import { computeAccessMatrix } from "./access";
 import { applyScpStack } from "./orgScps";
 import { runProgram, type RunOptions } from "./run";
 import { PROJECT, ROOT, readStackConfig } from "./stackFiles";
@@ -21,6 +22,13 @@ export async function buildPlan(stack: string, opts: RunOptions = {}): Promise<P
   const plan: Plan = { project: PROJECT, stack, resources, outputs: run.outputs, warnings: [] };
   const failures: string[] = [];
   // Workload stacks with `scpStack`: the org stack's SCPs join the access matrix (plan/orgScps.ts).
-  await applyScpStack({ plan, config, failures }, { root: opts.root });
+  const scps = await applyScpStack({ plan, config, failures }, { root: opts.root });
+  // The access matrix (plan/access.ts): who can do what on the model bucket, by IAM evaluation.
+  if (!config.organization) {
+    const access = await computeAccessMatrix(plan, config, { scps });
+    plan.access = [...access.cells, ...(plan.access ?? [])];
+    plan.warnings = [...(plan.warnings ?? []), ...access.warnings];
+    failures.push(...access.breaches.map((b) => `access matrix: ${b}`));
+  }
   return { plan, config, failures };
 }

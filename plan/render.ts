@@ -1,4 +1,5 @@
 // The human-readable plan: a tree of components and resources, then whatever the judges found.
+import { renderAccessSection } from "./accessRender";
 import { renderOrgSections } from "./orgScps";
 import type { Plan, PlanResource } from "./types";
 
@@ -36,7 +37,7 @@ export function renderPlan(plan: Plan, sections: string[][] = []): string {
     "Outputs:",
     ...Object.entries(plan.outputs).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`),
   ];
-  for (const s of [...sections, ...renderOrgSections(plan)]) if (s.length) out.push("", ...s);
+  for (const s of [...sections, renderAccessSection(plan), ...renderOrgSections(plan)]) if (s.length) out.push("", ...s);
   if (plan.warnings?.length) out.push("", "Warnings:", ...plan.warnings.map((w) => `  ! ${w}`));
   return out.join("\n");
 }
