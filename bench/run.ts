@@ -1,0 +1,12 @@
+// npm run bench: speed goals as ratios and throughput, never as timed test assertions.
+import { benchPlan } from "./plan";
+
+async function main() {
+  console.log("model-vault benchmarks (medians; this machine's load varies, compare ratios)\n");
+  benchPlan();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
