@@ -24,7 +24,16 @@ export interface MatrixCell extends AccessCell {
 export type Scope = "root" | "inside" | "outside" | "bucket";
 export type Expected = AccessDecision | "AllowedOrDenied";
 
-export type PrincipalKind = "consumer" | "publisher" | "publisher-without-source-identity" | "unrelated" | "deployer" | "anonymous";
+export type PrincipalKind =
+  | "consumer"
+  | "publisher"
+  | "publisher-without-source-identity"
+  | "unrelated"
+  | "deployer"
+  | "anonymous"
+  // The CloudFront service principal (issue 5), as the stack's distribution and as any other one.
+  | "cloudfront"
+  | "cloudfront-other-distribution";
 
 export interface MatrixPrincipal {
   kind: PrincipalKind;
@@ -37,6 +46,8 @@ export interface MatrixPrincipal {
   /** Prefixes the design grants it (reads for consumers, writes for the publisher). */
   prefixes: string[];
   allowDelete?: boolean;
+  /** Service principals: the aws:SourceArn the service sends (a CloudFront distribution ARN). */
+  sourceArn?: string;
 }
 
 /** Everything the evaluation needs, independent of where it came from (a plan, or a test). */
@@ -65,6 +76,8 @@ export interface AccessMatrixResult {
 export interface AccessMatrixConfig {
   access: AccessConfig;
   environment?: "dev" | "prod";
+  /** The CloudFront section (config/cdn.ts): the prefixes the distribution may read. */
+  cdn?: { enabled: boolean; prefixes: string[] };
 }
 
 const ADMIN_POLICY: PolicyDocument = {
@@ -208,11 +221,24 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
     });
   }
   principals.push({ kind: "anonymous", arn: "anonymous", label: "anonymous", identityPolicies: [], prefixes: someInside });
+  principals.push(...cloudFrontPrincipals(rs, cfg, accountId));
 
   return {
     model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: extra.scps ?? [], blockPublicAccess, deployerRoleArn: deployer, principals },
     warnings,
   };
+}
+
+/** CloudFront reading through OAC: as the plan's distribution (its ARN) and as another distribution. */
+function cloudFrontPrincipals(rs: PlanResource[], cfg: AccessMatrixConfig, accountId: string): MatrixPrincipal[] {
+  const dist = rs.find((r) => r.type === "aws:cloudfront/distribution:Distribution");
+  const arn = dist && out(dist, "arn");
+  if (!arn || !cfg.cdn?.enabled) return [];
+  const base = { arn: "cloudfront.amazonaws.com", identityPolicies: [], prefixes: cfg.cdn.prefixes };
+  return [
+    { ...base, kind: "cloudfront", label: `cloudfront as ${arn.split(":").pop()}`, sourceArn: arn },
+    { ...base, kind: "cloudfront-other-distribution", label: "cloudfront as another distribution", sourceArn: `arn:aws:cloudfront::${accountId}:distribution/EPLANOTHERDIST1` },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,12 +303,17 @@ export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean
       return "AllowedOrDenied"; // listing names with admin rights is the account's business
     case "anonymous":
       return write || (configChange && hasDeployer) ? "ExplicitlyDenied" : "ImplicitlyDenied";
+    case "cloudfront":
+    case "cloudfront-other-distribution":
+      if (p.kind === "cloudfront" && r.action === "s3:GetObject" && r.scope === "inside") return "Allowed";
+      return write || (configChange && hasDeployer) ? "ExplicitlyDenied" : "ImplicitlyDenied";
   }
 }
 
 function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string, string>): Record<string, string> {
   const ctx: Record<string, string> = { "aws:SecureTransport": "true", ...extra };
   if (p.kind === "anonymous") return ctx;
+  if (p.sourceArn) return { ...ctx, "aws:SourceArn": p.sourceArn, "aws:SourceAccount": parseArn(p.sourceArn)?.account || accountId };
   ctx["aws:PrincipalArn"] = p.arn;
   ctx["aws:PrincipalAccount"] = parseArn(p.arn)?.account || accountId;
   ctx["aws:PrincipalType"] = "AssumedRole";
