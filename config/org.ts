@@ -70,8 +70,12 @@ export const organizationSchema = z.strictObject(
     elevatedRolePattern: rolePattern("model-vault-*-elevated").default(ORG_DEFAULTS.elevatedRolePattern),
     /** Role path-or-name pattern of the deployer (the role `pulumi up` runs as in the member accounts): the only principal that may change bucket security, the trail and model-vault's roles. Default "model-vault-deployer". */
     deployerRolePattern: rolePattern("model-vault-deployer").default(ORG_DEFAULTS.deployerRolePattern),
-    /** Role path-or-name pattern covering all of model-vault's own roles (consumers, elevated, JIT issuer, deployer); nobody but the deployer may create, re-trust, re-policy or delete them. Default "model-vault-*". */
-    rolePathOrNamePattern: rolePattern("model-vault-*").default(ORG_DEFAULTS.rolePathOrNamePattern),
+    /** Role path-or-name pattern(s) covering all of model-vault's own roles (consumers, elevated, JIT issuer, deployer): one pattern or a list; nobody but the deployer may create, re-trust, re-policy or delete them. Default "model-vault-*". */
+    rolePathOrNamePattern: z
+      .union([rolePattern("model-vault-*"), z.array(rolePattern("model-vault-*")).min(1, "expected at least one role pattern")], {
+        error: "expected a role path-or-name pattern such as model-vault-* or a list of them",
+      })
+      .default(ORG_DEFAULTS.rolePathOrNamePattern),
     /** CloudTrail trail-name pattern of the audit trail. Default "model-vault-*". */
     auditTrailPattern: trailPattern.default(ORG_DEFAULTS.auditTrailPattern),
     /** Where the SCPs are attached: OU ids, account ids or the root id. Required, at least one. */
@@ -116,10 +120,18 @@ export const scpStackSchema = z
 export function parseOrganization(raw: unknown): { ok: true; value: OrgConfig } | { ok: false; problems: string[] } {
   const r = organizationSchema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
+  // For a union (one pattern or a list), report the branch whose shape the input had.
+  const flat = (i: z.core.$ZodIssue, base: PropertyKey[]): { path: PropertyKey[]; message: string }[] => {
+    if (i.code === "invalid_union") {
+      const branch = i.errors.find((b) => b.length > 0 && !b.every((x) => x.code === "invalid_type" && x.path.length === 0));
+      if (branch) return branch.flatMap((x) => flat(x, [...base, ...i.path]));
+    }
+    return [{ path: [...base, ...i.path], message: i.message }];
+  };
   return {
     ok: false,
-    problems: r.error.issues.map(
-      (i) => `organization${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${i.message}`,
-    ),
+    problems: r.error.issues
+      .flatMap((i) => flat(i, []))
+      .map((i) => `organization${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${i.message}`),
   };
 }

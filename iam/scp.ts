@@ -9,7 +9,7 @@
 // anything: FullAWSAccess (or whatever Allow SCPs the organization already has) keeps granting, and these
 // documents only carve out what nobody but the named roles may do.
 
-import { PolicyDocument, Statement, policyDocument, toJson } from "./types";
+import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
 
 /** AWS limit on an SCP document, in characters of the minified JSON. */
 export const SCP_MAX_CHARS = 5120;
@@ -27,8 +27,8 @@ export interface ScpPatterns {
   elevatedRolePattern: string;
   /** Role path-or-name pattern of the deployer role(s) (the role `pulumi up` runs as in member accounts). */
   deployerRolePattern: string;
-  /** Role path-or-name pattern covering model-vault's own roles (consumers, elevated, JIT issuer, deployer). */
-  rolePathOrNamePattern: string;
+  /** Role path-or-name pattern(s) covering model-vault's own roles (consumers, elevated, JIT issuer, deployer). */
+  rolePathOrNamePattern: string | string[];
   /** CloudTrail trail-name pattern of the audit trail(s). */
   auditTrailPattern: string;
 }
@@ -141,7 +141,7 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
   const bucketArn = `arn:${part}:s3:::${p.modelBucketPattern}`;
   // The exemption patterns themselves are protected too: otherwise an administrator could create or
   // re-trust a role whose name matches the elevated or deployer pattern and inherit its exemption.
-  const roleResources = minimalPatterns([p.rolePathOrNamePattern, p.elevatedRolePattern, p.deployerRolePattern]);
+  const roleResources = minimalPatterns([...asArray(p.rolePathOrNamePattern), p.elevatedRolePattern, p.deployerRolePattern]);
   return [
     {
       Sid: "DenyModelObjectWritesExceptElevated",

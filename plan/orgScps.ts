@@ -217,9 +217,9 @@ function decidedBy(analysis: unknown, decision: AccessDecision): string {
 }
 
 /**
- * Matrix rows for the SCPs. Each principal's protected requests outside its exemption must be
- * ExplicitlyDenied (organizations:LeaveOrganization for everyone); everything else must decide exactly
- * as it would without the SCPs ("keeps exactly its rights"). `expected` carries that promise, so the
+ * Matrix rows for the SCPs. Each principal's protected requests outside its exemption must be denied
+ * (ExplicitlyDenied by the SCPs where the principal would otherwise be allowed; organizations:LeaveOrganization
+ * for everyone); everything else must decide exactly as it would without the SCPs ("keeps exactly its rights"). `expected` carries that promise, so the
  * plan exits non-zero on a breach.
  */
 export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[]> {
@@ -228,8 +228,12 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
     for (const req of scpRequests(input)) {
       const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps);
       let expected: AccessCell["expected"];
-      if (req.protectedFor !== null && req.protectedFor !== p.exempt) expected = "ExplicitlyDenied";
-      else expected = (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null)).decision;
+      const without = (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null)).decision;
+      if (req.protectedFor !== null && req.protectedFor !== p.exempt) {
+        // Outside the principal's exemption: what it could do without the SCPs must now be denied by
+        // them; what it could not do anyway stays denied (either way).
+        expected = without === "Allowed" || withScps.decision === "Allowed" ? "ExplicitlyDenied" : withScps.decision;
+      } else expected = without;
       cells.push({ principal: p.arn, label: p.label, action: req.action, resource: req.resource, decision: withScps.decision, by: withScps.by, expected });
     }
   }
@@ -375,7 +379,17 @@ export async function applyScpStack(
   const stack = result.config.scpStack;
   if (!stack) return [];
   const { scps, organization } = await loadOrgStack(stack, opts.root);
-  const documents = scps.map((s) => s.document);
+  return applyScpDocuments(result, stack, scps.map((s) => s.document), organization, opts);
+}
+
+/** applyScpStack with the org stack's SCP documents and organization config already in hand. */
+export async function applyScpDocuments(
+  result: ScpHookTarget,
+  stack: string,
+  documents: PolicyDocument[],
+  organization: OrgConfig,
+  opts: { deployerRoleArn?: string | null } = {},
+): Promise<PolicyDocument[]> {
   const { input, warnings } = workloadScpInputs(result.plan, documents, organization, result.config.accountId);
   if (opts.deployerRoleArn) {
     if (!arnLike(roleArnPattern(organization.partition, organization.deployerRolePattern), opts.deployerRoleArn))

@@ -182,6 +182,12 @@ describe("org: the organization config section (config/org.ts)", () => {
     assert.deepStrictEqual(r, { ...ORG_DEFAULTS, targets: ["ou-ab12-cd34ef56"] });
   });
 
+  it("takes one role pattern or a list, and protects every one", () => {
+    const r = organizationSchema.parse({ ...ok, rolePathOrNamePattern: ["access-consumer-*", "access-publisher-*"], elevatedRolePattern: "access-publisher-*" });
+    const s = bySid(buildScpStatements(r), "DenyModelVaultRoleChangesExceptDeployer");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:iam::*:role/access-consumer-*", "arn:aws:iam::*:role/access-publisher-*", "arn:aws:iam::*:role/model-vault-deployer"]);
+  });
+
   it("accepts OU, account and root targets", () => {
     assert.ok(parseOrganization({ targets: ["ou-ab12-cd34ef56", "123456789012", "r-ab12"] }).ok);
   });
@@ -198,6 +204,8 @@ describe("org: the organization config section (config/org.ts)", () => {
     ["an ARN as role pattern", { ...ok, elevatedRolePattern: "arn:aws:iam::1:role/x" }, /organization\.elevatedRolePattern: give the role path-or-name pattern without the ARN prefix/],
     ["a leading slash", { ...ok, deployerRolePattern: "/ci/deployer" }, /organization\.deployerRolePattern: .*does not start with '\/'/],
     ["a wildcard-only role pattern", { ...ok, rolePathOrNamePattern: "*/*" }, /organization\.rolePathOrNamePattern: .*at least 3 characters besides wildcards/],
+    ["a wildcard-only pattern in a role pattern list", { ...ok, rolePathOrNamePattern: ["access-consumer-*", "*"] }, /organization\.rolePathOrNamePattern\[1\]: .*at least 3 characters besides wildcards/],
+    ["a number as role pattern", { ...ok, rolePathOrNamePattern: 7 }, /organization\.rolePathOrNamePattern: expected a role path-or-name pattern such as model-vault-\* or a list of them/],
     ["an unknown key", { ...ok, bucketPatern: "x-*" }, /organization: .*bucketPatern/],
     ["too many other SCPs", { ...ok, otherScpsPerTarget: 4 }, /organization\.otherScpsPerTarget: expected a whole number 0-3/],
   ];

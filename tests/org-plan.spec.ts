@@ -1,0 +1,64 @@
+// The SCPs in a workload stack's plan: the real dev plan (index.ts under the plan runner) judged with
+// the org stack's SCPs (Pulumi.org.yaml's organization section, built by iam/scp.ts).
+import { strict as assert } from "node:assert";
+import { parse } from "yaml";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { organizationSchema } from "../config/org";
+import { buildScps } from "../iam/scp";
+import { SCP_LABEL_PREFIX, applyScpDocuments, isBreach, renderScpMatrixSection } from "../plan/orgScps";
+import type { AccessCell } from "../plan/types";
+import { planFor } from "./support/plans";
+
+const orgYaml = parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.org.yaml"), "utf8")) as { config: Record<string, unknown> };
+const organization = organizationSchema.parse(orgYaml.config["model-vault:organization"]);
+const scps = buildScps(organization, { maxDocuments: 4 }).documents;
+
+describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's SCPs)", () => {
+  let cells: AccessCell[] = [];
+  let failures: string[] = [];
+  let warnings: string[] = [];
+  let text = "";
+
+  before(async () => {
+    const { plan, config } = await planFor("dev");
+    // A copy: the cached plan is shared with other specs.
+    const copy = { ...plan, access: [...(plan.access ?? [])], warnings: [...(plan.warnings ?? [])] };
+    failures = [];
+    await applyScpDocuments({ plan: copy, config: { accountId: config.accountId, scpStack: "org" }, failures }, "org", scps, organization);
+    cells = (copy.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+    warnings = copy.warnings ?? [];
+    text = renderScpMatrixSection(copy).join("\n");
+  });
+
+  const cell = (labelPart: string, action: string) => {
+    const c = cells.find((x) => x.label.includes(labelPart) && x.action === action);
+    assert.ok(c, `no row for ${labelPart} ${action}`);
+    return c;
+  };
+
+  it("the dev bucket matches the org stack's bucket pattern (no warning)", () => {
+    assert.deepEqual(warnings.filter((w) => /does not match organization\.modelBucketPattern/.test(w)), []);
+  });
+
+  it("an all-powerful workload administrator is denied deletes and security changes, by the SCP", () => {
+    for (const a of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutBucketPolicy", "s3:PutBucketVersioning", "s3:PutAccountPublicAccessBlock", "cloudtrail:StopLogging", "iam:UpdateAssumeRolePolicy", "organizations:LeaveOrganization"]) {
+      const c = cell("workload administrator", a);
+      assert.equal(c.decision, "ExplicitlyDenied", a);
+      assert.match(c.by, /^scp\//, `${a}: ${c.by}`);
+    }
+  });
+
+  it("the deployer keeps its security rights; the elevated role keeps exactly its rights; no breach", () => {
+    assert.equal(cell("deployer", "s3:PutBucketPolicy").decision, "Allowed");
+    assert.equal(cell("deployer", "iam:PutRolePolicy").decision, "Allowed");
+    assert.equal(cell("deployer", "s3:DeleteObject").decision, "ExplicitlyDenied");
+    for (const c of cells.filter((x) => x.label.includes("elevated"))) assert.notEqual(c.expected, undefined);
+    assert.deepEqual(cells.filter(isBreach), []);
+    assert.deepEqual(failures, []);
+  });
+
+  it("the plan text shows the rows", () => {
+    assert.match(text, /workload administrator .*\n(.*\n)*\s+ok\s+ExplicitlyDenied\s+s3:DeleteObject/);
+  });
+});
