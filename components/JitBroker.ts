@@ -1,0 +1,233 @@
+// The just-in-time elevation broker (jit/README.md): a requests table, two Lambda functions each
+// with its own least-privileged role (the API function's role is the issuer role, the only
+// principal the elevated role trusts), an IAM-authenticated function URL, an SNS topic, and the
+// EventBridge Scheduler group + role that end each approved window on time.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { JitConfig } from "../config/jit";
+import { policyDocument, toJson, type Statement } from "../iam/types";
+import { bundleLambda, type LambdaEntry } from "../jit/bundle";
+import { ENV } from "../jit/lambda/env";
+import { STATUS_INDEX, REQUESTER_INDEX, TABLE_ATTRIBUTES, TABLE_INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from "../jit/table";
+import { elevatedTrustStatements, issuerPolicy, lambdaTrust, revokerPolicy, schedulerPolicy, schedulerTrust, type BrokerArns } from "../jit/trust";
+import { dataBearing } from "./options";
+
+export const JIT_LAMBDA_RUNTIME = "nodejs22.x";
+export const JIT_ISSUER_ROLE_TAG = "jit-issuer";
+
+export interface JitBrokerArgs {
+  /** The resolved `jit` section (config/jit.ts, resolveJitConfig). */
+  jit: JitConfig;
+  /** The elevated publisher role the broker issues sessions for. Its ARN may be a deferred output (see jit/README.md). */
+  elevatedRoleArn: pulumi.Input<string>;
+  modelBucketName: pulumi.Input<string>;
+  /** The bucket's KMS key: the session policy lets uploads use it (via S3 only). */
+  modelBucketKeyArn?: pulumi.Input<string>;
+  accountId: string;
+  region: string;
+  tags: Record<string, string>;
+  /** prod: protect + retain the requests table (the audit history) and turn on deletion protection. */
+  protect: boolean;
+  /** CloudWatch Logs retention of the functions. Default 365. */
+  logRetentionDays?: number;
+}
+
+export class JitBroker extends pulumi.ComponentResource {
+  readonly table: aws.dynamodb.Table;
+  readonly topic: aws.sns.Topic;
+  readonly apiFunction: aws.lambda.Function;
+  readonly revokerFunction: aws.lambda.Function;
+  readonly url: aws.lambda.FunctionUrl;
+  /** The only principal the elevated role may trust while the broker is on. */
+  readonly issuerRoleArn: pulumi.Output<string>;
+  /** Ready-made statements for the elevated role's trust policy (the issuer, with source identity and the request tag). */
+  readonly elevatedTrustStatements: pulumi.Output<Statement[]>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly tableName: pulumi.Output<string>;
+  readonly topicArn: pulumi.Output<string>;
+
+  constructor(name: string, args: JitBrokerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("model-vault:access:JitBroker", name, {}, opts);
+    const { accountId, region, tags } = args;
+    const child = { parent: this };
+    const lambdaRoleTrust = toJson(policyDocument(lambdaTrust(accountId)));
+
+    this.table = new aws.dynamodb.Table(
+      `${name}-requests`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: TABLE_KEY,
+        attributes: TABLE_ATTRIBUTES.map((a) => ({ name: a.name, type: a.type })),
+        globalSecondaryIndexes: TABLE_INDEXES.map((i) => ({ name: i.name, hashKey: i.hashKey, rangeKey: i.rangeKey, projectionType: "ALL" })),
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true },
+        ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
+        // The revoker reacts to REVOKED items within seconds through the stream.
+        streamEnabled: true,
+        streamViewType: "NEW_IMAGE",
+        deletionProtectionEnabled: args.protect,
+        tags: { ...tags, "model-vault:data": "jit-audit" },
+      },
+      dataBearing(args.protect, this),
+    );
+
+    this.topic = new aws.sns.Topic(`${name}-notices`, { kmsMasterKeyId: "alias/aws/sns", tags }, child);
+
+    const scheduleGroup = new aws.scheduler.ScheduleGroup(`${name}-windows`, { tags }, child);
+
+    const logGroup = (fn: LambdaEntry): aws.cloudwatch.LogGroup =>
+      new aws.cloudwatch.LogGroup(`${name}-${fn}-logs`, { retentionInDays: args.logRetentionDays ?? 365, tags }, child);
+    const apiLogs = logGroup("api");
+    const revokerLogs = logGroup("revoker");
+
+    // The API function's role is the issuer: it alone can assume the elevated role.
+    const issuer = new aws.iam.Role(
+      `${name}-issuer`,
+      {
+        description: "model-vault JIT broker API and issuer: the only principal the elevated role trusts",
+        assumeRolePolicy: lambdaRoleTrust,
+        maxSessionDuration: 3600,
+        tags: { ...tags, "model-vault:role": JIT_ISSUER_ROLE_TAG },
+      },
+      child,
+    );
+    const revokerRole = new aws.iam.Role(
+      `${name}-revoker`,
+      {
+        description: "model-vault JIT broker revoker: writes the elevated role's revocation deny, ends windows",
+        assumeRolePolicy: lambdaRoleTrust,
+        maxSessionDuration: 3600,
+        tags: { ...tags, "model-vault:role": "jit-revoker" },
+      },
+      child,
+    );
+    const schedulerRole = new aws.iam.Role(
+      `${name}-scheduler`,
+      {
+        description: "model-vault JIT broker: EventBridge Scheduler invokes the revoker at each window's end",
+        assumeRolePolicy: scheduleGroup.arn.apply((g) => toJson(policyDocument(schedulerTrust(accountId, g)))),
+        maxSessionDuration: 3600,
+        tags: { ...tags, "model-vault:role": "jit-scheduler" },
+      },
+      child,
+    );
+
+    const arns = (logGroupArn: pulumi.Output<string>): pulumi.Output<BrokerArns> =>
+      pulumi
+        .all([this.table.arn, this.table.streamArn, this.topic.arn, pulumi.output(args.elevatedRoleArn), scheduleGroup.name, schedulerRole.arn, logGroupArn])
+        .apply(([tableArn, streamArn, topicArn, elevatedRoleArn, scheduleGroupName, schedulerRoleArn, lg]) => ({
+          accountId,
+          region,
+          tableArn,
+          streamArn,
+          topicArn,
+          elevatedRoleArn,
+          scheduleGroupName,
+          schedulerRoleArn,
+          logGroupArn: lg,
+        }));
+
+    const issuerPolicyRes = new aws.iam.RolePolicy(
+      `${name}-issuer-policy`,
+      { role: issuer.id, policy: arns(apiLogs.arn).apply((a) => toJson(policyDocument(issuerPolicy(a)))) },
+      child,
+    );
+    const revokerPolicyRes = new aws.iam.RolePolicy(
+      `${name}-revoker-policy`,
+      { role: revokerRole.id, policy: arns(revokerLogs.arn).apply((a) => toJson(policyDocument(revokerPolicy(a)))) },
+      child,
+    );
+
+    const commonEnv = {
+      [ENV.config]: JSON.stringify(args.jit),
+      [ENV.table]: this.table.name,
+      [ENV.elevatedRoleArn]: args.elevatedRoleArn,
+      [ENV.bucketName]: args.modelBucketName,
+      [ENV.accountId]: accountId,
+      ...(args.modelBucketKeyArn ? { [ENV.kmsKeyArn]: args.modelBucketKeyArn } : {}),
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+    const fn = (entry: LambdaEntry, role: aws.iam.Role, logs: aws.cloudwatch.LogGroup, env: Record<string, pulumi.Input<string>>, dependsOn: pulumi.Resource[]) =>
+      new aws.lambda.Function(
+        `${name}-${entry}`,
+        {
+          description: `model-vault JIT broker ${entry}`,
+          runtime: JIT_LAMBDA_RUNTIME,
+          architectures: ["arm64"],
+          handler: `${entry}.handler`,
+          code: new pulumi.asset.AssetArchive({ [`${entry}.js`]: new pulumi.asset.StringAsset(bundleLambda(entry)) }),
+          role: role.arn,
+          memorySize: 256,
+          timeout: 15,
+          environment: { variables: env },
+          loggingConfig: { logFormat: "JSON", logGroup: logs.name },
+          tags,
+        },
+        { parent: this, dependsOn },
+      );
+
+    this.revokerFunction = fn("revoker", revokerRole, revokerLogs, commonEnv, [revokerPolicyRes]);
+
+    new aws.iam.RolePolicy(
+      `${name}-scheduler-policy`,
+      { role: schedulerRole.id, policy: this.revokerFunction.arn.apply((a) => toJson(policyDocument(schedulerPolicy(a)))) },
+      child,
+    );
+
+    this.apiFunction = fn(
+      "api",
+      issuer,
+      apiLogs,
+      {
+        ...commonEnv,
+        [ENV.topicArn]: this.topic.arn,
+        [ENV.scheduleGroup]: scheduleGroup.name,
+        [ENV.endFunctionArn]: this.revokerFunction.arn,
+        [ENV.schedulerRoleArn]: schedulerRole.arn,
+      },
+      [issuerPolicyRes],
+    );
+
+    // Revocations reach the revoker within seconds: only REVOKED items pass the filter.
+    new aws.lambda.EventSourceMapping(
+      `${name}-revocations`,
+      {
+        eventSourceArn: this.table.streamArn,
+        functionName: this.revokerFunction.arn,
+        startingPosition: "LATEST",
+        maximumRetryAttempts: 10,
+        filterCriteria: { filters: [{ pattern: JSON.stringify({ dynamodb: { NewImage: { status: { S: ["REVOKED"] } } } }) }] },
+        tags,
+      },
+      { parent: this, dependsOn: [revokerPolicyRes] },
+    );
+
+    // SigV4 only: the caller's identity comes from IAM, never from the request.
+    this.url = new aws.lambda.FunctionUrl(`${name}-url`, { functionName: this.apiFunction.name, authorizationType: "AWS_IAM" }, child);
+    // Principals of this account still need lambda:InvokeFunctionUrl in their own policies.
+    new aws.lambda.Permission(
+      `${name}-url-invoke`,
+      { function: this.apiFunction.name, action: "lambda:InvokeFunctionUrl", principal: accountId, functionUrlAuthType: "AWS_IAM" },
+      child,
+    );
+    // Function URLs created since October 2025 also need lambda:InvokeFunction, limited to calls via the URL.
+    new aws.lambda.Permission(
+      `${name}-url-invoke-function`,
+      { function: this.apiFunction.name, action: "lambda:InvokeFunction", principal: accountId, invokedViaFunctionUrl: true },
+      child,
+    );
+
+    this.issuerRoleArn = issuer.arn;
+    this.elevatedTrustStatements = issuer.arn.apply((a) => elevatedTrustStatements(a));
+    this.endpoint = this.url.functionUrl;
+    this.tableName = this.table.name;
+    this.topicArn = this.topic.arn;
+    this.registerOutputs({
+      issuerRoleArn: this.issuerRoleArn,
+      endpoint: this.endpoint,
+      tableName: this.tableName,
+      topicArn: this.topicArn,
+      indexes: [STATUS_INDEX, REQUESTER_INDEX],
+    });
+  }
+}
