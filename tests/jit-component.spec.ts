@@ -130,3 +130,27 @@ describe("JitBroker component", function () {
     assert.equal(JSON.parse(env.JIT_CONFIG).approvalsRequired, 1);
   });
 });
+
+describe("JitBroker and the policy pack", function () {
+  it("passes every rule of the pack (prod config)", async () => {
+    const { evaluatePolicyPack } = await import("../plan/policy");
+    const run = await runProgram("jitpack", {
+      config: { "aws:region": REGION, "model-vault:accountId": ACCOUNT },
+      program: async () => {
+        const jit = new JitBroker("jit", {
+          jit: testConfig({}, "prod"),
+          elevatedRoleArn: ELEVATED,
+          modelBucketName: "acme-weights",
+          accountId: ACCOUNT,
+          region: REGION,
+          tags: { "model-vault:stack": "jitpack" },
+          protect: true,
+        });
+        return { jitEndpoint: jit.endpoint };
+      },
+    });
+    const { loadPackConfig } = await import("../plan/policy");
+    const violations = evaluatePolicyPack(run.resources, "jitpack", loadPackConfig("prod"));
+    assert.deepEqual(violations.map((v) => `${v.level} ${v.policy}: ${v.message}`), []);
+  });
+});
