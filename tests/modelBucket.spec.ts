@@ -65,7 +65,7 @@ for (const stack of ["dev", "prod"]) {
     });
 
     it("encrypts the model bucket with its own rotating customer-managed key and S3 Bucket Keys", () => {
-      const key = one(rs, T.key);
+      const key = one(rs, T.key, "models-key");
       assert.equal(key.inputs.enableKeyRotation, true);
       assert.equal(key.inputs.keyUsage, "ENCRYPT_DECRYPT");
       const rules = forBucket(rs, T.sse, name).inputs.rules as { applyServerSideEncryptionByDefault: Record<string, unknown>; bucketKeyEnabled: boolean }[];
@@ -116,7 +116,7 @@ for (const stack of ["dev", "prod"]) {
     });
 
     it("denies non-TLS requests, TLS below 1.2 and uploads asking for another encryption or key", () => {
-      const keyArn = one(rs, T.key).outputs.arn;
+      const keyArn = one(rs, T.key, "models-key").outputs.arn;
       const statements = doc(forBucket(rs, T.policy, name).inputs.policy).Statement;
       const bySid = new Map(statements.map((s) => [s.Sid, s]));
       assert.deepEqual(bySid.get("DenyInsecureTransport")!.Condition, { Bool: { "aws:SecureTransport": "false" } });
@@ -133,7 +133,7 @@ for (const stack of ["dev", "prod"]) {
     it("registers one bucket policy per bucket and one key policy", () => {
       assert.equal(ofType(rs, T.policy).filter((r) => r.inputs.bucket === name).length, 1);
       assert.equal(ofType(rs, T.keyPolicy).length >= 1, true);
-      const keyPolicy = ofType(rs, T.keyPolicy).find((r) => r.inputs.keyId === one(rs, T.key).outputs.keyId)!;
+      const keyPolicy = ofType(rs, T.keyPolicy).find((r) => r.inputs.keyId === one(rs, T.key, "models-key").outputs.keyId)!;
       assert.equal(keyPolicy.inputs.bypassPolicyLockoutSafetyCheck, false);
     });
 
