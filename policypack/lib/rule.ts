@@ -67,10 +67,11 @@ export function resourceRule(
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
       if (!types.has(args.type)) return;
       const r: PlainResource = { type: args.type, urn: args.urn, name: args.name, props: unwrapProps(args.props) };
-      const seen = new Set<string>();
+      let seen: Set<string> | undefined; // allocated only when a value is unknown
       check(r, {
         violation: (m) => reportViolation(m),
         unknown: (what) => {
+          seen ??= new Set<string>();
           if (seen.has(what)) return;
           seen.add(what);
           (reportViolation as unknown as ObjectReport)({ message: unknownMessage(what), enforcementLevel: "advisory" });
