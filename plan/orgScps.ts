@@ -298,7 +298,7 @@ function rolePolicies(plan: Plan, role: PlanResource): PolicyDocument[] {
 export function workloadScpInputs(
   plan: Plan,
   scps: PolicyDocument[],
-  org: Pick<OrgConfig, "partition" | "elevatedRolePattern" | "deployerRolePattern" | "modelBucketPattern">,
+  org: Pick<OrgConfig, "partition" | "elevatedRolePattern" | "deployerRolePattern" | "modelBucketPattern" | "auditTrailPattern">,
   accountId: string,
 ): { input: ScpMatrixInput; warnings: string[] } {
   const part = org.partition;
@@ -310,6 +310,12 @@ export function workloadScpInputs(
     warnings.push(`bucket ${bucketName} does not match organization.modelBucketPattern ${org.modelBucketPattern}: the SCPs do not protect it`);
   const bp = plan.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && (r.inputs.bucket === bucketName || r.inputs.bucket === str(bucket?.outputs.id)));
   const bucketPolicy = bp ? parseDoc(bp.inputs.policy) : undefined;
+
+  const trail = plan.resources.find((r) => r.type === "aws:cloudtrail/trail:Trail");
+  const trailArn = str(trail?.outputs.arn);
+  const trailName = str(trail?.inputs.name) ?? str(trail?.outputs.name);
+  if (trailName && !arnLike(org.auditTrailPattern, trailName))
+    warnings.push(`audit trail ${trailName} does not match organization.auditTrailPattern ${org.auditTrailPattern}: the SCPs do not protect it`);
 
   const principals: ScpMatrixPrincipal[] = [
     { arn: `arn:${part}:iam::${accountId}:role/workload-admin`, label: "workload administrator (synthetic: AdministratorAccess, not deployed)", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null },
@@ -342,7 +348,7 @@ export function workloadScpInputs(
     identityPolicies: [ADMINISTRATOR_ACCESS],
     exempt: "deployer",
   });
-  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, principals }, warnings };
+  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, principals }, warnings };
 }
 
 /** The SCP documents and organization config of an org stack, by running its program offline. */

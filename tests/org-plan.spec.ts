@@ -37,8 +37,12 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     return c;
   };
 
-  it("the dev bucket matches the org stack's bucket pattern (no warning)", () => {
-    assert.deepEqual(warnings.filter((w) => /does not match organization\.modelBucketPattern/.test(w)), []);
+  it("the dev bucket, elevated role and trail match the org stack's patterns (no warning)", () => {
+    assert.deepEqual(warnings.filter((w) => /does not match organization\./.test(w)), []);
+  });
+
+  it("the trail rows use the plan's real trail", () => {
+    assert.match(cell("workload administrator", "cloudtrail:StopLogging").resource, /:trail\/dev-audit$/);
   });
 
   it("an all-powerful workload administrator is denied deletes and security changes, by the SCP", () => {
