@@ -1,6 +1,7 @@
 // Validates a stack's raw configuration before anything is registered.
 import { ConfigError, describeIssues } from "./errors";
 import { awsRegion } from "./fields";
+import { prefixesOutsideServed, servedPrefixes } from "./cdn";
 import { environmentFor, resolveConfig, type StackConfig } from "./resolve";
 import { checkAccessConfig, resolveAccessConfig } from "./access";
 import { stackConfigSchema, validKeys } from "./schema";
@@ -38,6 +39,8 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   if (!parsed.success) problems.push(...describeIssues(NAMESPACE, parsed.error.issues, validKeys));
   // prod refuses a stack without a deployer role (config/access.ts); dev only warns, in the plan.
   if (parsed.success) problems.push(...checkAccessConfig(resolveAccessConfig(parsed.data), environmentFor(stack, parsed.data.environment), NAMESPACE).problems);
+  // The distribution may only serve prefixes the bucket serves (config/cdn.ts).
+  if (parsed.success && parsed.data.cdn?.enabled) problems.push(...prefixesOutsideServed(parsed.data.cdn.prefixes, servedPrefixes(resolveAccessConfig(parsed.data))).map((m) => `${NAMESPACE}:${m}`));
   const allowed = decode(all["aws:allowedAccountIds"] ?? "[]");
   if (parsed.success && Array.isArray(allowed) && allowed.length > 0 && !allowed.map(String).includes(parsed.data.accountId)) {
     problems.push(`aws:allowedAccountIds: ${JSON.stringify(allowed)} does not include model-vault:accountId ${parsed.data.accountId}`);

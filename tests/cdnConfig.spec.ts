@@ -2,6 +2,8 @@
 import { strict as assert } from "node:assert";
 import { generateKeyPairSync } from "node:crypto";
 import { cdnConfigSchema, checkPublicKeyPem, defaultCdnConfig, prefixesOutsideServed } from "../config/cdn";
+import { loadStackConfig } from "../config";
+import { readStackConfig } from "../plan/stackFiles";
 
 const rsa = (bits: number) =>
   generateKeyPairSync("rsa", { modulusLength: bits, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
@@ -78,5 +80,22 @@ describe("cdn config", () => {
 
   it("checkPublicKeyPem accepts the tests' own RSA 2048 key", () => {
     assert.deepEqual(checkPublicKeyPem(publicKey), { ok: true, pem: publicKey });
+  });
+
+  describe("through the stack loader (Pulumi.dev.yaml + a replaced cdn section)", () => {
+    const load = (cdn: unknown) => () => loadStackConfig("dev", { ...readStackConfig("dev"), "model-vault:cdn": JSON.stringify(cdn) });
+    it("names the stack file and the full key path", () => {
+      assert.throws(load({ enabled: true, signing: { publicKeys: [{ name: "k1", pem: privateKey }] } }), /Pulumi\.dev\.yaml: invalid configuration\n {2}- model-vault:cdn\.signing\.publicKeys\[0\]\.pem: public key "k1": this is a PRIVATE key/);
+      assert.throws(load({ enabled: "yes" }), /model-vault:cdn\.enabled: expected true or false/);
+    });
+    it("refuses prefixes outside what the bucket serves (publisher and consumer prefixes)", () => {
+      assert.throws(load({ enabled: true, prefixes: ["datasets/"], signing: { required: false } }), /model-vault:cdn\.prefixes\[0\]: "datasets\/" is not inside the prefixes the bucket serves/);
+    });
+    it("resolves the dev stack's section, demo key included", () => {
+      const c = loadStackConfig("dev", readStackConfig("dev")).cdn;
+      assert.equal(c.enabled, true);
+      assert.equal(c.signing.publicKeys.length, 1);
+      assert.equal(checkPublicKeyPem(c.signing.publicKeys[0].pem).ok, true);
+    });
   });
 });
