@@ -8,6 +8,7 @@ import { AccessRoles } from "./components/AccessRoles";
 import { OrgGuardrails } from "./components/OrgGuardrails";
 import { ModelCdn, cdnLogTarget } from "./components/ModelCdn";
 import { servedPrefixes } from "./config/cdn";
+import { AuditTrail } from "./components/AuditTrail";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -39,6 +40,16 @@ export = async () => {
     ? new ModelCdn("cdn", { origin: models, logs: cdnLogTarget(models), cdn: cfg.cdn, servedPrefixes: servedPrefixes(cfg.access), tags: cfg.tags })
     : undefined;
 
+  // CloudTrail: management events + S3 data events on the model bucket, into a locked-down log bucket (docs/audit.md).
+  const audit = new AuditTrail("audit", {
+    audit: cfg.audit,
+    modelBucketArn: models.bucketArn,
+    accountId: cfg.accountId,
+    region: cfg.region,
+    protect: cfg.protect,
+    tags: cfg.tags,
+  });
+
   // 4. Every component has contributed its bucket- and key-policy statements: register them.
   models.finalize();
 
@@ -51,6 +62,9 @@ export = async () => {
     accessLogBucketName: models.logBucketName,
     consumerRoleArns: access.consumerRoleArns,
     publisherRoleArn: access.publisherRoleArn,
+    auditTrailArn: audit.trailArn,
+    auditLogBucketName: audit.logBucketName,
+    auditKeyArn: audit.keyArn,
     ...(cdn ? { cdnDomainName: cdn.domainName, cdnDistributionArn: cdn.distributionArn, cdnKeyPairIds: cdn.keyPairIds } : {}),
   };
 };

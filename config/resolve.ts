@@ -5,6 +5,7 @@ import { resolveAccessConfig, type AccessConfig } from "./access";
 import type { ObjectLockConfig } from "./storage";
 import type { OrgConfig } from "./org";
 import { defaultCdnConfig, type CdnConfig } from "./cdn";
+import { resolveAuditConfig, type AuditConfig } from "./audit";
 
 export type Environment = "dev" | "prod";
 
@@ -35,6 +36,8 @@ export interface StackConfig {
   scpStack: string | null;
   /** CloudFront distribution (config/cdn.ts); disabled unless the stack file enables it. */
   cdn: CdnConfig;
+  /** CloudTrail audit trail (config/audit.ts); per-environment defaults resolved there. */
+  audit: AuditConfig;
 }
 
 export const DEFAULTS = {
@@ -76,5 +79,6 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
     organization: raw.organization ?? null,
     scpStack: raw.scpStack ?? null,
     cdn: raw.cdn ?? defaultCdnConfig(),
+    audit: resolveAuditConfig(raw.audit, { environment, protect: raw.protect ?? d.protect }),
   };
 }

@@ -7,6 +7,7 @@ import { storageShape } from "./storage";
 import { accessShape } from "./access";
 import { organizationSchema, scpStackSchema } from "./org";
 import { cdnConfigSchema } from "./cdn";
+import { auditConfigSchema } from "./audit";
 
 export const stackConfigSchema = z.strictObject({
   /** dev or prod: chooses the defaults below. Default: prod when the stack name starts with "prod", else dev. */
@@ -26,6 +27,8 @@ export const stackConfigSchema = z.strictObject({
   scpStack: scpStackSchema.optional(),
   /** CloudFront distribution with OAC and signed URLs (config/cdn.ts, docs/cdn.md). Default: disabled. */
   cdn: cdnConfigSchema.optional(),
+  /** CloudTrail audit trail (config/audit.ts, docs/audit.md). Default: on, reads logged in prod only, logs locked when protect. */
+  audit: auditConfigSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
