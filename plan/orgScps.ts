@@ -368,7 +368,7 @@ export async function loadOrgStack(stack: string, root?: string): Promise<{ scps
 /** Minimal view of the plan builder's result (plan/build.ts PlanResult) this hook needs. */
 export interface ScpHookTarget {
   plan: Plan;
-  config: { accountId: string; scpStack: string | null };
+  config: { accountId: string; scpStack: string | null; access?: { deployerRoleArn: string | null } };
   failures: string[];
 }
 
@@ -385,7 +385,9 @@ export async function applyScpStack(
   const stack = result.config.scpStack;
   if (!stack) return [];
   const { scps, organization } = await loadOrgStack(stack, opts.root);
-  return applyScpDocuments(result, stack, scps.map((s) => s.document), organization, opts);
+  // The workload's own deployer role (access.deployerRoleArn), when set, replaces the synthetic one.
+  const deployerRoleArn = opts.deployerRoleArn ?? result.config.access?.deployerRoleArn ?? null;
+  return applyScpDocuments(result, stack, scps.map((s) => s.document), organization, { deployerRoleArn });
 }
 
 /** applyScpStack with the org stack's SCP documents and organization config already in hand. */

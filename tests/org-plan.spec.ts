@@ -25,7 +25,9 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     // A copy: the cached plan is shared with other specs.
     const copy = { ...plan, access: [...(plan.access ?? [])], warnings: [...(plan.warnings ?? [])] };
     failures = [];
-    await applyScpDocuments({ plan: copy, config: { accountId: config.accountId, scpStack: "org" }, failures }, "org", scps, organization);
+    await applyScpDocuments({ plan: copy, config: { accountId: config.accountId, scpStack: "org" }, failures }, "org", scps, organization, {
+      deployerRoleArn: config.access.deployerRoleArn,
+    });
     cells = (copy.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
     warnings = copy.warnings ?? [];
     text = renderScpMatrixSection(copy).join("\n");
@@ -54,6 +56,7 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
   });
 
   it("the deployer keeps its security rights; the elevated role keeps exactly its rights; no breach", () => {
+    assert.equal(cell("deployer", "s3:PutBucketPolicy").principal, "arn:aws:iam::111111111111:role/model-vault-deployer");
     assert.equal(cell("deployer", "s3:PutBucketPolicy").decision, "Allowed");
     assert.equal(cell("deployer", "iam:PutRolePolicy").decision, "Allowed");
     assert.equal(cell("deployer", "s3:DeleteObject").decision, "ExplicitlyDenied");
