@@ -1,14 +1,30 @@
 // npm run bench: speed goals as ratios and throughput, never as timed test assertions.
-import { benchPlan } from "./plan";
+// Each bench prints its own line; `--only plan,pack,access,jit` picks some.
 import { benchAccess } from "./access";
+import { benchJit } from "./jit";
+import { benchPack } from "./pack";
+import { benchPlan } from "./plan";
+
+const benches: Record<string, () => Promise<unknown> | unknown> = {
+  plan: () => benchPlan(),
+  access: () => benchAccess(),
+  pack: () => benchPack(),
+  jit: () => benchJit(),
+};
 
 async function main() {
+  const i = process.argv.indexOf("--only");
+  const only = i > 0 ? process.argv[i + 1].split(",") : Object.keys(benches);
+  const unknown = only.filter((n) => !benches[n]);
+  if (unknown.length) throw new Error(`unknown bench ${unknown.join(", ")}; choose from ${Object.keys(benches).join(", ")}`);
   console.log("model-vault benchmarks (medians; this machine's load varies, compare ratios)\n");
-  benchPlan();
-  await benchAccess();
+  for (const name of only) await benches[name]();
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);
