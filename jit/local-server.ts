@@ -19,9 +19,9 @@ export const DEFAULT_SANDBOX_PORT = 8787;
 
 export const SANDBOX_BANNER = [
   "#################################################################",
-  "#  model-vault JIT broker -- LOCAL SANDBOX, NOT A REAL BROKER    #",
+  "#  model-vault JIT broker -- LOCAL SANDBOX, NOT A REAL BROKER   #",
   "#  callers are whoever --as says; no AWS, no STS, no IAM.       #",
-  "#  claim prints the AssumeRole call it WOULD make.               #",
+  "#  claim prints the AssumeRole call it WOULD make.              #",
   "#################################################################",
 ].join("\n");
 
