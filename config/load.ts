@@ -37,6 +37,9 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   if (!region.success) problems.push(`aws:region: ${all["aws:region"] === undefined ? "is required" : region.error.issues[0].message}`);
   const parsed = stackConfigSchema.safeParse(mine, { reportInput: true });
   if (!parsed.success) problems.push(...describeIssues(NAMESPACE, parsed.error.issues, validKeys));
+  if (parsed.success && !parsed.data.organization && parsed.data.bucketName === undefined) {
+    problems.push(`${NAMESPACE}:bucketName: is required (expected an S3 bucket name; only the org stack, with ${NAMESPACE}:organization, has none)`);
+  }
   // prod refuses a stack without a deployer role (config/access.ts); dev only warns, in the plan.
   if (parsed.success) problems.push(...checkAccessConfig(resolveAccessConfig(parsed.data), environmentFor(stack, parsed.data.environment), NAMESPACE).problems);
   // The distribution may only serve prefixes the bucket serves (config/cdn.ts).

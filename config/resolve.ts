@@ -68,7 +68,8 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
     protect: raw.protect ?? d.protect,
     tags: { ...(raw.tags ?? {}), "model-vault:stack": stack },
     storage: {
-      bucketName: raw.bucketName,
+      // The org stack has no bucket (config/load.ts requires one everywhere else).
+      bucketName: raw.bucketName ?? "",
       noncurrentVersionDays: raw.noncurrentVersionDays ?? d.noncurrentVersionDays,
       abortIncompleteUploadDays: raw.abortIncompleteUploadDays ?? DEFAULTS.abortIncompleteUploadDays,
       objectLock: raw.objectLock ?? d.objectLock,

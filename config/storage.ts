@@ -29,7 +29,8 @@ export type ObjectLockConfig = z.infer<typeof objectLockSchema>;
 
 export const storageShape = {
   /** Name of the model bucket (globally unique). Required. Its access logs go to "<bucketName>-logs". */
-  bucketName: bucketName.refine((s) => s.length <= 58, "at most 58 characters: the access-log bucket is named <bucketName>-logs"),
+  // Optional in the schema only because the org stack (organization set) has no bucket; config/load.ts requires it otherwise.
+  bucketName: bucketName.refine((s) => s.length <= 58, "at most 58 characters: the access-log bucket is named <bucketName>-logs").optional(),
   /** Days a noncurrent object version is kept before it expires. Default: dev 7, prod 90. */
   noncurrentVersionDays: wholeNumber(1, 36500).optional(),
   /** Days after which incomplete multipart uploads are aborted. Default 7. */
