@@ -8,7 +8,7 @@ import { selectorsCoverBucket } from "../iam/auditPolicies";
 import { evaluatePolicyPack } from "../plan/policy";
 import { runProgram } from "../plan/run";
 import type { PlanResource } from "../plan/types";
-import { serially } from "./support/plans";
+import { planFor, serially } from "./support/plans";
 
 const ACCOUNT = "111111111111";
 const REGION = "eu-west-1";
@@ -235,4 +235,27 @@ describe("AuditTrail (plan runner)", function () {
     const withoutTrail = prod.resources.filter((x) => x.type !== "aws:cloudtrail/trail:Trail");
     assert.ok(evaluatePolicyPack(withoutTrail, "prod").some((v) => v.policy === "model-bucket-audited"));
   });
+});
+
+describe("AuditTrail in the real dev and prod stacks (index.ts)", function () {
+  for (const stack of ["dev", "prod"] as const) {
+    it(`${stack}: the trail records the stack's model bucket, with the stack's read default, and the pack has nothing to say about it`, async () => {
+      const { plan } = await planFor(stack);
+      const trail = plan.resources.filter((r) => r.type === "aws:cloudtrail/trail:Trail");
+      assert.equal(trail.length, 1);
+      const t = trail[0];
+      assert.equal(t.inputs.isMultiRegionTrail, true);
+      assert.equal(t.inputs.enableLogFileValidation, true);
+      const bucketArn = plan.outputs.bucketArn as string;
+      const sel = t.inputs.advancedEventSelectors as never;
+      assert.ok(selectorsCoverBucket(sel, bucketArn, "write"));
+      assert.equal(selectorsCoverBucket(sel, bucketArn, "read"), stack === "prod");
+      assert.equal(plan.outputs.auditTrailArn, t.outputs.arn);
+      const lock = plan.resources.filter((r) => r.type === "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration" && r.inputs.bucket === plan.outputs.auditLogBucketName);
+      assert.equal(lock.length, stack === "prod" ? 1 : 0);
+      const auditUrns = new Set(plan.resources.filter((r) => r.parent?.includes("AuditTrail")).map((r) => r.urn));
+      const ours = (plan.policy?.violations ?? []).filter((v) => auditUrns.has(v.urn) || v.policy === "model-bucket-audited" || v.policy === "cloudtrail-hardened");
+      assert.deepEqual(ours, []);
+    });
+  }
 });
