@@ -228,13 +228,16 @@ export function auditEventSelectors(bucketArns: string[], readDataEvents: "all" 
   return selectors;
 }
 
+/** A field selector as read back from a plan or a provider (any field name). */
+export type LooseFieldSelector = Omit<Partial<FieldSelector>, "field"> & { field: string };
+
 /**
  * Whether `selectors` log S3 object events of `kind` on every object of `bucketArn`: the check the policy pack
  * and the tests share. A selector counts when it selects Data events on AWS::S3::Object, does not exclude the
  * access kind, and scopes resources.ARN to a prefix of the bucket's objects (or not at all).
  */
 export function selectorsCoverBucket(
-  selectors: ReadonlyArray<{ fieldSelectors: ReadonlyArray<Partial<FieldSelector> & { field: string }> }>,
+  selectors: ReadonlyArray<{ fieldSelectors: ReadonlyArray<LooseFieldSelector> }>,
   bucketArn: string,
   kind: "read" | "write",
 ): boolean {
