@@ -9,6 +9,7 @@ import { OrgGuardrails } from "./components/OrgGuardrails";
 import { ModelCdn, cdnLogTarget } from "./components/ModelCdn";
 import { servedPrefixes } from "./config/cdn";
 import { AuditTrail } from "./components/AuditTrail";
+import { JitBroker } from "./components/JitBroker";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -32,8 +33,31 @@ export = async () => {
     tags: cfg.tags,
   });
 
+  // The just-in-time broker, when enabled (jit/README.md): the publisher role then trusts only its issuer.
+  // The broker needs the publisher's ARN and the publisher's trust needs the broker: a deferred output ties the knot.
+  const [publisherArn, resolvePublisherArn] = pulumi.deferredOutput<string>();
+  const jit = cfg.jit.enabled
+    ? new JitBroker("jit", {
+        jit: cfg.jit,
+        elevatedRoleArn: publisherArn,
+        modelBucketName: models.bucketName,
+        modelBucketKeyArn: models.keyArn,
+        accountId: cfg.accountId,
+        region: cfg.region,
+        tags: cfg.tags,
+        protect: cfg.protect,
+      })
+    : undefined;
+
   // Read-only consumer roles, the elevated publisher role, and their bucket/key policy statements.
-  const access = new AccessRoles("access", { modelBucket: models, access: cfg.access, accountId: cfg.accountId, tags: cfg.tags });
+  const access = new AccessRoles("access", {
+    modelBucket: models,
+    access: cfg.access,
+    accountId: cfg.accountId,
+    tags: cfg.tags,
+    publisherBrokerTrust: jit?.elevatedTrustStatements,
+  });
+  resolvePublisherArn(access.publisherRoleArn.apply((arn) => arn ?? ""));
 
   // CloudFront with Origin Access Control and signed URLs, when the stack enables it (docs/cdn.md).
   const cdn = cfg.cdn.enabled
@@ -65,6 +89,7 @@ export = async () => {
     auditTrailArn: audit.trailArn,
     auditLogBucketName: audit.logBucketName,
     auditKeyArn: audit.keyArn,
+    ...(jit ? { jitEndpoint: jit.endpoint, jitIssuerRoleArn: jit.issuerRoleArn, jitTableName: jit.tableName, jitTopicArn: jit.topicArn } : {}),
     ...(cdn ? { cdnDomainName: cdn.domainName, cdnDistributionArn: cdn.distributionArn, cdnKeyPairIds: cdn.keyPairIds } : {}),
   };
 };

@@ -14,8 +14,8 @@ export interface AccessRolesArgs {
   access: AccessConfig;
   accountId: string;
   tags: Record<string, string>;
-  /** Extra publisher trust statements (the JIT broker's role). */
-  publisherExtraTrust?: pulumi.Input<Statement[]>;
+  /** The JIT broker's trust statements: when given, the publisher role trusts only the broker's issuer. */
+  publisherBrokerTrust?: pulumi.Input<Statement[]>;
 }
 
 export class AccessRoles extends pulumi.ComponentResource {
@@ -42,7 +42,7 @@ export class AccessRoles extends pulumi.ComponentResource {
           modelBucket: args.modelBucket,
           publisher: access.publisher,
           permissionsBoundaryArn: access.permissionsBoundaryArn,
-          extraTrustStatements: args.publisherExtraTrust,
+          brokerTrustStatements: args.publisherBrokerTrust,
           tags: args.tags,
         },
         { parent: this },

@@ -43,7 +43,7 @@ export class ModelBucket extends pulumi.ComponentResource {
   ) {
     super("model-vault:storage:ModelBucket", logicalName, {}, opts);
     const name = logicalName;
-    const { storage, accountId, protect } = args;
+    const { storage, protect } = args;
     const tags = (role: string) => ({ ...args.tags, "model-vault:role": role });
 
     this.key = new aws.kms.Key(

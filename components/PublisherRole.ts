@@ -14,8 +14,11 @@ export interface PublisherRoleArgs {
   modelBucket: GrantableBucket;
   publisher: PublisherConfig;
   permissionsBoundaryArn?: string | null;
-  /** More trust statements, e.g. the just-in-time broker's role (sts:SetSourceIdentity must stay required). */
-  extraTrustStatements?: pulumi.Input<Statement[]>;
+  /**
+   * The just-in-time broker's trust statements. When given, they are the ONLY trust: the named MFA
+   * principals lose direct access, so every elevation goes through request -> approve -> claim.
+   */
+  brokerTrustStatements?: pulumi.Input<Statement[]>;
   tags: Record<string, string>;
 }
 
@@ -28,11 +31,12 @@ export class PublisherRole extends pulumi.ComponentResource {
   constructor(name: string, args: PublisherRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("model-vault:access:PublisherRole", name, {}, opts);
     const p = args.publisher;
+    const brokered = args.brokerTrustStatements !== undefined;
     const trust = pulumi
-      .output(args.extraTrustStatements ?? [])
-      .apply((extra) =>
+      .output(args.brokerTrustStatements ?? [])
+      .apply((broker) =>
         assertPolicySize(
-          toJson(publisherTrustPolicy({ trustedPrincipals: p.trustedPrincipals, maxMfaAgeSeconds: p.maxMfaAgeSeconds, extraStatements: extra })),
+          toJson(publisherTrustPolicy({ trustedPrincipals: brokered ? [] : p.trustedPrincipals, maxMfaAgeSeconds: p.maxMfaAgeSeconds, extraStatements: broker })),
           ROLE_TRUST_POLICY_MAX,
           `${name} trust policy`,
         ),
@@ -40,7 +44,7 @@ export class PublisherRole extends pulumi.ComponentResource {
     this.role = new aws.iam.Role(
       name,
       {
-        description: `model-vault elevated publisher: writes ${p.prefixes.join(", ")}${p.allowDelete ? " (with delete)" : ""}; MFA + source identity required`,
+        description: `model-vault elevated publisher: writes ${p.prefixes.join(", ")}${p.allowDelete ? " (with delete)" : ""}; ${brokered ? "only through the just-in-time broker" : "MFA + source identity required"}`,
         assumeRolePolicy: trust,
         maxSessionDuration: PUBLISHER_MAX_SESSION_SECONDS,
         ...(args.permissionsBoundaryArn ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),

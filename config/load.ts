@@ -1,5 +1,6 @@
 // Validates a stack's raw configuration before anything is registered.
 import { ConfigError, describeIssues } from "./errors";
+import { JitConfigError } from "./jit";
 import { awsRegion } from "./fields";
 import { prefixesOutsideServed, servedPrefixes } from "./cdn";
 import { environmentFor, resolveConfig, type StackConfig } from "./resolve";
@@ -37,6 +38,9 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   if (!region.success) problems.push(`aws:region: ${all["aws:region"] === undefined ? "is required" : region.error.issues[0].message}`);
   const parsed = stackConfigSchema.safeParse(mine, { reportInput: true });
   if (!parsed.success) problems.push(...describeIssues(NAMESPACE, parsed.error.issues, validKeys));
+  if (parsed.success && parsed.data.jit?.enabled && !parsed.data.publisher) {
+    problems.push(`${NAMESPACE}:jit.enabled: the broker issues sessions of the publisher role; set ${NAMESPACE}:publisher too`);
+  }
   if (parsed.success && !parsed.data.organization && parsed.data.bucketName === undefined) {
     problems.push(`${NAMESPACE}:bucketName: is required (expected an S3 bucket name; only the org stack, with ${NAMESPACE}:organization, has none)`);
   }
@@ -49,5 +53,11 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
     problems.push(`aws:allowedAccountIds: ${JSON.stringify(allowed)} does not include model-vault:accountId ${parsed.data.accountId}`);
   }
   if (problems.length > 0 || !parsed.success || !region.success) throw new ConfigError(stackFile, problems);
-  return resolveConfig(stack, stackFile, region.data, parsed.data);
+  try {
+    return resolveConfig(stack, stackFile, region.data, parsed.data);
+  } catch (e) {
+    // Cross-key rules of the broker section (approvers vs approvals, prod ticket pattern).
+    if (e instanceof JitConfigError) throw new ConfigError(stackFile, e.message.split("; ").map((m) => `${NAMESPACE}:${m}`));
+    throw e;
+  }
 }

@@ -6,6 +6,7 @@ import type { ObjectLockConfig } from "./storage";
 import type { OrgConfig } from "./org";
 import { defaultCdnConfig, type CdnConfig } from "./cdn";
 import { resolveAuditConfig, type AuditConfig } from "./audit";
+import { resolveJitConfig, type JitConfig } from "./jit";
 
 export type Environment = "dev" | "prod";
 
@@ -38,6 +39,8 @@ export interface StackConfig {
   cdn: CdnConfig;
   /** CloudTrail audit trail (config/audit.ts); per-environment defaults resolved there. */
   audit: AuditConfig;
+  /** Just-in-time elevation broker (config/jit.ts); disabled unless the stack file enables it. */
+  jit: JitConfig;
 }
 
 export const DEFAULTS = {
@@ -81,5 +84,6 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
     scpStack: raw.scpStack ?? null,
     cdn: raw.cdn ?? defaultCdnConfig(),
     audit: resolveAuditConfig(raw.audit, { environment, protect: raw.protect ?? d.protect }),
+    jit: resolveJitConfig(raw.jit, environment),
   };
 }

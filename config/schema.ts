@@ -8,6 +8,7 @@ import { accessShape } from "./access";
 import { organizationSchema, scpStackSchema } from "./org";
 import { cdnConfigSchema } from "./cdn";
 import { auditConfigSchema } from "./audit";
+import { jitConfigSchema } from "./jit";
 
 export const stackConfigSchema = z.strictObject({
   /** dev or prod: chooses the defaults below. Default: prod when the stack name starts with "prod", else dev. */
@@ -29,6 +30,8 @@ export const stackConfigSchema = z.strictObject({
   cdn: cdnConfigSchema.optional(),
   /** CloudTrail audit trail (config/audit.ts, docs/audit.md). Default: on, reads logged in prod only, logs locked when protect. */
   audit: auditConfigSchema.optional(),
+  /** Just-in-time elevation broker for the publisher role (config/jit.ts, jit/README.md). Default: disabled. */
+  jit: jitConfigSchema.optional(),
 });
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;

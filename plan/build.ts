@@ -2,6 +2,7 @@
 import { loadStackConfig, type StackConfig } from "../config";
 import { computeAccessMatrix } from "./access";
 import { applyScpStack } from "./orgScps";
+import { evaluatePolicyPack, loadPackConfig } from "./policy";
 import { runProgram, type RunOptions } from "./run";
 import { PROJECT, ROOT, readStackConfig } from "./stackFiles";
 import type { Plan } from "./types";
@@ -21,6 +22,10 @@ export async function buildPlan(stack: string, opts: RunOptions = {}): Promise<P
   const resources = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
   const plan: Plan = { project: PROJECT, stack, resources, outputs: run.outputs, warnings: [] };
   const failures: string[] = [];
+  // The policy pack (policypack/policies.ts), with the stack's pack config, exactly as `pulumi preview --policy-pack` runs it.
+  const violations = evaluatePolicyPack(resources, stack, loadPackConfig(stack));
+  plan.policy = { violations };
+  failures.push(...violations.filter((v) => v.level === "mandatory").map((v) => `policy ${v.policy}: ${v.message} (${v.urn})`));
   // Workload stacks with `scpStack`: the org stack's SCPs join the access matrix (plan/orgScps.ts).
   const scps = await applyScpStack({ plan, config, failures }, { root: opts.root });
   // The access matrix (plan/access.ts): who can do what on the model bucket, by IAM evaluation.

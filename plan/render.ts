@@ -27,6 +27,20 @@ export function renderTree(plan: Plan): string[] {
   return lines;
 }
 
+export function renderPolicySection(plan: Plan): string[] {
+  if (!plan.policy) return [];
+  const v = plan.policy.violations;
+  const name = (urn: string) => urn.split("::").pop();
+  const byLevel = (level: string) => v.filter((x) => x.level === level).map((x) => `  [${x.policy}] ${name(x.urn)}: ${x.message}`);
+  const mandatory = byLevel("mandatory");
+  const advisory = byLevel("advisory");
+  return [
+    `Policy pack (policypack/, ${plan.stack} config): ${mandatory.length} mandatory, ${advisory.length} advisory violation(s)`,
+    ...(mandatory.length ? [" mandatory:", ...mandatory] : []),
+    ...(advisory.length ? [" advisory:", ...advisory] : []),
+  ];
+}
+
 export function renderPlan(plan: Plan, sections: string[][] = []): string {
   const custom = plan.resources.filter((r) => r.custom).length;
   const out = [
@@ -37,7 +51,7 @@ export function renderPlan(plan: Plan, sections: string[][] = []): string {
     "Outputs:",
     ...Object.entries(plan.outputs).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`),
   ];
-  for (const s of [...sections, renderAccessSection(plan), ...renderOrgSections(plan)]) if (s.length) out.push("", ...s);
+  for (const s of [...sections, renderPolicySection(plan), renderAccessSection(plan), ...renderOrgSections(plan)]) if (s.length) out.push("", ...s);
   if (plan.warnings?.length) out.push("", "Warnings:", ...plan.warnings.map((w) => `  ! ${w}`));
   return out.join("\n");
 }

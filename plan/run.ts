@@ -37,7 +37,8 @@ class RecordingMonitor extends MockMonitor {
   async registerResource(req: RegisterRequest, callback: (err: unknown, resp: unknown) => void): Promise<void> {
     const parent = req.getParent() || null;
     this.registrations.push({
-      urn: this.newUrn(parent ?? "", req.getType(), req.getName()),
+      // newUrn is private in the typings but is how the mock monitor names what it registers.
+      urn: (this as unknown as { newUrn(p: string, t: string, n: string): string }).newUrn(parent ?? "", req.getType(), req.getName()),
       type: req.getType(),
       name: req.getName(),
       parent,
@@ -98,7 +99,8 @@ export async function runProgram(stack: string, opts: RunOptions = {}): Promise<
     let outputs: Record<string, unknown> | undefined;
     try {
       outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {})) as Record<string, unknown> | undefined;
-      await settings.waitForRPCs();
+      // Drains registrations still in flight (internal in the typings, exported at runtime).
+      await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } catch (e) {
       failures.unshift(e);
     } finally {

@@ -3,6 +3,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as awsSdk from "@pulumi/aws";
+import { buildPlan } from "../plan/build";
 import { main } from "../plan/cli";
 import { lastRunRegistrations } from "../plan/run";
 import type { Plan } from "../plan/types";
@@ -73,5 +75,39 @@ describe("offline plan", () => {
     const { code, err } = await runCli(["--stack", "staging"]);
     assert.equal(code, 2);
     assert.match(err, /unknown stack "staging": no Pulumi\.staging\.yaml \(stacks here: .*dev.*prod/);
+  });
+});
+
+describe("offline plan judges what a team adds next to model-vault", () => {
+  // The real program plus one more resource, as a team building on this stack would add it.
+  async function planWith(extra: () => void) {
+    const program = require("../index") as () => Promise<Record<string, unknown>>;
+    return serially(() =>
+      buildPlan("dev", {
+        program: async () => {
+          const outputs = await program();
+          extra();
+          return outputs;
+        },
+      }),
+    );
+  }
+
+  it("fails on a wildcard action", async () => {
+    const { failures, plan } = await planWith(() => {
+      new awsSdk.iam.Policy("team-wide", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:Get*", Resource: "arn:aws:s3:::acme-model-weights-dev/*" }] }) });
+    });
+    assert.ok(plan.policy!.violations.some((v) => v.policy === "no-wildcard-actions" && v.level === "mandatory" && v.urn.endsWith("::team-wide")));
+    assert.ok(failures.some((f) => f.startsWith("policy no-wildcard-actions")));
+  });
+
+  it("fails on a public principal", async () => {
+    const { failures } = await planWith(() => {
+      new awsSdk.sns.TopicPolicy("team-topic", {
+        arn: "arn:aws:sns:us-east-1:111111111111:models-published",
+        policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sns:Subscribe", Resource: "arn:aws:sns:us-east-1:111111111111:models-published" }] }),
+      });
+    });
+    assert.ok(failures.some((f) => f.startsWith("policy no-public-principals")), failures.join("\n"));
   });
 });
