@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../config/resolve";
 import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
-import { policyDocument, toJson, type Statement } from "../iam/types";
+import type { Statement } from "../iam/types";
 import { dataBearing } from "./options";
 import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
@@ -33,6 +33,8 @@ export class ModelBucket extends pulumi.ComponentResource {
   readonly logBucketName: pulumi.Output<string>;
   private readonly bucketStatements = new StatementCollector("model bucket policy");
   private readonly keyStatements = new StatementCollector("model bucket key policy");
+  private readonly logStatements = new StatementCollector("access-log bucket policy");
+  private logBucketPublicAccessBlock!: aws.s3.BucketPublicAccessBlock;
   private readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
   private finalized = false;
 
@@ -132,6 +134,11 @@ export class ModelBucket extends pulumi.ComponentResource {
     this.bucketStatements.add(owner, statements);
   }
 
+  /** Contribute statements to the access-log bucket's policy (e.g. CloudFront standard log delivery). */
+  addLogBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void {
+    this.logStatements.add(owner, statements);
+  }
+
   /** Contribute statements to the bucket key's policy. */
   addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void {
     this.keyStatements.add(owner, statements);
@@ -159,6 +166,18 @@ export class ModelBucket extends pulumi.ComponentResource {
       // A policy put before the bucket's Block Public Access exists is checked against the account setting only.
       { parent: this, dependsOn: [this.publicAccessBlock] },
     );
+    const logBucketName = `${bucketName}-logs`;
+    new aws.s3.BucketPolicy(
+      `${this.logicalName}-logs-policy`,
+      {
+        bucket: this.logBucket.id,
+        policy: this.logStatements.seal(
+          [...denyInsecureTransport(logBucketName), allowAccessLogDelivery(logBucketName, ACCESS_LOG_PREFIX, bucketName, this.args.accountId)],
+          BUCKET_POLICY_MAX,
+        ),
+      },
+      { parent: this, dependsOn: [this.logBucketPublicAccessBlock] },
+    );
     new aws.kms.KeyPolicy(
       `${this.logicalName}-key-policy`,
       { keyId: this.key.keyId, bypassPolicyLockoutSafetyCheck: false, policy: this.keyStatements.seal([keyAdministration(this.args.accountId)], KEY_POLICY_MAX) },
@@ -168,7 +187,7 @@ export class ModelBucket extends pulumi.ComponentResource {
   }
 
   private createLogBucket(name: string, tags: Record<string, string>): aws.s3.Bucket {
-    const { storage, accountId, protect } = this.args;
+    const { storage, protect } = this.args;
     const logBucketName = `${storage.bucketName}-logs`;
     const logs = new aws.s3.Bucket(`${name}-logs`, { bucket: logBucketName, forceDestroy: false, tags }, dataBearing(protect, this));
     const bucket = logs.id;
@@ -202,15 +221,7 @@ export class ModelBucket extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [versioning] },
     );
-    const statements: Statement[] = [
-      ...denyInsecureTransport(logBucketName),
-      allowAccessLogDelivery(logBucketName, ACCESS_LOG_PREFIX, storage.bucketName, accountId),
-    ];
-    new aws.s3.BucketPolicy(
-      `${name}-logs-policy`,
-      { bucket, policy: toJson(policyDocument(statements)) },
-      { parent: this, dependsOn: [bpa] },
-    );
+    this.logBucketPublicAccessBlock = bpa;
     return logs;
   }
 }

@@ -59,15 +59,18 @@ for (const stack of ["dev", "prod"]) {
       }
     });
 
-    it("gives the publisher role MFA + source-identity trust, one-hour sessions and the elevated tag", () => {
+    it("gives the publisher role one-hour sessions, the elevated tag, and with the broker on a trust in its issuer only", () => {
       const pub = roles.filter((r) => tagsOf(r)["model-vault:role"] === "elevated");
       assert.equal(pub.length, 1);
       assert.ok((pub[0].inputs.maxSessionDuration as number) <= 3600);
-      const [s] = doc(pub[0].inputs.assumeRolePolicy).Statement as { Principal: { AWS: string[] }; Condition: Record<string, Record<string, string>> }[];
-      assert.deepEqual(s.Principal.AWS, result.config.access.publisher!.trustedPrincipals);
-      assert.equal(s.Condition.Bool["aws:MultiFactorAuthPresent"], "true");
-      assert.equal(s.Condition.NumericLessThanEquals["aws:MultiFactorAuthAge"], "3600");
-      assert.equal(s.Condition.Null["sts:SourceIdentity"], "false");
+      assert.ok(result.config.jit.enabled, "both stacks run the broker");
+      const issuer = roles.find((r) => tagsOf(r)["model-vault:role"] === "jit-issuer")!;
+      const trust = doc(pub[0].inputs.assumeRolePolicy).Statement as { Principal: { AWS: string }; Action: string[]; Condition: Record<string, Record<string, string>> }[];
+      assert.equal(trust.length, 1, "no standing MFA principals once the broker is on");
+      assert.equal(trust[0].Principal.AWS, issuer.outputs.arn);
+      assert.ok(trust[0].Action.includes("sts:SetSourceIdentity"));
+      assert.equal(trust[0].Condition.Null["sts:SourceIdentity"], "false");
+      assert.equal(trust[0].Condition.Null["aws:RequestTag/jit-request-id"], "false");
     });
 
     it("contributes the write/config/source-identity denies to the bucket policy with the planned role ARNs", () => {

@@ -7,6 +7,7 @@ import { runProgram, type ProgramRun } from "../plan/run";
 import type { PlanResource } from "../plan/types";
 import { asArray, type PolicyDocument, type Statement } from "../iam/types";
 import { testConfig } from "./jit-fixtures";
+import { evaluatePolicyPack, loadPackConfig } from "../plan/policy";
 
 const ACCOUNT = "111111111111";
 const REGION = "eu-west-1";
@@ -133,7 +134,6 @@ describe("JitBroker component", function () {
 
 describe("JitBroker and the policy pack", function () {
   it("passes every rule of the pack (prod config)", async () => {
-    const { evaluatePolicyPack } = await import("../plan/policy");
     const run = await runProgram("jitpack", {
       config: { "aws:region": REGION, "model-vault:accountId": ACCOUNT },
       program: async () => {
@@ -149,7 +149,6 @@ describe("JitBroker and the policy pack", function () {
         return { jitEndpoint: jit.endpoint };
       },
     });
-    const { loadPackConfig } = await import("../plan/policy");
     const violations = evaluatePolicyPack(run.resources, "jitpack", loadPackConfig("prod"));
     assert.deepEqual(violations.map((v) => `${v.level} ${v.policy}: ${v.message}`), []);
   });

@@ -88,7 +88,12 @@ for (const stack of ["dev", "prod"]) {
 
     it("lets only S3 log delivery write to the log bucket, pinned to the model bucket and the account", () => {
       const statements = doc(forBucket(rs, T.policy, logs).inputs.policy).Statement;
-      const allows = statements.filter((s) => s.Effect === "Allow");
+      // Other components may add pinned delivery services (CloudFront standard logs); S3 log delivery is this one.
+      for (const a of statements.filter((s) => s.Effect === "Allow")) {
+        assert.ok(JSON.stringify(a.Condition ?? {}).includes(accountId), `${String(a.Sid)} is pinned to the account`);
+        assert.notEqual(a.Principal, "*");
+      }
+      const allows = statements.filter((s) => s.Effect === "Allow" && JSON.stringify(s.Principal) === JSON.stringify({ Service: "logging.s3.amazonaws.com" }));
       assert.equal(allows.length, 1);
       assert.deepEqual(allows[0].Principal, { Service: "logging.s3.amazonaws.com" });
       assert.equal(allows[0].Action, "s3:PutObject");
