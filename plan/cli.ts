@@ -46,5 +46,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // Exit only once stdout has drained: a piped --json plan is larger than one pipe buffer.
+  main(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.exit(code)));
 }

@@ -1,5 +1,6 @@
 // The plan contract of ARCHITECTURE.md, and the CLI's exit statuses.
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -69,6 +70,17 @@ describe("offline plan", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("prints the whole --json plan through a pipe as a separate process (as `npm run plan | jq` does)", () => {
+    const r = spawnSync(process.execPath, ["-r", "esbuild-register", "plan/cli.ts", "--stack", "dev", "--json"], {
+      cwd: path.resolve(__dirname, ".."),
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.length > 65_536, "larger than one pipe buffer");
+    assert.equal((JSON.parse(r.stdout) as Plan).stack, "dev");
   });
 
   it("exits 2 naming the stacks that exist for an unknown stack", async () => {
