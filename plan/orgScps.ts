@@ -353,10 +353,10 @@ export function workloadScpInputs(
 
 /** The SCP documents and organization config of an org stack, by running its program offline. */
 export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; organization: OrgConfig }> {
-  // Imported here so that pure users of this module (tests of the matrix) do not load the runtime.
-  const { runProgram } = await import("./run");
-  const { readStackConfig } = await import("./stackFiles");
-  const { loadStackConfig } = await import("../config");
+  // Required here (not imported: esbuild-register hooks require only) so that pure users of this module (tests of the matrix) do not load the runtime.
+  const { runProgram } = require("./run") as typeof import("./run");
+  const { readStackConfig } = require("./stackFiles") as typeof import("./stackFiles");
+  const { loadStackConfig } = require("../config") as typeof import("../config");
   const raw = readStackConfig(stack, root);
   const cfg = loadStackConfig(stack, raw);
   if (!cfg.organization) throw new Error(`scpStack: stack "${stack}" has no model-vault:organization section, so it deploys no SCPs`);

@@ -29,7 +29,7 @@ export function stackCdnConfig(stack: string): CdnConfig {
 export async function stackDomain(stack: string, cdn: CdnConfig, warn: (m: string) => void): Promise<string> {
   if (cdn.aliases.length > 0) return cdn.aliases[0];
   // Loaded lazily: the plan runner pulls in the Pulumi runtime.
-  const { runProgram } = await import("../plan/run");
+  const { runProgram } = require("../plan/run") as typeof import("../plan/run");
   const run = await runProgram(stack);
   const domain = run.outputs.cdnDomainName;
   if (typeof domain !== "string") throw new SignUrlError(`the plan of stack ${stack} has no cdnDomainName output; pass --domain`);
