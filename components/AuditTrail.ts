@@ -16,6 +16,7 @@ import {
 } from "../iam/auditPolicies";
 import { toJson } from "../iam/types";
 import { dataBearing } from "./options";
+import { lockDownBucket } from "./privateBucket";
 
 export interface AuditTrailArgs {
   /** The resolved `audit` config section (config/audit.ts, resolveAuditConfig). */
@@ -88,21 +89,7 @@ export class AuditTrail extends pulumi.ComponentResource {
     this.logBucketName = this.logBucket.bucket;
     const bucket = this.logBucket.id;
 
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-logs-ownership`,
-      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      parent,
-    );
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-logs-public-access-block`,
-      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-logs-versioning`,
-      { bucket, versioningConfiguration: { status: "Enabled" } },
-      parent,
-    );
+    const { ownership, publicAccessBlock, versioning } = lockDownBucket(`${name}-logs`, bucket, this);
     // No S3 Bucket Key: CloudTrail then encrypts each file under the trail's own encryption context, which the
     // key policy pins (with a Bucket Key the context would be the bucket and CloudTrail would also need Decrypt).
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(

@@ -5,6 +5,7 @@ import type { StorageConfig } from "../config/resolve";
 import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
 import type { Statement } from "../iam/types";
 import { dataBearing } from "./options";
+import { lockDownBucket } from "./privateBucket";
 import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
 
@@ -77,13 +78,8 @@ export class ModelBucket extends pulumi.ComponentResource {
     this.regionalDomainName = this.bucket.bucketRegionalDomainName;
     const bucket = this.bucket.id;
 
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-    this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access-block`,
-      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      { parent: this },
-    );
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+    const { publicAccessBlock, versioning } = lockDownBucket(name, bucket, this);
+    this.publicAccessBlock = publicAccessBlock;
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true }] },
@@ -191,13 +187,7 @@ export class ModelBucket extends pulumi.ComponentResource {
     const logBucketName = `${storage.bucketName}-logs`;
     const logs = new aws.s3.Bucket(`${name}-logs`, { bucket: logBucketName, forceDestroy: false, tags }, dataBearing(protect, this));
     const bucket = logs.id;
-    new aws.s3.BucketOwnershipControls(`${name}-logs-ownership`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-    const bpa = new aws.s3.BucketPublicAccessBlock(
-      `${name}-logs-public-access-block`,
-      { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      { parent: this },
-    );
-    const versioning = new aws.s3.BucketVersioning(`${name}-logs-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+    const { publicAccessBlock: bpa, versioning } = lockDownBucket(`${name}-logs`, bucket, this);
     // SSE-S3: server access log delivery does not support SSE-KMS on the target bucket.
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-logs-encryption`,
