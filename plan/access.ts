@@ -12,6 +12,7 @@ import type { AccessConfig, Consumer } from "../config/access";
 import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
+import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, str, tagsOf } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 
 /** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
@@ -80,37 +81,11 @@ export interface AccessMatrixConfig {
   cdn?: { enabled: boolean; prefixes: string[] };
 }
 
-const ADMIN_POLICY: PolicyDocument = {
-  Version: "2012-10-17",
-  // Synthetic, never deployed: what an account administrator typically holds (AdministratorAccess).
-  Statement: [{ Sid: "AdministratorAccess", Effect: "Allow", Action: "*", Resource: "*" }],
-};
-const FULL_AWS_ACCESS: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*" }] };
 const OBJECT_NAME = "example.safetensors";
 export const SOURCE_IDENTITY = "alice@example.com";
 
 // ---------------------------------------------------------------------------------------------
 // Reading the plan
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v.length > 0 ? v : undefined;
-}
-
-function doc(v: unknown): PolicyDocument | null {
-  if (typeof v === "string") {
-    try {
-      return JSON.parse(v) as PolicyDocument;
-    } catch {
-      return null;
-    }
-  }
-  return v && typeof v === "object" ? (v as PolicyDocument) : null;
-}
-
-function tags(r: PlanResource): Record<string, string> {
-  const t = r.inputs.tags;
-  return t && typeof t === "object" ? (t as Record<string, string>) : {};
-}
 
 function out(r: PlanResource, key: string): string | undefined {
   return str(r.outputs[key]) ?? str(r.inputs[key]);
@@ -122,7 +97,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const rs = plan.resources.filter((r) => r.custom);
   const byType = (t: string) => rs.filter((r) => r.type === t);
 
-  const bucket = byType("aws:s3/bucket:Bucket").find((r) => tags(r)["model-vault:role"] === "model-bucket");
+  const bucket = byType("aws:s3/bucket:Bucket").find((r) => tagsOf(r)["model-vault:role"] === "model-bucket");
   if (!bucket) throw new Error("access matrix: the plan has no bucket tagged model-vault:role=model-bucket");
   const bucketArn = out(bucket, "arn") ?? `arn:aws:s3:::${out(bucket, "bucket")}`;
   const bucketRefs = new Set([out(bucket, "id"), out(bucket, "bucket")].filter(Boolean));
@@ -135,10 +110,10 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const keyArn = out(key, "arn")!;
   const keyRefs = new Set([out(key, "arn"), out(key, "keyId"), out(key, "id")].filter(Boolean));
   const keyPolicyRes = byType("aws:kms/keyPolicy:KeyPolicy").find((r) => keyRefs.has(str(r.inputs.keyId)));
-  const keyPolicy = doc(keyPolicyRes?.inputs.policy ?? key.inputs.policy);
+  const keyPolicy = documentOf(keyPolicyRes?.inputs.policy ?? key.inputs.policy);
   if (!keyPolicy) warnings.push("access matrix: the bucket key has no key policy in the plan (AWS would apply the default: the account's IAM policies decide)");
 
-  const bucketPolicy = doc(byType("aws:s3/bucketPolicy:BucketPolicy").find((r) => bucketRefs.has(str(r.inputs.bucket)))?.inputs.policy);
+  const bucketPolicy = documentOf(byType("aws:s3/bucketPolicy:BucketPolicy").find((r) => bucketRefs.has(str(r.inputs.bucket)))?.inputs.policy);
   if (!bucketPolicy) warnings.push("access matrix: the model bucket has no bucket policy in the plan");
 
   const accountId = parseArn(keyArn)?.account ?? "000000000000";
@@ -148,7 +123,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
 
   const managed = new Map<string, PolicyDocument>();
   for (const p of byType("aws:iam/policy:Policy")) {
-    const d = doc(p.inputs.policy);
+    const d = documentOf(p.inputs.policy);
     const arn = out(p, "arn");
     if (d && arn) managed.set(arn, d);
   }
@@ -159,13 +134,13 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
     const refs = new Set([out(role, "id"), out(role, "name"), out(role, "arn")].filter(Boolean));
     const identityPolicies: MatrixPrincipal["identityPolicies"] = [];
     for (const rp of rolePolicies.filter((p) => refs.has(str(p.inputs.role)))) {
-      const d = doc(rp.inputs.policy);
+      const d = documentOf(rp.inputs.policy);
       if (d) identityPolicies.push({ name: rp.name, policy: d });
     }
     const inline = role.inputs.inlinePolicies;
     if (Array.isArray(inline)) {
       for (const ip of inline as { name?: string; policy?: string }[]) {
-        const d = doc(ip.policy);
+        const d = documentOf(ip.policy);
         if (d) identityPolicies.push({ name: ip.name ?? `${role.name}-inline`, policy: d });
       }
     }
@@ -188,14 +163,14 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const consumersByName = new Map<string, Consumer>(cfg.access.consumers.map((c) => [c.name, c]));
   const principals: MatrixPrincipal[] = [];
   const roles = byType("aws:iam/role:Role");
-  for (const role of roles.filter((r) => tags(r)["model-vault:role"] === "consumer")) {
-    const name = tags(role)["model-vault:consumer"] ?? role.name;
+  for (const role of roles.filter((r) => tagsOf(r)["model-vault:role"] === "consumer")) {
+    const name = tagsOf(role)["model-vault:consumer"] ?? role.name;
     const c = consumersByName.get(name);
     const label = `consumer ${name}${c ? ` (${c.kind})` : ""}`;
     if (!c) warnings.push(`access matrix: consumer role ${role.name} matches no consumer in the config; its prefixes are unknown`);
     principals.push({ kind: "consumer", arn: out(role, "arn")!, label, prefixes: c?.prefixes ?? [], ...policiesOf(role, label) });
   }
-  const publisher = roles.find((r) => tags(r)["model-vault:role"] === "elevated");
+  const publisher = roles.find((r) => tagsOf(r)["model-vault:role"] === "elevated");
   if (publisher) {
     const p = cfg.access.publisher;
     const base = { arn: out(publisher, "arn")!, prefixes: p?.prefixes ?? [], allowDelete: p?.allowDelete ?? false, ...policiesOf(publisher, "publisher") };
@@ -207,7 +182,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
     kind: "unrelated",
     arn: `arn:aws:iam::${accountId}:role/plan-unrelated-admin`,
     label: "unrelated role, same account (AdministratorAccess)",
-    identityPolicies: [{ name: "AdministratorAccess", policy: ADMIN_POLICY }],
+    identityPolicies: [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }],
     prefixes: someInside,
   });
   const deployer = cfg.access.deployerRoleArn;
@@ -216,7 +191,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
       kind: "deployer",
       arn: deployer,
       label: "deployer (AdministratorAccess)",
-      identityPolicies: [{ name: "AdministratorAccess", policy: ADMIN_POLICY }],
+      identityPolicies: [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }],
       prefixes: someInside,
     });
   }

@@ -12,6 +12,7 @@ import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { OrgConfig } from "../config/org";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, roleArnPattern, scpSize } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
+import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, str, tagsOf } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 
 export const SCP_POLICY_TYPE = "aws:organizations/policy:Policy";
@@ -25,10 +26,6 @@ export interface PlannedScp {
   document: PolicyDocument;
   size: number;
   targets: string[];
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
 }
 
 /** SCPs (type SERVICE_CONTROL_POLICY) in a plan, each with its minified size and the targets it is attached to. */
@@ -100,13 +97,7 @@ export interface ScpMatrixInput {
   principals: ScpMatrixPrincipal[];
 }
 
-const FULL_AWS_ACCESS: PolicyDocument = {
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
-};
-
-/** AdministratorAccess: the synthetic workload administrator's identity policy (never deployed). */
-export const ADMINISTRATOR_ACCESS: PolicyDocument = FULL_AWS_ACCESS;
+export { ADMINISTRATOR_ACCESS } from "./planDocuments";
 
 /** The requests the SCP rows check, and whether each is a protected one (admin must be denied). */
 export function scpRequests(input: ScpMatrixInput): { action: string; resource: string; protectedFor: "elevated" | "deployer" | "nobody" | null }[] {
@@ -255,35 +246,19 @@ export function arnLike(pattern: string, arn: string): boolean {
   return re.test(arn);
 }
 
-function parseDoc(v: unknown): PolicyDocument | undefined {
-  if (typeof v === "string") {
-    try {
-      return JSON.parse(v) as PolicyDocument;
-    } catch {
-      return undefined;
-    }
-  }
-  return v && typeof v === "object" ? (v as PolicyDocument) : undefined;
-}
-
-function tagOf(r: PlanResource, key: string): string | undefined {
-  const tags = r.inputs.tags as Record<string, string> | undefined;
-  return tags?.[key];
-}
-
 /** Inline policies of a role in the plan: aws.iam.RolePolicy children pointing at it, plus inlinePolicies. */
 function rolePolicies(plan: Plan, role: PlanResource): PolicyDocument[] {
   const names = new Set([str(role.inputs.name), str(role.outputs.name), str(role.outputs.id), str(role.outputs.arn)].filter((x): x is string => !!x));
   const docs: PolicyDocument[] = [];
   for (const r of plan.resources) {
     if (r.type === "aws:iam/rolePolicy:RolePolicy" && names.has(String(r.inputs.role))) {
-      const d = parseDoc(r.inputs.policy);
+      const d = documentOf(r.inputs.policy);
       if (d) docs.push(d);
     }
   }
   const inline = role.inputs.inlinePolicies;
   if (Array.isArray(inline)) for (const ip of inline) {
-    const d = parseDoc((ip as { policy?: unknown }).policy);
+    const d = documentOf((ip as { policy?: unknown }).policy);
     if (d) docs.push(d);
   }
   return docs;
@@ -303,13 +278,13 @@ export function workloadScpInputs(
 ): { input: ScpMatrixInput; warnings: string[] } {
   const part = org.partition;
   const warnings: string[] = [];
-  const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && tagOf(r, "model-vault:role") === "model-bucket");
+  const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && tagsOf(r)["model-vault:role"] === "model-bucket");
   const bucket = buckets[0] ?? plan.resources.find((r) => r.type === "aws:s3/bucket:Bucket");
   const bucketName = str(bucket?.inputs.bucket) ?? str(bucket?.outputs.bucket) ?? str(bucket?.outputs.id) ?? "model-vault-example";
   if (!arnLike(org.modelBucketPattern, bucketName))
     warnings.push(`bucket ${bucketName} does not match organization.modelBucketPattern ${org.modelBucketPattern}: the SCPs do not protect it`);
   const bp = plan.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && (r.inputs.bucket === bucketName || r.inputs.bucket === str(bucket?.outputs.id)));
-  const bucketPolicy = bp ? parseDoc(bp.inputs.policy) : undefined;
+  const bucketPolicy = (bp ? documentOf(bp.inputs.policy) : null) ?? undefined;
 
   const trail = plan.resources.find((r) => r.type === "aws:cloudtrail/trail:Trail");
   const trailArn = str(trail?.outputs.arn);
@@ -320,7 +295,7 @@ export function workloadScpInputs(
   const principals: ScpMatrixPrincipal[] = [
     { arn: `arn:${part}:iam::${accountId}:role/workload-admin`, label: "workload administrator (synthetic: AdministratorAccess, not deployed)", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null },
   ];
-  const elevated = plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagOf(r, "model-vault:role") === "elevated");
+  const elevated = plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)["model-vault:role"] === "elevated");
   let roleArn: string | undefined;
   if (elevated) {
     const arn = str(elevated.outputs.arn) ?? exampleRoleArn(part, accountId, str(elevated.inputs.name) ?? elevated.name);
