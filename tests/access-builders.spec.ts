@@ -13,7 +13,7 @@ import { S3_BUCKET_MUTATING_ACTIONS, S3_OBJECT_MUTATING_ACTIONS } from "../iam/s
 import { consumerTrustPolicy, publisherTrustPolicy, type ConsumerTrust } from "../iam/trust";
 import { asArray, policyDocument, type PolicyDocument, type Statement } from "../iam/types";
 import { keyAdministration } from "../iam/bucketBaseline";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { decide } from "./support/iam";
 
 const ACCOUNT = "111111111111";
 const BUCKET = "arn:aws:s3:::acme-models-test";
@@ -120,19 +120,16 @@ describe("access builders: trust policies", () => {
 
   // A caller in another account also needs its own identity policy to allow the call.
   const callerMay = [{ name: "caller", policy: policyDocument([{ Effect: "Allow", Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"], Resource: role("consumer") }]) }];
-  async function assume(trust: PolicyDocument, principal: string, action: string, ctx: Record<string, string>) {
-    const r = await runSimulation(
-      {
-        request: { principal, action, resource: { resource: role("consumer"), accountId: ACCOUNT }, contextVariables: ctx },
-        identityPolicies: principal.startsWith("arn:") ? callerMay : [],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy: trust,
-      },
-      {},
-    );
-    assert.notEqual(r.resultType, "error", JSON.stringify(r));
-    return r.resultType === "error" ? "error" : r.overallResult;
+  function assume(trust: PolicyDocument, principal: string, action: string, ctx: Record<string, string>) {
+    return decide({
+      principal,
+      action,
+      resource: role("consumer"),
+      accountId: ACCOUNT,
+      context: ctx,
+      identityPolicies: principal.startsWith("arn:") ? callerMay.map((p) => p.policy) : [],
+      resourcePolicy: trust,
+    });
   }
 
   it("Pod Identity: only the named cluster/namespace/service account (evaluated)", async () => {

@@ -1,7 +1,7 @@
 // The audit trail's IAM documents, evaluated with iam-simulate (dev-only, AGPL): who may write and read the
 // logs, use the key, assume the delivery role and publish to the topic. Plus the event-selector builder.
 import { strict as assert } from "node:assert";
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { decide as evaluate } from "./support/iam";
 import {
   auditEventSelectors,
   auditKeyPolicy,
@@ -64,23 +64,16 @@ function forSimulator(doc: PolicyDocument | undefined): PolicyDocument | undefin
   };
 }
 
-async function decide(r: Req): Promise<Decision> {
-  const sim: Simulation = {
-    request: {
-      principal: r.principal,
-      action: r.action,
-      resource: { resource: r.resource, accountId: r.resourceAccount ?? ACCOUNT },
-      contextVariables: Object.fromEntries(Object.entries(r.ctx ?? {}).map(([k, v]) => [isEcKey(k) ? EC_TEMPLATE : k, v])),
-    },
-    identityPolicies: r.identity ? [{ name: "identity", policy: forSimulator(r.identity) }] : [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
+function decide(r: Req): Promise<Decision> {
+  return evaluate({
+    principal: r.principal,
+    action: r.action,
+    resource: r.resource,
+    accountId: r.resourceAccount ?? ACCOUNT,
+    context: Object.fromEntries(Object.entries(r.ctx ?? {}).map(([k, v]) => [isEcKey(k) ? EC_TEMPLATE : k, v])),
+    identityPolicies: r.identity ? [forSimulator(r.identity)!] : [],
     resourcePolicy: forSimulator(r.resourcePolicy),
-  };
-  const res = await runSimulation(sim, {});
-  if (res.resultType === "error") throw new Error(JSON.stringify(res.errors));
-  if (res.resultType !== "single") throw new Error(`unexpected ${res.resultType}`);
-  return res.overallResult as Decision;
+  }) as Promise<Decision>;
 }
 
 describe("audit IAM documents (iam-simulate)", () => {

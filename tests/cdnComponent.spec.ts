@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import { generateKeyPairSync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { runIamSimulation } from "./cdnSim";
+import { decide } from "./support/iam";
 import { cdnConfigSchema, type CdnConfigInput } from "../config/cdn";
 import { ModelCdn, type CdnLogTarget } from "../components/ModelCdn";
 import { ModelBucket } from "../components/ModelBucket";
@@ -155,10 +155,10 @@ describe("ModelCdn (plan runner)", function () {
     assert.deepEqual(mine[0].Condition, { StringEquals: { "AWS:SourceArn": arn } });
     const b = "arn:aws:s3:::acme-weights-test";
     const as = (src: string) => ({ "aws:SourceArn": src, "aws:SourceAccount": ACCOUNT, "aws:SecureTransport": "true" });
-    assert.equal(await runIamSimulation(policy, "cloudfront.amazonaws.com", "s3:GetObject", `${b}/models/public/m.safetensors`, as(arn)), "Allowed");
-    assert.equal(await runIamSimulation(policy, "cloudfront.amazonaws.com", "s3:GetObject", `${b}/models/internal/m.safetensors`, as(arn)), "ImplicitlyDenied");
-    assert.equal(await runIamSimulation(policy, "cloudfront.amazonaws.com", "s3:GetObject", `${b}/models/public/m.safetensors`, as("arn:aws:cloudfront::999999999999:distribution/EOTHER")), "ImplicitlyDenied");
-    assert.equal(await runIamSimulation(policy, "cloudfront.amazonaws.com", "s3:PutObject", `${b}/models/public/m.safetensors`, as(arn)), "ImplicitlyDenied");
+    assert.equal(await decide({ principal: "cloudfront.amazonaws.com", action: "s3:GetObject", resource: `${b}/models/public/m.safetensors`, context: as(arn), resourcePolicy: policy }), "Allowed");
+    assert.equal(await decide({ principal: "cloudfront.amazonaws.com", action: "s3:GetObject", resource: `${b}/models/internal/m.safetensors`, context: as(arn), resourcePolicy: policy }), "ImplicitlyDenied");
+    assert.equal(await decide({ principal: "cloudfront.amazonaws.com", action: "s3:GetObject", resource: `${b}/models/public/m.safetensors`, context: as("arn:aws:cloudfront::999999999999:distribution/EOTHER"), resourcePolicy: policy }), "ImplicitlyDenied");
+    assert.equal(await decide({ principal: "cloudfront.amazonaws.com", action: "s3:PutObject", resource: `${b}/models/public/m.safetensors`, context: as(arn), resourcePolicy: policy }), "ImplicitlyDenied");
   });
 
   it("the key policy lets CloudFront decrypt only as this distribution", () => {

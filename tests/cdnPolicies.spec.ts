@@ -1,7 +1,6 @@
 // The CDN's bucket/key/log statements, evaluated by an IAM engine (iam-simulate) over the real
 // documents: CloudFront reads the distributed prefixes only, and only as this distribution.
 import { strict as assert } from "node:assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import {
   accountOfDistributionArn,
   cdnAccessProbes,
@@ -10,6 +9,7 @@ import {
   logDeliveryWriteStatement,
 } from "../iam/cdnPolicies";
 import { policyDocument, type Statement } from "../iam/types";
+import { decide as evaluate } from "./support/iam";
 
 const ACCOUNT = "111111111111";
 const BUCKET = "arn:aws:s3:::mv-dev-models";
@@ -17,19 +17,8 @@ const DIST = `arn:aws:cloudfront::${ACCOUNT}:distribution/E1ABCDEF234567`;
 const OTHER = `arn:aws:cloudfront::222222222222:distribution/E9ZZZZZZZZZZZZ`;
 const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 
-async function decide(statements: Statement[], principal: string, action: string, resource: string, ctx: Record<string, string>): Promise<string> {
-  const r = await runSimulation(
-    {
-      request: { principal, action, resource: { resource, accountId: ACCOUNT }, contextVariables: ctx },
-      identityPolicies: [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: policyDocument(statements) as never,
-    },
-    {},
-  );
-  if (r.resultType === "error") throw new Error(JSON.stringify(r.errors));
-  return r.overallResult;
+function decide(statements: Statement[], principal: string, action: string, resource: string, ctx: Record<string, string>): Promise<string> {
+  return evaluate({ principal, action, resource, accountId: ACCOUNT, context: ctx, resourcePolicy: policyDocument(statements) });
 }
 
 const asCloudFront = (sourceArn: string) => ({ "aws:SourceArn": sourceArn, "aws:SourceAccount": accountOfDistributionArn(sourceArn) });

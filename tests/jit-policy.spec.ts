@@ -1,7 +1,6 @@
 // Session policy, STS parameters and revocation deny, proven with an IAM evaluation engine
 // (@cloud-copilot/iam-simulate, dev-only) and a mocked STS client.
 import { strict as assert } from "assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { buildSessionPolicy, SESSION_POLICY_MAX_CHARS } from "../jit/session-policy";
 import { assumeRoleParams, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "../jit/sts-params";
@@ -11,6 +10,7 @@ import { applyTransition, decide, openRequest } from "../jit/state-machine";
 import { MAX_PREFIX_LENGTH } from "../config/jit";
 import { toJson, type PolicyDocument } from "../iam/types";
 import { alice, at, bob, testConfig, T0 } from "./jit-fixtures";
+import { decide as evaluate } from "./support/iam";
 
 const ACCOUNT = "111111111111";
 const target = { elevatedRoleArn: `arn:aws:iam::${ACCOUNT}:role/model-vault-elevated`, bucketName: "mv-models", region: "eu-west-1", accountId: ACCOUNT };
@@ -30,24 +30,16 @@ const elevated: PolicyDocument = {
   ],
 };
 
-async function decision(action: string, resource: string, when: Date, session: PolicyDocument, extra: PolicyDocument[] = [], ctx: Record<string, string> = {}): Promise<string> {
-  const r = await runSimulation(
-    {
-      request: {
-        principal: `arn:aws:sts::${ACCOUNT}:assumed-role/model-vault-elevated/jit-abcdef0123456789`,
-        action,
-        resource: { resource, accountId: ACCOUNT },
-        contextVariables: { "aws:CurrentTime": when.toISOString(), "aws:PrincipalTag/jit-request-id": "abcdef0123456789", ...ctx },
-      },
-      identityPolicies: [elevated, ...extra].map((policy, i) => ({ name: `p${i}`, policy })),
-      sessionPolicy: session,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (r.resultType !== "single") throw new Error(JSON.stringify(r));
-  return r.overallResult;
+function decision(action: string, resource: string, when: Date, session: PolicyDocument, extra: PolicyDocument[] = [], ctx: Record<string, string> = {}): Promise<string> {
+  return evaluate({
+    principal: `arn:aws:sts::${ACCOUNT}:assumed-role/model-vault-elevated/jit-abcdef0123456789`,
+    action,
+    resource,
+    accountId: ACCOUNT,
+    context: { "aws:CurrentTime": when.toISOString(), "aws:PrincipalTag/jit-request-id": "abcdef0123456789", ...ctx },
+    identityPolicies: [elevated, ...extra],
+    sessionPolicy: session,
+  });
 }
 
 describe("jit session policy (IAM engine)", () => {
