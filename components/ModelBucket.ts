@@ -20,6 +20,8 @@ export interface ModelBucketArgs {
 
 /** Where server access logs land inside the log bucket. */
 export const ACCESS_LOG_PREFIX = "access-logs/";
+/** The server access log bucket's name (config/storage.ts keeps bucket names short enough for it). */
+export const accessLogBucketName = (bucketName: string) => `${bucketName}-logs`;
 const BUCKET_POLICY_MAX = 20_480;
 const KEY_POLICY_MAX = 32_768;
 
@@ -35,7 +37,7 @@ export class ModelBucket extends pulumi.ComponentResource {
   private readonly bucketStatements = new StatementCollector("model bucket policy");
   private readonly keyStatements = new StatementCollector("model bucket key policy");
   private readonly logStatements = new StatementCollector("access-log bucket policy");
-  private logBucketPublicAccessBlock!: aws.s3.BucketPublicAccessBlock;
+  private readonly logBucketPublicAccessBlock: aws.s3.BucketPublicAccessBlock;
   private readonly publicAccessBlock: aws.s3.BucketPublicAccessBlock;
   private finalized = false;
 
@@ -65,7 +67,9 @@ export class ModelBucket extends pulumi.ComponentResource {
     this.keyArn = this.key.arn;
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${storage.bucketName}`, targetKeyId: this.key.keyId }, { parent: this });
 
-    this.logBucket = this.createLogBucket(name, tags("log-bucket"));
+    const logs = this.createLogBucket(name, tags("log-bucket"));
+    this.logBucket = logs.bucket;
+    this.logBucketPublicAccessBlock = logs.publicAccessBlock;
     this.logBucketName = this.logBucket.bucket;
 
     this.bucket = new aws.s3.Bucket(
@@ -162,7 +166,7 @@ export class ModelBucket extends pulumi.ComponentResource {
       // A policy put before the bucket's Block Public Access exists is checked against the account setting only.
       { parent: this, dependsOn: [this.publicAccessBlock] },
     );
-    const logBucketName = `${bucketName}-logs`;
+    const logBucketName = accessLogBucketName(bucketName);
     new aws.s3.BucketPolicy(
       `${this.logicalName}-logs-policy`,
       {
@@ -182,9 +186,9 @@ export class ModelBucket extends pulumi.ComponentResource {
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn, logBucketName: this.logBucketName });
   }
 
-  private createLogBucket(name: string, tags: Record<string, string>): aws.s3.Bucket {
+  private createLogBucket(name: string, tags: Record<string, string>): { bucket: aws.s3.Bucket; publicAccessBlock: aws.s3.BucketPublicAccessBlock } {
     const { storage, protect } = this.args;
-    const logBucketName = `${storage.bucketName}-logs`;
+    const logBucketName = accessLogBucketName(storage.bucketName);
     const logs = new aws.s3.Bucket(`${name}-logs`, { bucket: logBucketName, forceDestroy: false, tags }, dataBearing(protect, this));
     const bucket = logs.id;
     const { publicAccessBlock: bpa, versioning } = lockDownBucket(`${name}-logs`, bucket, this);
@@ -211,7 +215,6 @@ export class ModelBucket extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [versioning] },
     );
-    this.logBucketPublicAccessBlock = bpa;
-    return logs;
+    return { bucket: logs, publicAccessBlock: bpa };
   }
 }
