@@ -27,7 +27,7 @@ export interface PlanBench {
 
 export function benchPlan(runs = 7, stack = "dev"): PlanBench {
   const floor = ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws')"];
-  const plan = ["-r", "esbuild-register", "plan/cli.ts", "--stack", stack];
+  const plan = ["-r", "./tools/register.js", "plan/cli.ts", "--stack", stack];
   timeProcess(floor); // warm the file cache for both
   timeProcess(plan);
   const f: number[] = [];

@@ -73,7 +73,7 @@ describe("offline plan", () => {
   });
 
   it("prints the whole --json plan through a pipe as a separate process (as `npm run plan | jq` does)", () => {
-    const r = spawnSync(process.execPath, ["-r", "esbuild-register", "plan/cli.ts", "--stack", "dev", "--json"], {
+    const r = spawnSync(process.execPath, ["-r", "./tools/register.js", "plan/cli.ts", "--stack", "dev", "--json"], {
       cwd: path.resolve(__dirname, ".."),
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
