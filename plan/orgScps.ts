@@ -218,17 +218,39 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
   for (const p of input.principals) {
     for (const req of scpRequests(input)) {
       const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps);
-      let expected: AccessCell["expected"];
-      const without = (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null)).decision;
-      if (req.protectedFor !== null && req.protectedFor !== p.exempt) {
-        // Outside the principal's exemption: what it could do without the SCPs must now be denied by
-        // them; what it could not do anyway stays denied (either way).
-        expected = without === "Allowed" || withScps.decision === "Allowed" ? "ExplicitlyDenied" : withScps.decision;
-      } else expected = without;
-      cells.push({ principal: p.arn, label: p.label, action: req.action, resource: req.resource, decision: withScps.decision, by: withScps.by, expected });
+      const restricted = req.protectedFor !== null && req.protectedFor !== p.exempt;
+      const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null)).decision;
+      cells.push({
+        principal: p.arn,
+        label: p.label,
+        action: req.action,
+        resource: req.resource,
+        decision: withScps.decision,
+        by: withScps.by,
+        expected: await expectedUnderScps(withScps.decision, restricted, without),
+      });
     }
   }
   return cells;
+}
+
+/**
+ * The promise for one SCP row. Outside the principal's exemption (`restricted`), what it could do
+ * without the SCPs must now be denied by them, and what it could not do anyway stays denied; inside
+ * it, the request must decide exactly as without the SCPs. SCPs only ever narrow access, so a
+ * request allowed under them is allowed without them: the SCP-free evaluation runs only when its
+ * answer can change the promise (a third of the plan's SCP-row evaluations).
+ */
+export async function expectedUnderScps(
+  withScps: AccessDecision,
+  restricted: boolean,
+  withoutScps: () => Promise<AccessDecision>,
+): Promise<AccessDecision> {
+  if (restricted) {
+    if (withScps !== "ImplicitlyDenied") return "ExplicitlyDenied";
+    return (await withoutScps()) === "Allowed" ? "ExplicitlyDenied" : withScps;
+  }
+  return withScps === "Allowed" ? "Allowed" : withoutScps();
 }
 
 export function isBreach(c: AccessCell): boolean {

@@ -4,7 +4,8 @@ import * as assert from "assert";
 import { organizationSchema } from "../config/org";
 import { buildScps } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
-import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, isBreach, scpMatrixCells, type ScpMatrixInput } from "../plan/orgScps";
+import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, expectedUnderScps, isBreach, scpMatrixCells, scpRequests, type ScpMatrixInput } from "../plan/orgScps";
+import type { AccessDecision } from "../plan/types";
 
 const ACCOUNT = "111111111111";
 const BUCKET = "model-vault-prod-models";
@@ -141,6 +142,36 @@ describe("org: matrix rows (plan/orgScps.ts scpMatrixCells)", () => {
     const wrong = buildScps({ ...org, elevatedRolePattern: "publisher-*" }, { maxDocuments: 4 }).documents;
     const cells = await scpMatrixCells({ ...input, scps: wrong });
     assert.ok(cells.filter(isBreach).some((c) => c.principal === ELEVATED && c.action === "s3:PutObject"));
+  });
+
+  it("skips the SCP-free evaluation only where it cannot change the promise", async () => {
+    const decisions: AccessDecision[] = ["Allowed", "ExplicitlyDenied", "ImplicitlyDenied"];
+    for (const withScps of decisions)
+      for (const without of decisions)
+        for (const restricted of [true, false]) {
+          let asked = false;
+          const got = await expectedUnderScps(withScps, restricted, async () => ((asked = true), without));
+          // The rule written out in full, always looking at the SCP-free decision.
+          const full = restricted ? (without === "Allowed" || withScps === "Allowed" ? "ExplicitlyDenied" : withScps) : without;
+          // Only combinations IAM can produce: SCPs never widen access.
+          if (withScps === "Allowed" && without !== "Allowed") continue;
+          assert.strictEqual(got, full, `with ${withScps}, without ${without}, restricted ${restricted}`);
+          assert.strictEqual(asked, restricted ? withScps === "ImplicitlyDenied" : withScps !== "Allowed", `asked (with ${withScps}, restricted ${restricted})`);
+        }
+  });
+
+  it("every row's promise equals the one from evaluating each request both with and without the SCPs", async () => {
+    const cells = await scpMatrixCells(input);
+    const reqs = scpRequests(input);
+    let i = 0;
+    for (const p of input.principals)
+      for (const r of reqs) {
+        const withScps = (await evaluate(p.arn, r.action, r.resource, input, p.identityPolicies, input.scps)).decision;
+        const without = (await evaluate(p.arn, r.action, r.resource, input, p.identityPolicies, null)).decision;
+        const restricted = r.protectedFor !== null && r.protectedFor !== p.exempt;
+        const full = restricted ? (without === "Allowed" || withScps === "Allowed" ? "ExplicitlyDenied" : withScps) : without;
+        assert.strictEqual(cells[i++].expected, full, `${p.label} ${r.action}`);
+      }
   });
 
   it("arnLike follows ArnLike wildcards", () => {
