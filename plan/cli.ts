@@ -46,6 +46,10 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 }
 
 if (require.main === module) {
+  // The plan prints messages, never stacks. Pulumi formats a stack for every promise it creates
+  // (runtime/debuggable.js), and the TypeScript it loads raises V8's limit to 100 frames: a fifth of
+  // the program's run. (Pulumi still takes its own full stacks for resource source positions.)
+  Error.stackTraceLimit = 0;
   // Exit only once stdout has drained: a piped --json plan is larger than one pipe buffer.
   main(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.exit(code)));
 }
