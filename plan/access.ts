@@ -7,11 +7,12 @@
 // S3 objects are SSE-KMS encrypted, so a GetObject/PutObject is allowed only when S3 allows it AND
 // KMS allows the call S3 makes on the caller's behalf (kms:Decrypt / kms:GenerateDataKey with
 // kms:ViaService = s3.REGION.amazonaws.com); the matrix evaluates both and reports the one that decided.
-import { anonymousPrincipal, getDenialReasons, getGrantReasons, runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { AccessConfig, Consumer } from "../config/access";
 import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
+import { evaluateSimulation, statementLabel } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, str, tagsOf } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 
@@ -318,24 +319,19 @@ function describe(policyType: string, identifier: string | undefined, resourceNa
 }
 
 async function simulate(sim: Simulation, resourceName: string): Promise<SimResult> {
-  const res = await runSimulation(sim, {});
-  if (res.resultType === "error") throw new Error(`access matrix: iam-simulate rejected the request (${sim.request.action}): ${res.errors.message} ${JSON.stringify(res.errors)}`);
-  const analysis = res.resultType === "single" ? res.result.analysis : res.results[0]?.analysis;
-  const decision = res.overallResult;
-  if (!analysis) return { decision, by: "no matching statement" };
+  const { decision, grants, denials, explained } = await evaluateSimulation(sim).catch((e: Error) => {
+    throw new Error(`access matrix: ${e.message}`);
+  });
+  if (!explained) return { decision, by: "no matching statement" };
   if (decision === "Allowed") {
-    const grants = getGrantReasons(analysis).map((g) => `${describe(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${g.statementId ?? `#${g.statementIndex}`}`);
-    return { decision, by: grants.join(" + ") || "allowed" };
+    const by = grants.map((g) => `${describe(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${statementLabel(g)}`);
+    return { decision, by: by.join(" + ") || "allowed" };
   }
-  const denials = getDenialReasons(analysis);
   const explicit = denials.filter((d) => d.denialType === "Explicit");
   if (explicit.length > 0) {
     // Prefer the resource policy's statement: it holds whatever identity policies say.
     explicit.sort((a, b) => (a.policyType === "resource" ? -1 : 0) - (b.policyType === "resource" ? -1 : 0));
-    return {
-      decision,
-      by: explicit.map((d) => `${describe(d.policyType, "policyIdentifier" in d ? d.policyIdentifier : undefined, resourceName)}/${"statementId" in d && d.statementId ? d.statementId : `#${"statementIndex" in d ? d.statementIndex : "?"}`}`).join(", "),
-    };
+    return { decision, by: explicit.map((d) => `${describe(d.policyType, d.policyIdentifier, resourceName)}/${statementLabel(d)}`).join(", ") };
   }
   const where = [...new Set(denials.map((d) => describe(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
   return { decision, by: `no Allow (${where.join(", ") || "any policy"})` };

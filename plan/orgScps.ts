@@ -8,10 +8,11 @@
 //                               changes; the elevated and deployer roles keep exactly their rights.
 //  - workloadScpInputs(plan, scps, org): picks the bucket, bucket policy and role policies out of a
 //                               workload stack's plan for scpMatrixCells.
-import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import type { OrgConfig } from "../config/org";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, roleArnPattern, scpSize } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
+import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, str, tagsOf } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 
@@ -170,40 +171,21 @@ export async function evaluate(
     resourceControlPolicies: [],
     resourcePolicy: onBucket ? input.bucketPolicy : undefined,
   };
-  const r = await runSimulation(sim, {});
-  if (r.resultType === "error") throw new Error(`iam-simulate rejected ${action} on ${resource}: ${JSON.stringify(r.errors)}`);
-  const decision = r.overallResult as AccessDecision;
-  return { decision, by: r.resultType === "single" ? decidedBy(r.result.analysis, decision) : "" };
+  const e = await evaluateSimulation(sim);
+  return { decision: e.decision, by: decidedBy(e) };
 }
 
-interface StmtHit {
-  policyId?: string;
-  statement?: { Sid?: string };
-}
-interface AnalysisLike {
-  identityAnalysis?: { allowStatements?: StmtHit[]; denyStatements?: StmtHit[] };
-  resourceAnalysis?: { allowStatements?: StmtHit[]; denyStatements?: StmtHit[] };
-  scpAnalysis?: { ouAnalysis?: { denyStatements?: StmtHit[] }[] };
-}
-
-function label(kind: string, h: StmtHit | undefined): string | undefined {
-  return h ? `${kind}/${h.policyId ?? "?"}/${h.statement?.Sid ?? "(no Sid)"}` : undefined;
-}
-
-function decidedBy(analysis: unknown, decision: AccessDecision): string {
-  const a = (analysis ?? {}) as AnalysisLike;
-  if (decision === "ExplicitlyDenied") {
-    const scp = (a.scpAnalysis?.ouAnalysis ?? []).flatMap((o) => o.denyStatements ?? [])[0];
-    return (
-      label("scp", scp) ??
-      label("bucket-policy", a.resourceAnalysis?.denyStatements?.[0]) ??
-      label("identity", a.identityAnalysis?.denyStatements?.[0]) ??
-      "explicit deny"
-    );
-  }
-  if (decision === "Allowed") {
-    return label("identity", a.identityAnalysis?.allowStatements?.[0]) ?? label("bucket-policy", a.resourceAnalysis?.allowStatements?.[0]) ?? "allow";
-  }
+/** The statement that decided: the SCPs' first, then the bucket policy's, then the identity policy's. */
+function decidedBy(e: Evaluation): string {
+  const first = (reasons: (RequestGrant | RequestDenial)[], type: string, kind: string) => {
+    const r = reasons.find((x) => x.policyType === type && !("denialType" in x && x.denialType === "Implicit"));
+    if (!r) return undefined;
+    const id = "policyIdentifier" in r && r.policyIdentifier ? `/${r.policyIdentifier}` : "";
+    return `${kind}${id}/${statementLabel(r as { statementId?: string; statementIndex?: number })}`;
+  };
+  if (e.decision === "ExplicitlyDenied")
+    return first(e.denials, "scp", "scp") ?? first(e.denials, "resource", "bucket-policy") ?? first(e.denials, "identity", "identity") ?? "explicit deny";
+  if (e.decision === "Allowed") return first(e.grants, "identity", "identity") ?? first(e.grants, "resource", "bucket-policy") ?? "allow";
   return "no statement allows it";
 }
 
