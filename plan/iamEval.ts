@@ -64,9 +64,28 @@ function readCached(file: string): Evaluation | undefined {
   }
 }
 
+/** Entries kept at most; past it the oldest go, down to half (each is a few hundred bytes). */
+export const MAX_CACHED_EVALUATIONS = 20_000;
+let pruned = false;
+
+/** Exported for tests: drops the oldest entries once the directory holds more than `max`. */
+export function pruneEvaluationCache(dir: string, max = MAX_CACHED_EVALUATIONS): number {
+  const names = fs.readdirSync(dir).filter((n) => n.endsWith(".json"));
+  if (names.length <= max) return 0;
+  const aged = names.map((n) => ({ n, t: fs.statSync(path.join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+  const drop = aged.slice(0, names.length - Math.floor(max / 2));
+  for (const { n } of drop) fs.rmSync(path.join(dir, n), { force: true });
+  return drop.length;
+}
+
 function writeCached(file: string, e: Evaluation): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Every edited policy adds answers; once per process, keep the directory bounded.
+    if (!pruned) {
+      pruned = true;
+      pruneEvaluationCache(path.dirname(file));
+    }
     // Renamed into place so a concurrent plan never reads half a file.
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(e));

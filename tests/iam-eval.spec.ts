@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildPlan } from "../plan/build";
-import { DEFAULT_EVALUATION_CACHE_DIR, evaluateSimulation, evaluationKey, evaluationStats, setEvaluationCacheDir, type Evaluation } from "../plan/iamEval";
+import { DEFAULT_EVALUATION_CACHE_DIR, evaluateSimulation, evaluationKey, evaluationStats, pruneEvaluationCache, setEvaluationCacheDir, type Evaluation } from "../plan/iamEval";
 import { serially } from "./support/plans";
 
 const ROLE = "arn:aws:iam::111111111111:role/reader";
@@ -69,6 +69,17 @@ describe("plan/iamEval: IAM evaluations and their cache", () => {
     assert.strictEqual((await evaluateSimulation(sim("Deny"))).decision, "ExplicitlyDenied");
     assert.strictEqual((await evaluateSimulation(sim("Deny"))).decision, "ExplicitlyDenied");
     assert.deepStrictEqual(evaluationStats(), { evaluated: 2, reused: 0 });
+  });
+
+  it("stays bounded: past the limit the oldest answers go, down to half", () => {
+    for (let i = 0; i < 12; i++) {
+      const f = path.join(dir, `entry-${String(i).padStart(2, "0")}.json`);
+      fs.writeFileSync(f, "{}");
+      fs.utimesSync(f, 1_000_000 + i, 1_000_000 + i);
+    }
+    assert.strictEqual(pruneEvaluationCache(dir, 20), 0);
+    assert.strictEqual(pruneEvaluationCache(dir, 10), 7);
+    assert.deepStrictEqual(fs.readdirSync(dir).sort(), ["entry-07.json", "entry-08.json", "entry-09.json", "entry-10.json", "entry-11.json"]);
   });
 
   it("a request the engine rejects throws and caches nothing", async () => {
