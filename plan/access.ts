@@ -13,7 +13,7 @@ import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, str, tagsOf } from "./planDocuments";
+import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 
 /** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
@@ -42,8 +42,8 @@ export interface MatrixPrincipal {
   /** Role ARN, or "anonymous". */
   arn: string;
   label: string;
-  identityPolicies: { name: string; policy: PolicyDocument }[];
-  boundary?: { name: string; policy: PolicyDocument } | null;
+  identityPolicies: NamedPolicy[];
+  boundary?: NamedPolicy | null;
   sourceIdentity?: string;
   /** Prefixes the design grants it (reads for consumers, writes for the publisher). */
   prefixes: string[];
@@ -88,10 +88,6 @@ export const SOURCE_IDENTITY = "alice@example.com";
 // ---------------------------------------------------------------------------------------------
 // Reading the plan
 
-function out(r: PlanResource, key: string): string | undefined {
-  return str(r.outputs[key]) ?? str(r.inputs[key]);
-}
-
 /** Builds the model from a plan's resources and the resolved config. */
 export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: { scps?: PolicyDocument[] } = {}): { model: AccessModel; warnings: string[] } {
   const warnings: string[] = [];
@@ -122,44 +118,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
     byType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
     byType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => bucketRefs.has(str(r.inputs.bucket)) && r.inputs.restrictPublicBuckets === true);
 
-  const managed = new Map<string, PolicyDocument>();
-  for (const p of byType("aws:iam/policy:Policy")) {
-    const d = documentOf(p.inputs.policy);
-    const arn = out(p, "arn");
-    if (d && arn) managed.set(arn, d);
-  }
-  const rolePolicies = byType("aws:iam/rolePolicy:RolePolicy");
-  const attachments = byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-
-  const policiesOf = (role: PlanResource, label: string): Pick<MatrixPrincipal, "identityPolicies" | "boundary"> => {
-    const refs = new Set([out(role, "id"), out(role, "name"), out(role, "arn")].filter(Boolean));
-    const identityPolicies: MatrixPrincipal["identityPolicies"] = [];
-    for (const rp of rolePolicies.filter((p) => refs.has(str(p.inputs.role)))) {
-      const d = documentOf(rp.inputs.policy);
-      if (d) identityPolicies.push({ name: rp.name, policy: d });
-    }
-    const inline = role.inputs.inlinePolicies;
-    if (Array.isArray(inline)) {
-      for (const ip of inline as { name?: string; policy?: string }[]) {
-        const d = documentOf(ip.policy);
-        if (d) identityPolicies.push({ name: ip.name ?? `${role.name}-inline`, policy: d });
-      }
-    }
-    for (const a of attachments.filter((p) => refs.has(str(p.inputs.role)))) {
-      const arn = str(a.inputs.policyArn)!;
-      const d = managed.get(arn);
-      if (d) identityPolicies.push({ name: a.name, policy: d });
-      else warnings.push(`access matrix: ${label}: managed policy ${arn} is not in the plan; evaluated without it`);
-    }
-    let boundary: MatrixPrincipal["boundary"] = null;
-    const b = str(role.inputs.permissionsBoundary);
-    if (b) {
-      const d = managed.get(b);
-      if (d) boundary = { name: b, policy: d };
-      else warnings.push(`access matrix: ${label}: permissions boundary ${b} is not in the plan; evaluated without it (a boundary can only narrow access)`);
-    }
-    return { identityPolicies, boundary };
-  };
+  const policiesOf = rolePolicyReader(rs, (w) => warnings.push(`access matrix: ${w}`));
 
   const consumersByName = new Map<string, Consumer>(cfg.access.consumers.map((c) => [c.name, c]));
   const principals: MatrixPrincipal[] = [];

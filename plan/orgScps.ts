@@ -13,8 +13,8 @@ import type { OrgConfig } from "../config/org";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, roleArnPattern, scpSize } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, str, tagsOf } from "./planDocuments";
-import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, rolePolicyReader, str, tagsOf } from "./planDocuments";
+import type { AccessCell, AccessDecision, Plan } from "./types";
 
 export const SCP_POLICY_TYPE = "aws:organizations/policy:Policy";
 export const SCP_ATTACHMENT_TYPE = "aws:organizations/policyAttachment:PolicyAttachment";
@@ -74,6 +74,8 @@ export interface ScpMatrixPrincipal {
   arn: string;
   label: string;
   identityPolicies: PolicyDocument[];
+  /** The role's permissions boundary, if it has one. */
+  boundary?: PolicyDocument | null;
   /**
    * Which exemption the principal holds: "elevated" (object writes) or "deployer" (security changes),
    * or null for a principal the SCPs must stop (the workload administrator). Requests covered by the
@@ -147,6 +149,7 @@ export async function evaluate(
   input: Pick<ScpMatrixInput, "accountId" | "bucketName" | "bucketPolicy">,
   identityPolicies: PolicyDocument[],
   scps: PolicyDocument[] | null,
+  boundary: PolicyDocument | null = null,
 ): Promise<Evaluated> {
   const onBucket = bucketOf(resource) === input.bucketName;
   const sim: Simulation = {
@@ -158,6 +161,7 @@ export async function evaluate(
       contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true" },
     },
     identityPolicies: identityPolicies.map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
+    permissionBoundaryPolicies: boundary ? [{ name: "boundary", policy: boundary }] : undefined,
     serviceControlPolicies:
       scps === null
         ? []
@@ -199,9 +203,9 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
   const cells: AccessCell[] = [];
   for (const p of input.principals) {
     for (const req of scpRequests(input)) {
-      const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps);
+      const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, p.boundary);
       const restricted = req.protectedFor !== null && req.protectedFor !== p.exempt;
-      const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null)).decision;
+      const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, p.boundary)).decision;
       cells.push({
         principal: p.arn,
         label: p.label,
@@ -250,24 +254,6 @@ export function arnLike(pattern: string, arn: string): boolean {
   return re.test(arn);
 }
 
-/** Inline policies of a role in the plan: aws.iam.RolePolicy children pointing at it, plus inlinePolicies. */
-function rolePolicies(plan: Plan, role: PlanResource): PolicyDocument[] {
-  const names = new Set([str(role.inputs.name), str(role.outputs.name), str(role.outputs.id), str(role.outputs.arn)].filter((x): x is string => !!x));
-  const docs: PolicyDocument[] = [];
-  for (const r of plan.resources) {
-    if (r.type === "aws:iam/rolePolicy:RolePolicy" && names.has(String(r.inputs.role))) {
-      const d = documentOf(r.inputs.policy);
-      if (d) docs.push(d);
-    }
-  }
-  const inline = role.inputs.inlinePolicies;
-  if (Array.isArray(inline)) for (const ip of inline) {
-    const d = documentOf((ip as { policy?: unknown }).policy);
-    if (d) docs.push(d);
-  }
-  return docs;
-}
-
 /**
  * Build the SCP matrix input from a workload stack's plan and the org stack's SCPs and config.
  * The administrator and the deployer are synthetic (AdministratorAccess); the elevated role is the
@@ -306,7 +292,14 @@ export function workloadScpInputs(
     roleArn = arn;
     if (!arnLike(roleArnPattern(part, org.elevatedRolePattern), arn))
       warnings.push(`elevated role ${arn} does not match organization.elevatedRolePattern ${org.elevatedRolePattern}: the SCPs deny it object writes`);
-    principals.push({ arn, label: "elevated role (as deployed)", identityPolicies: rolePolicies(plan, elevated), exempt: "elevated" });
+    const { identityPolicies, boundary } = rolePolicyReader(plan.resources, (w) => warnings.push(w))(elevated, "elevated role");
+    principals.push({
+      arn,
+      label: "elevated role (as deployed)",
+      identityPolicies: identityPolicies.map((p) => p.policy),
+      boundary: boundary?.policy ?? null,
+      exempt: "elevated",
+    });
   } else {
     const arn = exampleRoleArn(part, accountId, org.elevatedRolePattern);
     principals.push({

@@ -26,6 +26,69 @@ export function tagsOf(r: PlanResource): Record<string, string> {
   return t && typeof t === "object" ? (t as Record<string, string>) : {};
 }
 
+/** An output, or the input of the same name when the fake cloud computed none. */
+export function outOrIn(r: PlanResource, key: string): string | undefined {
+  return str(r.outputs[key]) ?? str(r.inputs[key]);
+}
+
+export interface NamedPolicy {
+  name: string;
+  policy: PolicyDocument;
+}
+
+/** What IAM evaluates for a role: its identity policies and its permissions boundary. */
+export interface RolePolicies {
+  identityPolicies: NamedPolicy[];
+  boundary: NamedPolicy | null;
+}
+
+/**
+ * Reads the policies of the plan's roles: aws.iam.RolePolicy resources and `inlinePolicies`, managed
+ * policies attached by aws.iam.RolePolicyAttachment, and the permissions boundary. A managed policy
+ * or boundary that is not in the plan (AWS-managed, another stack's) cannot be evaluated: `warn`
+ * hears of it and the role is evaluated without it.
+ */
+export function rolePolicyReader(resources: PlanResource[], warn: (message: string) => void): (role: PlanResource, label: string) => RolePolicies {
+  const ofType = (t: string) => resources.filter((r) => r.custom && r.type === t);
+  const managed = new Map<string, PolicyDocument>();
+  for (const p of ofType("aws:iam/policy:Policy")) {
+    const d = documentOf(p.inputs.policy);
+    const arn = outOrIn(p, "arn");
+    if (d && arn) managed.set(arn, d);
+  }
+  const inline = ofType("aws:iam/rolePolicy:RolePolicy");
+  const attachments = ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+  return (role, label) => {
+    const refs = new Set([outOrIn(role, "id"), outOrIn(role, "name"), outOrIn(role, "arn")].filter(Boolean));
+    const identityPolicies: NamedPolicy[] = [];
+    for (const rp of inline.filter((p) => refs.has(str(p.inputs.role)))) {
+      const d = documentOf(rp.inputs.policy);
+      if (d) identityPolicies.push({ name: rp.name, policy: d });
+    }
+    const embedded = role.inputs.inlinePolicies;
+    if (Array.isArray(embedded)) {
+      for (const ip of embedded as { name?: string; policy?: string }[]) {
+        const d = documentOf(ip.policy);
+        if (d) identityPolicies.push({ name: ip.name ?? `${role.name}-inline`, policy: d });
+      }
+    }
+    for (const a of attachments.filter((p) => refs.has(str(p.inputs.role)))) {
+      const arn = str(a.inputs.policyArn)!;
+      const d = managed.get(arn);
+      if (d) identityPolicies.push({ name: a.name, policy: d });
+      else warn(`${label}: managed policy ${arn} is not in the plan; evaluated without it`);
+    }
+    let boundary: NamedPolicy | null = null;
+    const b = str(role.inputs.permissionsBoundary);
+    if (b) {
+      const d = managed.get(b);
+      if (d) boundary = { name: b, policy: d };
+      else warn(`${label}: permissions boundary ${b} is not in the plan; evaluated without it (a boundary can only narrow access)`);
+    }
+    return { identityPolicies, boundary };
+  };
+}
+
 /** What an account administrator typically holds. */
 export const ADMINISTRATOR_ACCESS: PolicyDocument = {
   Version: "2012-10-17",

@@ -4,8 +4,8 @@ import * as assert from "assert";
 import { organizationSchema } from "../config/org";
 import { buildScps } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
-import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, expectedUnderScps, isBreach, scpMatrixCells, scpRequests, type ScpMatrixInput } from "../plan/orgScps";
-import type { AccessDecision } from "../plan/types";
+import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, expectedUnderScps, isBreach, scpMatrixCells, scpRequests, workloadScpInputs, type ScpMatrixInput } from "../plan/orgScps";
+import type { AccessDecision, Plan, PlanResource } from "../plan/types";
 
 const ACCOUNT = "111111111111";
 const BUCKET = "model-vault-prod-models";
@@ -177,5 +177,59 @@ describe("org: matrix rows (plan/orgScps.ts scpMatrixCells)", () => {
   it("arnLike follows ArnLike wildcards", () => {
     assert.ok(arnLike("arn:aws:iam::*:role/model-vault-*-elevated", ELEVATED));
     assert.ok(!arnLike("arn:aws:iam::*:role/model-vault-*-elevated", DEPLOYER));
+  });
+});
+
+describe("org: the deployed elevated role's policies in the SCP rows (plan/orgScps.ts workloadScpInputs)", () => {
+  const resource = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlanResource => ({
+    urn: `urn:pulumi:dev::model-vault::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    custom: true,
+    inputs,
+    outputs,
+    options: { protect: false, retainOnDelete: false },
+  });
+  const ROLE_NAME = "model-vault-prod-elevated";
+  const writes = { Version: "2012-10-17", Statement: [{ Sid: "Writes", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${BUCKET}/*` }] };
+  const noDeletes = { Version: "2012-10-17", Statement: [{ Sid: "NoDeletes", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "*" }] };
+  const planWith = (boundary: boolean): Plan => ({
+    project: "model-vault",
+    stack: "prod",
+    outputs: {},
+    resources: [
+      resource("aws:s3/bucket:Bucket", "models", { bucket: BUCKET, tags: { "model-vault:role": "model-bucket" } }, { id: BUCKET }),
+      resource(
+        "aws:iam/role:Role",
+        "elevated",
+        { name: ROLE_NAME, tags: { "model-vault:role": "elevated" }, ...(boundary ? { permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundary` } : {}) },
+        { arn: ELEVATED, id: ROLE_NAME, name: ROLE_NAME },
+      ),
+      resource("aws:iam/policy:Policy", "writes", { policy: JSON.stringify(writes) }, { arn: `arn:aws:iam::${ACCOUNT}:policy/writes` }),
+      resource("aws:iam/policy:Policy", "boundary", { policy: JSON.stringify(noDeletes) }, { arn: `arn:aws:iam::${ACCOUNT}:policy/boundary` }),
+      resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "writes-attach", { role: ROLE_NAME, policyArn: `arn:aws:iam::${ACCOUNT}:policy/writes` }),
+      resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws-managed", { role: ROLE_NAME, policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+    ],
+  });
+  const rowsOf = async (p: Plan) => {
+    const { input, warnings } = workloadScpInputs(p, scps, org, ACCOUNT);
+    const cells = await scpMatrixCells({ ...input, principals: input.principals.filter((x) => x.exempt === "elevated") });
+    return { put: cells.find((c) => c.action === "s3:PutObject")!, del: cells.find((c) => c.action === "s3:DeleteObject")!, warnings };
+  };
+
+  it("evaluates managed policies attached to the role, and warns of one the plan cannot see", async () => {
+    const { put, del, warnings } = await rowsOf(planWith(false));
+    assert.strictEqual(put.decision, "Allowed", put.by);
+    assert.match(put.by, /Writes/);
+    assert.strictEqual(del.decision, "Allowed", del.by);
+    assert.ok(warnings.some((w) => w.includes("arn:aws:iam::aws:policy/ReadOnlyAccess") && w.includes("not in the plan")), warnings.join("\n"));
+  });
+
+  it("evaluates the role's permissions boundary: what it leaves out is denied, with and without the SCPs", async () => {
+    const { put, del } = await rowsOf(planWith(true));
+    assert.strictEqual(put.decision, "Allowed", put.by);
+    assert.strictEqual(del.decision, "ImplicitlyDenied", del.by);
+    assert.strictEqual(del.expected, "ImplicitlyDenied");
   });
 });
