@@ -10,6 +10,7 @@ import { ModelCdn, cdnLogTarget } from "./components/ModelCdn";
 import { servedPrefixes } from "./config/cdn";
 import { AuditTrail } from "./components/AuditTrail";
 import { JitBroker } from "./components/JitBroker";
+import { JIT_NAME_PREFIX } from "./iam/arns";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -37,7 +38,7 @@ export = async () => {
   // The broker needs the publisher's ARN and the publisher's trust needs the broker: a deferred output ties the knot.
   const [publisherArn, resolvePublisherArn] = pulumi.deferredOutput<string>();
   const jit = cfg.jit.enabled
-    ? new JitBroker("jit", {
+    ? new JitBroker(JIT_NAME_PREFIX, {
         jit: cfg.jit,
         elevatedRoleArn: publisherArn,
         modelBucketName: models.bucketName,

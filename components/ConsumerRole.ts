@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Consumer } from "../config/access";
+import { ROLE_PATH } from "../iam/arns";
 import { assertPolicySize, ROLE_TRUST_POLICY_MAX } from "../iam/limits";
 import { consumerTrustPolicy } from "../iam/trust";
 import { toJson } from "../iam/types";
@@ -44,6 +45,7 @@ export class ConsumerRole extends pulumi.ComponentResource {
       name,
       {
         description: `model-vault read-only consumer ${c.name} (${c.kind}): reads ${c.prefixes.join(", ")}`,
+        path: ROLE_PATH,
         assumeRolePolicy: trust,
         maxSessionDuration: CONSUMER_MAX_SESSION_SECONDS,
         ...(args.permissionsBoundaryArn ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),

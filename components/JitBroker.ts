@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { JitConfig } from "../config/jit";
+import { ROLE_PATH } from "../iam/arns";
 import { policyDocument, toJson, type Statement } from "../iam/types";
 import { bundleLambda, type LambdaEntry } from "../jit/bundle";
 import { ENV } from "../jit/lambda/env";
@@ -86,6 +87,7 @@ export class JitBroker extends pulumi.ComponentResource {
       {
         description: "model-vault JIT broker API and issuer: the only principal the elevated role trusts",
         assumeRolePolicy: lambdaRoleTrust,
+        path: ROLE_PATH,
         maxSessionDuration: 3600,
         tags: { ...tags, "model-vault:role": JIT_ISSUER_ROLE_TAG },
       },
@@ -96,6 +98,7 @@ export class JitBroker extends pulumi.ComponentResource {
       {
         description: "model-vault JIT broker revoker: writes the elevated role's revocation deny, ends windows",
         assumeRolePolicy: lambdaRoleTrust,
+        path: ROLE_PATH,
         maxSessionDuration: 3600,
         tags: { ...tags, "model-vault:role": "jit-revoker" },
       },
@@ -106,6 +109,7 @@ export class JitBroker extends pulumi.ComponentResource {
       {
         description: "model-vault JIT broker: EventBridge Scheduler invokes the revoker at each window's end",
         assumeRolePolicy: scheduleGroup.arn.apply((g) => toJson(policyDocument(schedulerTrust(accountId, g)))),
+        path: ROLE_PATH,
         maxSessionDuration: 3600,
         tags: { ...tags, "model-vault:role": "jit-scheduler" },
       },
@@ -161,7 +165,7 @@ export class JitBroker extends pulumi.ComponentResource {
           timeout: 15,
           environment: { variables: env },
           loggingConfig: { logFormat: "JSON", logGroup: logs.name },
-          tags,
+          tags: { ...tags, "model-vault:jit": entry },
         },
         { parent: this, dependsOn },
       );

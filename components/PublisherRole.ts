@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PublisherConfig } from "../config/access";
+import { ROLE_PATH } from "../iam/arns";
 import { assertPolicySize, ROLE_TRUST_POLICY_MAX } from "../iam/limits";
 import { publisherTrustPolicy } from "../iam/trust";
 import { toJson, type Statement } from "../iam/types";
@@ -45,6 +46,7 @@ export class PublisherRole extends pulumi.ComponentResource {
       name,
       {
         description: `model-vault elevated publisher: writes ${p.prefixes.join(", ")}${p.allowDelete ? " (with delete)" : ""}; ${brokered ? "only through the just-in-time broker" : "MFA + source identity required"}`,
+        path: ROLE_PATH,
         assumeRolePolicy: trust,
         maxSessionDuration: PUBLISHER_MAX_SESSION_SECONDS,
         ...(args.permissionsBoundaryArn ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),

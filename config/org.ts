@@ -6,6 +6,7 @@
 //
 // Pure (zod only). The parsed value is already resolved: every key present, defaults applied here.
 import { z } from "zod";
+import { JIT_NAME_PREFIX } from "../iam/arns";
 
 /** Wildcards AWS ARN matching understands: `*` (any run of characters, "/" included) and `?` (one). */
 const literalChars = (s: string) => s.replace(/[*?]/g, "").length;
@@ -52,10 +53,11 @@ const target = z
 export const ORG_DEFAULTS = {
   partition: "aws" as const,
   modelBucketPattern: "model-vault-*",
-  elevatedRolePattern: "model-vault-*-elevated",
+  elevatedRolePattern: "model-vault/access-publisher-*",
   deployerRolePattern: "model-vault-deployer",
-  rolePathOrNamePattern: "model-vault-*",
+  rolePathOrNamePattern: "model-vault/*",
   auditTrailPattern: "model-vault-*",
+  jitNamePrefix: JIT_NAME_PREFIX,
   policyName: "model-vault-guardrails",
   otherScpsPerTarget: 0,
 };
@@ -66,18 +68,23 @@ export const organizationSchema = z.strictObject(
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"], { error: "expected aws, aws-cn or aws-us-gov" }).default(ORG_DEFAULTS.partition),
     /** Bucket-name pattern matching every model bucket in the targets (and nothing else). Default "model-vault-*". */
     modelBucketPattern: bucketPattern.default(ORG_DEFAULTS.modelBucketPattern),
-    /** Role path-or-name pattern of the elevated publisher role: the only principal that may write or delete model objects. Default "model-vault-*-elevated". */
-    elevatedRolePattern: rolePattern("model-vault-*-elevated").default(ORG_DEFAULTS.elevatedRolePattern),
+    /** Role path-or-name pattern of the elevated publisher role: the only principal that may write or delete model objects. Default "model-vault/access-publisher-*" (components/PublisherRole.ts, under the path /model-vault/). */
+    elevatedRolePattern: rolePattern("model-vault/access-publisher-*").default(ORG_DEFAULTS.elevatedRolePattern),
     /** Role path-or-name pattern of the deployer (the role `pulumi up` runs as in the member accounts): the only principal that may change bucket security, the trail and model-vault's roles. Default "model-vault-deployer". */
     deployerRolePattern: rolePattern("model-vault-deployer").default(ORG_DEFAULTS.deployerRolePattern),
-    /** Role path-or-name pattern(s) covering all of model-vault's own roles (consumers, elevated, JIT issuer, deployer): one pattern or a list; nobody but the deployer may create, re-trust, re-policy or delete them. Default "model-vault-*". */
+    /** Role path-or-name pattern(s) covering all of model-vault's own roles (consumers, elevated, the JIT broker's): one pattern or a list; nobody but the deployer may create, re-trust, re-policy or delete them. Default "model-vault/*": every role model-vault creates has the IAM path /model-vault/. */
     rolePathOrNamePattern: z
-      .union([rolePattern("model-vault-*"), z.array(rolePattern("model-vault-*")).min(1, "expected at least one role pattern")], {
-        error: "expected a role path-or-name pattern such as model-vault-* or a list of them",
+      .union([rolePattern("model-vault/*"), z.array(rolePattern("model-vault/*")).min(1, "expected at least one role pattern")], {
+        error: "expected a role path-or-name pattern such as model-vault/* or a list of them",
       })
       .default(ORG_DEFAULTS.rolePathOrNamePattern),
     /** CloudTrail trail-name pattern of the audit trail. Default "model-vault-*". */
     auditTrailPattern: trailPattern.default(ORG_DEFAULTS.auditTrailPattern),
+    /** Name prefix of the JIT broker's functions, table and roles in the workload stacks (index.ts names the broker "model-vault-jit"): only the deployer may change the broker's code, only its own roles may write its request table, and its revoker may write the elevated role's revocation policy. Default "model-vault-jit". */
+    jitNamePrefix: z
+      .string({ error: "expected the JIT broker's name prefix, e.g. model-vault-jit" })
+      .regex(/^[A-Za-z0-9-]{3,40}$/, "expected the JIT broker's name prefix: 3-40 letters, digits and '-', no wildcards, e.g. model-vault-jit")
+      .default(ORG_DEFAULTS.jitNamePrefix),
     /** Where the SCPs are attached: OU ids, account ids or the root id. Required, at least one. */
     targets: z
       .array(target, { error: "expected a list of SCP targets (OU ids ou-..., 12-digit account ids or the root id r-...)" })

@@ -4,3 +4,16 @@ export const objectsArn = (bucket: string, prefix = "") => `arn:aws:s3:::${bucke
 export const accountRoot = (accountId: string) => `arn:aws:iam::${accountId}:root`;
 export const roleArn = (accountId: string, name: string) => `arn:aws:iam::${accountId}:role/${name}`;
 export const s3ViaService = (region: string) => `s3.${region}.amazonaws.com`;
+
+/**
+ * The IAM path of every role model-vault creates. The organization's SCPs name model-vault's roles by
+ * it (`role/model-vault/*`), so they protect exactly these roles and never another team's role that
+ * happens to share a name prefix.
+ */
+export const ROLE_PATH = "/model-vault/";
+
+/**
+ * The JIT broker's name in the program (index.ts): its functions, table and roles are auto-named
+ * `<prefix>-<part>-<suffix>`, which is how the organization's SCPs find them (iam/scp.ts).
+ */
+export const JIT_NAME_PREFIX = "model-vault-jit";

@@ -9,6 +9,7 @@
 // anything: FullAWSAccess (or whatever Allow SCPs the organization already has) keeps granting, and these
 // documents only carve out what nobody but the named roles may do.
 
+import { ROLE_PATH } from "./arns";
 import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
 
 /** AWS limit on an SCP document, in characters of the minified JSON. */
@@ -31,6 +32,13 @@ export interface ScpPatterns {
   rolePathOrNamePattern: string | string[];
   /** CloudTrail trail-name pattern of the audit trail(s). */
   auditTrailPattern: string;
+  /**
+   * Name prefix of the JIT broker's functions, table and roles (iam/arns.ts JIT_NAME_PREFIX). When set,
+   * only the deployer may change the broker's code and configuration, only the broker's roles may
+   * write its request table, and the broker's revoker may write the elevated role's revocation
+   * policy. Without it, the SCP leaves the broker alone (and denies the revoker that write).
+   */
+  jitNamePrefix?: string;
 }
 
 /** Actions that delete, overwrite or un-protect objects. Only the elevated role may do them. */
@@ -94,6 +102,45 @@ export const ROLE_ACTIONS: readonly string[] = [
   "iam:UntagRole",
 ];
 
+/** The broker's revoker writes and removes the elevated role's revocation deny (jit/aws-adapters.ts). */
+export const REVOCATION_ACTIONS: readonly string[] = ["iam:PutRolePolicy", "iam:DeleteRolePolicy"];
+
+/**
+ * The JIT broker's functions: whoever changes their code or configuration acts as the issuer, which
+ * may assume the elevated role. Only the deployer may do it.
+ */
+export const JIT_FUNCTION_ACTIONS: readonly string[] = [
+  "lambda:UpdateFunctionCode",
+  "lambda:UpdateFunctionConfiguration",
+  "lambda:DeleteFunction",
+  "lambda:PublishVersion",
+  "lambda:CreateAlias",
+  "lambda:UpdateAlias",
+  "lambda:AddPermission",
+  "lambda:RemovePermission",
+  "lambda:CreateFunctionUrlConfig",
+  "lambda:UpdateFunctionUrlConfig",
+  "lambda:DeleteFunctionUrlConfig",
+  "lambda:PutFunctionConcurrency",
+];
+
+/**
+ * The broker's request table holds approvals: writing it directly forges one. Only the broker's own
+ * roles (and the deployer) may; a resource policy could let another account in, past the SCPs.
+ */
+export const JIT_TABLE_ACTIONS: readonly string[] = [
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:PartiQLInsert",
+  "dynamodb:PartiQLUpdate",
+  "dynamodb:PartiQLDelete",
+  "dynamodb:DeleteTable",
+  "dynamodb:UpdateTable",
+  "dynamodb:PutResourcePolicy",
+];
+
 /** Customer-managed policies named like model-vault's roles: editing them is escalation too. */
 export const MANAGED_POLICY_ACTIONS: readonly string[] = [
   "iam:CreatePolicyVersion",
@@ -103,6 +150,12 @@ export const MANAGED_POLICY_ACTIONS: readonly string[] = [
 ];
 
 export const LEAVE_ORG_ACTIONS: readonly string[] = ["organizations:LeaveOrganization"];
+
+/** Role path-or-name patterns of the JIT broker's roles (all of them, and the revoker's), under ROLE_PATH. */
+export function jitRolePatterns(prefix: string): { brokerRoles: string; revokerRole: string } {
+  const path = ROLE_PATH.replace(/^\//, "");
+  return { brokerRoles: `${path}${prefix}-*`, revokerRole: `${path}${prefix}-revoker-*` };
+}
 
 /** `arn:<partition>:iam::*:role/<pattern>`: what aws:PrincipalArn looks like for a role session. */
 export function roleArnPattern(partition: Partition, pathOrName: string): string {
@@ -141,7 +194,13 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
   const bucketArn = `arn:${part}:s3:::${p.modelBucketPattern}`;
   // The exemption patterns themselves are protected too: otherwise an administrator could create or
   // re-trust a role whose name matches the elevated or deployer pattern and inherit its exemption.
-  const roleResources = minimalPatterns([...asArray(p.rolePathOrNamePattern), p.elevatedRolePattern, p.deployerRolePattern]);
+  const jit = p.jitNamePrefix ? { prefix: p.jitNamePrefix, ...jitRolePatterns(p.jitNamePrefix) } : undefined;
+  const roleResources = minimalPatterns([
+    ...asArray(p.rolePathOrNamePattern),
+    p.elevatedRolePattern,
+    p.deployerRolePattern,
+    ...(jit ? [jit.brokerRoles] : []),
+  ]);
   return [
     {
       Sid: "DenyModelObjectWritesExceptElevated",
@@ -174,10 +233,37 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
     {
       Sid: "DenyModelVaultRoleChangesExceptDeployer",
       Effect: "Deny",
-      Action: [...ROLE_ACTIONS],
+      Action: jit ? ROLE_ACTIONS.filter((a) => !REVOCATION_ACTIONS.includes(a)) : [...ROLE_ACTIONS],
       Resource: roleResources.map((r) => roleArnPattern(part, r)),
       Condition: exceptPrincipals([deployer]),
     },
+    // The revoker may also write inline role policies; its identity policy limits it to the
+    // elevated role, and only the deployer may change that policy (it is a model-vault role too).
+    ...(jit
+      ? [
+          {
+            Sid: "DenyModelVaultRolePolicyWritesExceptDeployerAndRevoker",
+            Effect: "Deny" as const,
+            Action: [...REVOCATION_ACTIONS],
+            Resource: roleResources.map((r) => roleArnPattern(part, r)),
+            Condition: exceptPrincipals([deployer, roleArnPattern(part, jit.revokerRole)]),
+          },
+          {
+            Sid: "DenyJitBrokerChangesExceptDeployer",
+            Effect: "Deny" as const,
+            Action: [...JIT_FUNCTION_ACTIONS],
+            Resource: `arn:${part}:lambda:*:*:function:${jit.prefix}-*`,
+            Condition: exceptPrincipals([deployer]),
+          },
+          {
+            Sid: "DenyJitRequestWritesExceptBroker",
+            Effect: "Deny" as const,
+            Action: [...JIT_TABLE_ACTIONS],
+            Resource: `arn:${part}:dynamodb:*:*:table/${jit.prefix}-*`,
+            Condition: exceptPrincipals([deployer, roleArnPattern(part, jit.brokerRoles)]),
+          },
+        ]
+      : []),
     {
       Sid: "DenyModelVaultPolicyChangesExceptDeployer",
       Effect: "Deny",

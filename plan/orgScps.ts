@@ -10,7 +10,7 @@
 //                               workload stack's plan for scpMatrixCells.
 import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import type { OrgConfig } from "../config/org";
-import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, roleArnPattern, scpSize } from "../iam/scp";
+import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, jitRolePatterns, roleArnPattern, scpSize, type Partition } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, rolePolicyReader, str, tagsOf } from "./planDocuments";
@@ -69,6 +69,8 @@ export function renderScpSection(plan: Plan): string[] {
   return lines;
 }
 
+export type Exemption = "elevated" | "deployer" | "revoker" | "broker";
+
 /** A principal evaluated in the SCP rows of the matrix. */
 export interface ScpMatrixPrincipal {
   arn: string;
@@ -77,12 +79,15 @@ export interface ScpMatrixPrincipal {
   /** The role's permissions boundary, if it has one. */
   boundary?: PolicyDocument | null;
   /**
-   * Which exemption the principal holds: "elevated" (object writes) or "deployer" (security changes),
-   * or null for a principal the SCPs must stop (the workload administrator). Requests covered by the
-   * principal's exemption, and unprotected ones, must decide exactly as without the SCPs; every other
-   * protected request must be ExplicitlyDenied.
+   * The exemptions the principal holds: "elevated" (object writes), "deployer" (security changes),
+   * "revoker" (the elevated role's revocation policy), "broker" (the JIT request table); null for a
+   * principal the SCPs must stop (the workload administrator). Requests covered by one of them, and
+   * unprotected ones, must decide exactly as without the SCPs; every other protected request must be
+   * ExplicitlyDenied.
    */
-  exempt: "elevated" | "deployer" | null;
+  exempt: Exemption | Exemption[] | null;
+  /** Evaluated on the JIT broker's requests only (the broker's own roles). */
+  jitOnly?: boolean;
 }
 
 export interface ScpMatrixInput {
@@ -97,38 +102,70 @@ export interface ScpMatrixInput {
   roleArn?: string;
   /** Audit trail ARN for the trail rows. */
   trailArn?: string;
+  /** The JIT broker as planned: its issuer role, API function and request table get rows of their own. */
+  jit?: { issuerRoleArn?: string; functionArn?: string; tableArn?: string };
   principals: ScpMatrixPrincipal[];
 }
 
 export { ADMINISTRATOR_ACCESS } from "./planDocuments";
 
+export interface ScpRequest {
+  action: string;
+  resource: string;
+  /** Who may still do it under the SCPs ([] nobody), or null when the SCPs leave it alone. */
+  protectedFor: Exemption[] | null;
+  /** A request on the JIT broker (also evaluated for the broker's own roles). */
+  jit?: boolean;
+}
+
 /** The requests the SCP rows check, and whether each is a protected one (admin must be denied). */
-export function scpRequests(input: ScpMatrixInput): { action: string; resource: string; protectedFor: "elevated" | "deployer" | "nobody" | null }[] {
+export function scpRequests(input: ScpMatrixInput): ScpRequest[] {
   const part = input.partition ?? "aws";
   const bucket = `arn:${part}:s3:::${input.bucketName}`;
   const object = `${bucket}/models/example.safetensors`;
   const role = input.roleArn ?? `arn:${part}:iam::${input.accountId}:role/model-vault-example`;
   const trail = input.trailArn ?? `arn:${part}:cloudtrail:us-east-1:${input.accountId}:trail/model-vault-audit`;
+  const only = (...who: Exemption[]) => who;
+  const jit = input.jit ?? {};
   return [
     { action: "s3:GetObject", resource: object, protectedFor: null },
-    { action: "s3:PutObject", resource: object, protectedFor: "elevated" },
-    { action: "s3:DeleteObject", resource: object, protectedFor: "elevated" },
-    { action: "s3:DeleteObjectVersion", resource: object, protectedFor: "elevated" },
-    { action: "s3:PutBucketPolicy", resource: bucket, protectedFor: "deployer" },
-    { action: "s3:DeleteBucketPolicy", resource: bucket, protectedFor: "deployer" },
-    { action: "s3:PutBucketPublicAccessBlock", resource: bucket, protectedFor: "deployer" },
-    { action: "s3:PutEncryptionConfiguration", resource: bucket, protectedFor: "deployer" },
-    { action: "s3:PutBucketVersioning", resource: bucket, protectedFor: "deployer" },
-    { action: "s3:PutBucketObjectLockConfiguration", resource: bucket, protectedFor: "deployer" },
-    { action: "s3:DeleteBucket", resource: bucket, protectedFor: "deployer" },
-    { action: "s3:PutAccountPublicAccessBlock", resource: "*", protectedFor: "deployer" },
-    { action: "cloudtrail:StopLogging", resource: trail, protectedFor: "deployer" },
-    { action: "cloudtrail:DeleteTrail", resource: trail, protectedFor: "deployer" },
-    { action: "iam:UpdateAssumeRolePolicy", resource: role, protectedFor: "deployer" },
-    { action: "iam:PutRolePolicy", resource: role, protectedFor: "deployer" },
-    { action: "iam:AttachRolePolicy", resource: role, protectedFor: "deployer" },
-    { action: "organizations:LeaveOrganization", resource: "*", protectedFor: "nobody" },
+    { action: "s3:PutObject", resource: object, protectedFor: only("elevated") },
+    { action: "s3:DeleteObject", resource: object, protectedFor: only("elevated") },
+    { action: "s3:DeleteObjectVersion", resource: object, protectedFor: only("elevated") },
+    { action: "s3:PutBucketPolicy", resource: bucket, protectedFor: only("deployer") },
+    { action: "s3:DeleteBucketPolicy", resource: bucket, protectedFor: only("deployer") },
+    { action: "s3:PutBucketPublicAccessBlock", resource: bucket, protectedFor: only("deployer") },
+    { action: "s3:PutEncryptionConfiguration", resource: bucket, protectedFor: only("deployer") },
+    { action: "s3:PutBucketVersioning", resource: bucket, protectedFor: only("deployer") },
+    { action: "s3:PutBucketObjectLockConfiguration", resource: bucket, protectedFor: only("deployer") },
+    { action: "s3:DeleteBucket", resource: bucket, protectedFor: only("deployer") },
+    { action: "s3:PutAccountPublicAccessBlock", resource: "*", protectedFor: only("deployer") },
+    { action: "cloudtrail:StopLogging", resource: trail, protectedFor: only("deployer") },
+    { action: "cloudtrail:DeleteTrail", resource: trail, protectedFor: only("deployer") },
+    { action: "iam:UpdateAssumeRolePolicy", resource: role, protectedFor: only("deployer") },
+    { action: "iam:AttachRolePolicy", resource: role, protectedFor: only("deployer") },
+    // The revoker writes and removes the elevated role's revocation deny (jit/aws-adapters.ts).
+    { action: "iam:PutRolePolicy", resource: role, protectedFor: only("deployer", "revoker"), jit: true },
+    { action: "iam:DeleteRolePolicy", resource: role, protectedFor: only("deployer", "revoker"), jit: true },
+    ...(jit.issuerRoleArn
+      ? [
+          // Whoever may re-trust or re-policy the issuer may assume the elevated role through it.
+          { action: "iam:UpdateAssumeRolePolicy", resource: jit.issuerRoleArn, protectedFor: only("deployer"), jit: true },
+          { action: "iam:PutRolePolicy", resource: jit.issuerRoleArn, protectedFor: only("deployer"), jit: true },
+        ]
+      : []),
+    // Whoever changes the API function's code runs as the issuer.
+    ...(jit.functionArn ? [{ action: "lambda:UpdateFunctionCode", resource: jit.functionArn, protectedFor: only("deployer"), jit: true }] : []),
+    // Writing the request table directly would forge an approval.
+    ...(jit.tableArn ? [{ action: "dynamodb:PutItem", resource: jit.tableArn, protectedFor: only("deployer", "broker"), jit: true }] : []),
+    { action: "organizations:LeaveOrganization", resource: "*", protectedFor: [] },
   ];
+}
+
+/** Whether the SCPs must deny `p` this request: it is protected, and none of p's exemptions covers it. */
+export function isRestricted(req: Pick<ScpRequest, "protectedFor">, p: Pick<ScpMatrixPrincipal, "exempt">): boolean {
+  const held = p.exempt === null ? [] : Array.isArray(p.exempt) ? p.exempt : [p.exempt];
+  return req.protectedFor !== null && !held.some((e) => req.protectedFor!.includes(e));
 }
 
 function bucketOf(resource: string): string | undefined {
@@ -202,9 +239,9 @@ function decidedBy(e: Evaluation): string {
 export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[]> {
   const cells: AccessCell[] = [];
   for (const p of input.principals) {
-    for (const req of scpRequests(input)) {
+    for (const req of scpRequests(input).filter((r) => !p.jitOnly || r.jit)) {
       const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, p.boundary);
-      const restricted = req.protectedFor !== null && req.protectedFor !== p.exempt;
+      const restricted = isRestricted(req, p);
       const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, p.boundary)).decision;
       cells.push({
         principal: p.arn,
@@ -263,7 +300,7 @@ export function arnLike(pattern: string, arn: string): boolean {
 export function workloadScpInputs(
   plan: Plan,
   scps: PolicyDocument[],
-  org: Pick<OrgConfig, "partition" | "elevatedRolePattern" | "deployerRolePattern" | "modelBucketPattern" | "auditTrailPattern">,
+  org: Pick<OrgConfig, "partition" | "elevatedRolePattern" | "deployerRolePattern" | "modelBucketPattern" | "auditTrailPattern"> & { jitNamePrefix?: string },
   accountId: string,
 ): { input: ScpMatrixInput; warnings: string[] } {
   const part = org.partition;
@@ -320,7 +357,51 @@ export function workloadScpInputs(
     identityPolicies: [ADMINISTRATOR_ACCESS],
     exempt: "deployer",
   });
-  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, principals }, warnings };
+  const jit = jitScpInputs(plan, org, part, principals, warnings);
+  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, jit, principals }, warnings };
+}
+
+/**
+ * The JIT broker's part of the SCP rows: its issuer role, API function and request table as
+ * planned, and its issuer and revoker roles, with their real policies, as principals. Warns when
+ * the org's jitNamePrefix does not name them (the SCPs would then neither protect the broker nor
+ * let the revoker revoke).
+ */
+function jitScpInputs(
+  plan: Plan,
+  org: { jitNamePrefix?: string },
+  part: string,
+  principals: ScpMatrixPrincipal[],
+  warnings: string[],
+): ScpMatrixInput["jit"] {
+  const roleTagged = (tag: string) => plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)["model-vault:role"] === tag);
+  const issuer = roleTagged("jit-issuer");
+  const revoker = roleTagged("jit-revoker");
+  if (!issuer && !revoker) return undefined;
+  const api = plan.resources.find((r) => r.type === "aws:lambda/function:Function" && tagsOf(r)["model-vault:jit"] === "api");
+  const table = plan.resources.find((r) => r.type === "aws:dynamodb/table:Table" && tagsOf(r)["model-vault:data"] === "jit-audit");
+  const jit = { issuerRoleArn: str(issuer?.outputs.arn), functionArn: str(api?.outputs.arn), tableArn: str(table?.outputs.arn) };
+  const prefix = org.jitNamePrefix;
+  const patterns = prefix ? jitRolePatterns(prefix) : undefined;
+  const check = (what: string, arn: string | undefined, pattern: string | undefined) => {
+    if (arn && !(pattern && arnLike(pattern, arn)))
+      warnings.push(`JIT broker ${what} ${arn} does not match organization.jitNamePrefix ${prefix ?? "(unset)"}: the SCPs do not cover it`);
+  };
+  check("API function", jit.functionArn, prefix && `arn:${part}:lambda:*:*:function:${prefix}-*`);
+  check("request table", jit.tableArn, prefix && `arn:${part}:dynamodb:*:*:table/${prefix}-*`);
+  check("issuer role", jit.issuerRoleArn, patterns && roleArnPattern(part as Partition, patterns.brokerRoles));
+  check("revoker role", str(revoker?.outputs.arn), patterns && roleArnPattern(part as Partition, patterns.revokerRole));
+  const read = rolePolicyReader(plan.resources, (w) => warnings.push(w));
+  for (const [role, label, exempt] of [
+    [issuer, "JIT issuer role (as deployed)", ["broker"]],
+    [revoker, "JIT revoker role (as deployed)", ["revoker", "broker"]],
+  ] as const) {
+    const arn = role && str(role.outputs.arn);
+    if (!role || !arn) continue;
+    const { identityPolicies, boundary } = read(role, label);
+    principals.push({ arn, label, identityPolicies: identityPolicies.map((p) => p.policy), boundary: boundary?.policy ?? null, exempt: [...exempt], jitOnly: true });
+  }
+  return jit;
 }
 
 /** The SCP documents and organization config of an org stack, by running its program offline. */

@@ -28,6 +28,14 @@ for (const stack of ["dev", "prod"]) {
       }
     });
 
+    it("puts every role model-vault creates under the IAM path /model-vault/ (what the org SCPs name)", () => {
+      assert.ok(roles.length >= 5);
+      for (const r of roles) {
+        assert.equal(r.inputs.path, "/model-vault/", r.name);
+        assert.match(String(r.outputs.arn), /:role\/model-vault\/[^/]+$/, r.name);
+      }
+    });
+
     it("pins every consumer's trust policy to its workload", () => {
       for (const c of result.config.access.consumers) {
         const r = roles.find((x) => tagsOf(x)["model-vault:consumer"] === c.name)!;

@@ -52,7 +52,7 @@ describe("org: OrgGuardrails component (registered inputs)", () => {
     assert.ok(stmts.every((s) => s.Effect === "Deny"));
     const writes = stmts.find((s) => s.Sid === "DenyModelObjectWritesExceptElevated");
     assert.deepEqual(writes?.Resource, "arn:aws:s3:::acme-model-weights-*/*");
-    assert.deepEqual(writes?.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-*-elevated" } });
+    assert.deepEqual(writes?.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault/access-publisher-*" } });
     assert.deepEqual(policy.inputs.tags, TAGS);
     assert.equal(policy.options.protect, true);
     assert.match(policy.parent ?? "", /model-vault:org:OrgGuardrails::org$/);

@@ -3,8 +3,9 @@
 import * as assert from "assert";
 import { organizationSchema } from "../config/org";
 import { buildScps } from "../iam/scp";
-import type { PolicyDocument } from "../iam/types";
-import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, expectedUnderScps, isBreach, scpMatrixCells, scpRequests, workloadScpInputs, type ScpMatrixInput } from "../plan/orgScps";
+import { policyDocument, type PolicyDocument } from "../iam/types";
+import { issuerPolicy, revokerPolicy, type BrokerArns } from "../jit/trust";
+import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, expectedUnderScps, isBreach, isRestricted, scpMatrixCells, scpRequests, workloadScpInputs, type ScpMatrixInput } from "../plan/orgScps";
 import type { AccessDecision, Plan, PlanResource } from "../plan/types";
 
 const ACCOUNT = "111111111111";
@@ -12,7 +13,7 @@ const BUCKET = "model-vault-prod-models";
 const org = organizationSchema.parse({ targets: ["ou-ab12-cd34ef56"] });
 const scps = buildScps(org, { maxDocuments: 4 }).documents;
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/workload-admin`;
-const ELEVATED = `arn:aws:iam::${ACCOUNT}:role/model-vault-prod-elevated`;
+const ELEVATED = `arn:aws:iam::${ACCOUNT}:role/model-vault/access-publisher-prod`;
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/model-vault-deployer`;
 
 // Representative model-bucket policy: TLS only; no grants (same-account identity policies grant).
@@ -70,8 +71,8 @@ describe("org: SCP effect on a workload account (iam-simulate)", () => {
       ["cloudtrail:StopLogging", `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/model-vault-audit`],
       ["cloudtrail:PutEventSelectors", `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/model-vault-audit`],
       ["iam:UpdateAssumeRolePolicy", ELEVATED],
-      ["iam:AttachRolePolicy", `arn:aws:iam::${ACCOUNT}:role/model-vault-prod-sagemaker`],
-      ["iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/model-vault-evil-elevated`],
+      ["iam:AttachRolePolicy", `arn:aws:iam::${ACCOUNT}:role/model-vault/access-consumer-sagemaker`],
+      ["iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/model-vault/access-publisher-evil`],
       ["iam:UpdateAssumeRolePolicy", DEPLOYER],
       ["s3:PutAccountPublicAccessBlock", "*"],
       ["organizations:LeaveOrganization", "*"],
@@ -168,15 +169,16 @@ describe("org: matrix rows (plan/orgScps.ts scpMatrixCells)", () => {
       for (const r of reqs) {
         const withScps = (await evaluate(p.arn, r.action, r.resource, input, p.identityPolicies, input.scps)).decision;
         const without = (await evaluate(p.arn, r.action, r.resource, input, p.identityPolicies, null)).decision;
-        const restricted = r.protectedFor !== null && r.protectedFor !== p.exempt;
+        const restricted = isRestricted(r, p);
         const full = restricted ? (without === "Allowed" || withScps === "Allowed" ? "ExplicitlyDenied" : withScps) : without;
         assert.strictEqual(cells[i++].expected, full, `${p.label} ${r.action}`);
       }
   });
 
   it("arnLike follows ArnLike wildcards", () => {
-    assert.ok(arnLike("arn:aws:iam::*:role/model-vault-*-elevated", ELEVATED));
-    assert.ok(!arnLike("arn:aws:iam::*:role/model-vault-*-elevated", DEPLOYER));
+    assert.ok(arnLike("arn:aws:iam::*:role/model-vault/access-publisher-*", ELEVATED));
+    assert.ok(!arnLike("arn:aws:iam::*:role/model-vault/access-publisher-*", DEPLOYER));
+    assert.ok(!arnLike("arn:aws:iam::*:role/model-vault/*", "arn:aws:iam::1:role/model-vault-elsewhere"));
   });
 });
 
@@ -191,7 +193,7 @@ describe("org: the deployed elevated role's policies in the SCP rows (plan/orgSc
     outputs,
     options: { protect: false, retainOnDelete: false },
   });
-  const ROLE_NAME = "model-vault-prod-elevated";
+  const ROLE_NAME = "access-publisher-prod";
   const writes = { Version: "2012-10-17", Statement: [{ Sid: "Writes", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${BUCKET}/*` }] };
   const noDeletes = { Version: "2012-10-17", Statement: [{ Sid: "NoDeletes", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "*" }] };
   const planWith = (boundary: boolean): Plan => ({
@@ -231,5 +233,73 @@ describe("org: the deployed elevated role's policies in the SCP rows (plan/orgSc
     assert.strictEqual(put.decision, "Allowed", put.by);
     assert.strictEqual(del.decision, "ImplicitlyDenied", del.by);
     assert.strictEqual(del.expected, "ImplicitlyDenied");
+  });
+});
+
+describe("org: the JIT broker under the SCPs (iam-simulate over the default org config's SCPs)", () => {
+  const prefix = org.jitNamePrefix;
+  const issuer = `arn:aws:iam::${ACCOUNT}:role/model-vault/${prefix}-issuer-a1b2c3d`;
+  const revoker = `arn:aws:iam::${ACCOUNT}:role/model-vault/${prefix}-revoker-a1b2c3d`;
+  const fn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${prefix}-api-a1b2c3d`;
+  const table = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${prefix}-requests-a1b2c3d`;
+  const arns: BrokerArns = {
+    accountId: ACCOUNT,
+    region: "us-east-1",
+    tableArn: table,
+    topicArn: `arn:aws:sns:us-east-1:${ACCOUNT}:${prefix}-notices`,
+    elevatedRoleArn: ELEVATED,
+    scheduleGroupName: `${prefix}-windows`,
+    schedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/model-vault/${prefix}-scheduler-a1b2c3d`,
+    logGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${prefix}-api`,
+    streamArn: `${table}/stream/2026-01-01T00:00:00.000`,
+  };
+  const decide = async (who: string, action: string, resource: string, identity: PolicyDocument[], withScps = true) =>
+    (await evaluate(who, action, resource, base, identity, withScps ? scps : null)).decision;
+
+  it("a workload administrator cannot change the broker's code, forge a request, or re-trust its roles", async () => {
+    for (const [action, resource] of [
+      ["lambda:UpdateFunctionCode", fn],
+      ["lambda:UpdateFunctionUrlConfig", fn],
+      ["lambda:AddPermission", fn],
+      ["dynamodb:PutItem", table],
+      ["dynamodb:UpdateItem", table],
+      ["dynamodb:BatchWriteItem", table],
+      ["dynamodb:PutResourcePolicy", table],
+      ["iam:UpdateAssumeRolePolicy", issuer],
+      ["iam:PutRolePolicy", issuer],
+      ["iam:UpdateAssumeRolePolicy", revoker],
+    ] as const) {
+      assert.strictEqual(await decide(ADMIN, action, resource, [ADMINISTRATOR_ACCESS], false), "Allowed", `${action} without the SCPs`);
+      assert.strictEqual(await decide(ADMIN, action, resource, [ADMINISTRATOR_ACCESS]), "ExplicitlyDenied", `${action} ${resource}`);
+    }
+  });
+
+  it("the revoker, with its real policy, can still write and remove the elevated role's revocation deny", async () => {
+    const own = [policyDocument(revokerPolicy(arns))];
+    for (const action of ["iam:PutRolePolicy", "iam:DeleteRolePolicy"]) assert.strictEqual(await decide(revoker, action, ELEVATED, own), "Allowed", action);
+    // ... and nothing else on roles, even holding AdministratorAccess: the exemption is for inline-policy writes only.
+    for (const action of ["iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"])
+      assert.strictEqual(await decide(revoker, action, ELEVATED, [ADMINISTRATOR_ACCESS]), "ExplicitlyDenied", action);
+    assert.strictEqual(await decide(revoker, "lambda:UpdateFunctionCode", fn, [ADMINISTRATOR_ACCESS]), "ExplicitlyDenied");
+  });
+
+  it("the issuer, with its real policy, can still record requests and approvals", async () => {
+    const own = [policyDocument(issuerPolicy(arns))];
+    for (const action of ["dynamodb:PutItem", "dynamodb:UpdateItem"]) assert.strictEqual(await decide(issuer, action, table, own), "Allowed", action);
+  });
+
+  it("an organization without jitNamePrefix would deny the revoker its revocation write", async () => {
+    const without = buildScps({ ...org, jitNamePrefix: undefined }, { maxDocuments: 4 }).documents;
+    const d = await evaluate(revoker, "iam:PutRolePolicy", ELEVATED, base, [policyDocument(revokerPolicy(arns))], without);
+    assert.strictEqual(d.decision, "ExplicitlyDenied");
+  });
+
+  it("another team's functions and tables are not the broker's", async () => {
+    for (const [action, resource] of [
+      ["lambda:UpdateFunctionCode", `arn:aws:lambda:us-east-1:${ACCOUNT}:function:jit-api-other-team`],
+      ["dynamodb:PutItem", `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/other-team-requests`],
+      ["iam:UpdateAssumeRolePolicy", `arn:aws:iam::${ACCOUNT}:role/model-vault-jit-issuer-lookalike`],
+    ] as const)
+      assert.strictEqual(await decide(ADMIN, action, resource, [ADMINISTRATOR_ACCESS]), "Allowed", resource);
   });
 });

@@ -65,6 +65,34 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     assert.deepEqual(failures, []);
   });
 
+  it("the JIT broker: the revoker keeps its revocation write, the issuer its table writes; the administrator gets neither", () => {
+    assert.deepEqual(warnings.filter((w) => /JIT broker/.test(w)), []);
+    const revoker = cells.filter((c) => c.label.includes("JIT revoker"));
+    assert.equal(revoker.find((c) => c.action === "iam:PutRolePolicy" && /access-publisher/.test(c.resource))?.decision, "Allowed");
+    assert.equal(revoker.find((c) => c.action === "iam:DeleteRolePolicy" && /access-publisher/.test(c.resource))?.decision, "Allowed");
+    assert.equal(cells.find((c) => c.label.includes("JIT issuer") && c.action === "dynamodb:PutItem")?.decision, "Allowed");
+    for (const a of ["lambda:UpdateFunctionCode", "dynamodb:PutItem"]) {
+      const c = cell("workload administrator", a);
+      assert.equal(c.decision, "ExplicitlyDenied", a);
+      assert.match(c.resource, /model-vault-jit-/);
+    }
+    assert.equal(cells.filter((c) => c.label.includes("workload administrator") && c.action === "iam:UpdateAssumeRolePolicy" && /jit-issuer/.test(c.resource))[0]?.decision, "ExplicitlyDenied");
+  });
+
+  it("SCPs that do not know the broker are a breach: the revoker could not revoke", async () => {
+    const { plan, config } = await planFor("dev");
+    const copy = { ...plan, access: [], warnings: [] };
+    const failed: string[] = [];
+    // An organization config written before the broker existed: no jitNamePrefix at all.
+    const unawareOrg = { ...organization, jitNamePrefix: undefined } as unknown as typeof organization;
+    const unaware = buildScps(unawareOrg, { maxDocuments: 4 }).documents;
+    await applyScpDocuments({ plan: copy, config: { accountId: config.accountId, scpStack: "org" }, failures: failed }, "org", unaware, unawareOrg, {
+      deployerRoleArn: config.access.deployerRoleArn,
+    });
+    assert.ok(failed.some((f) => /JIT revoker .*iam:PutRolePolicy .*access-publisher.* is ExplicitlyDenied, expected Allowed/.test(f)), failed.join("\n"));
+    assert.ok((copy.warnings as string[]).some((w) => /JIT broker API function .* does not match organization\.jitNamePrefix/.test(w)));
+  });
+
   it("the plan text shows the rows", () => {
     assert.match(text, /workload administrator .*\n(.*\n)*\s+ok\s+ExplicitlyDenied\s+s3:DeleteObject/);
   });

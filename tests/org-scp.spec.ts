@@ -20,6 +20,7 @@ const patterns = {
   deployerRolePattern: "model-vault-deployer",
   rolePathOrNamePattern: "model-vault-*",
   auditTrailPattern: "model-vault-*",
+  jitNamePrefix: "model-vault-jit",
 };
 
 function bySid(stmts: Statement[], sid: string): Statement {
@@ -83,18 +84,19 @@ describe("org: SCP statements (iam/scp.ts)", () => {
 
   it("role escalation is denied on model-vault's roles and on the exemption patterns themselves", () => {
     const s = bySid(stmts, "DenyModelVaultRoleChangesExceptDeployer");
-    for (const a of [
-      "iam:CreateRole",
-      "iam:UpdateAssumeRolePolicy",
-      "iam:AttachRolePolicy",
-      "iam:PutRolePolicy",
-      "iam:DeleteRolePolicy",
-      "iam:PutRolePermissionsBoundary",
-      "iam:DeleteRolePermissionsBoundary",
-      "iam:DeleteRole",
-    ])
+    // Inline role-policy writes have a statement of their own: the JIT revoker writes the elevated role's revocation deny.
+    const writes = bySid(stmts, "DenyModelVaultRolePolicyWritesExceptDeployerAndRevoker");
+    for (const a of ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:DeleteRole"])
       assert.ok(asArray(s.Action).includes(a), a);
-    const other = buildScpStatements({ ...patterns, rolePathOrNamePattern: "mv/*", elevatedRolePattern: "pub-*", deployerRolePattern: "ci/deploy" });
+    assert.deepStrictEqual(asArray(writes.Action), ["iam:PutRolePolicy", "iam:DeleteRolePolicy"]);
+    assert.deepStrictEqual(writes.Resource, s.Resource);
+    assert.deepStrictEqual(writes.Condition, {
+      ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/model-vault-deployer", "arn:aws:iam::*:role/model-vault/model-vault-jit-revoker-*"] },
+    });
+    // Without a JIT broker, one statement holds every role action.
+    const noJit = bySid(buildScpStatements({ ...patterns, jitNamePrefix: undefined }), "DenyModelVaultRoleChangesExceptDeployer");
+    for (const a of ["iam:PutRolePolicy", "iam:DeleteRolePolicy"]) assert.ok(asArray(noJit.Action).includes(a), a);
+    const other = buildScpStatements({ ...patterns, jitNamePrefix: undefined, rolePathOrNamePattern: "mv/*", elevatedRolePattern: "pub-*", deployerRolePattern: "ci/deploy" });
     assert.deepStrictEqual(asArray(bySid(other, "DenyModelVaultRoleChangesExceptDeployer").Resource), [
       "arn:aws:iam::*:role/mv/*",
       "arn:aws:iam::*:role/pub-*",
@@ -104,8 +106,8 @@ describe("org: SCP statements (iam/scp.ts)", () => {
 
   it("drops role patterns another pattern already covers, never one it does not", () => {
     const s = bySid(stmts, "DenyModelVaultRoleChangesExceptDeployer");
-    // model-vault-* covers model-vault-*-elevated and model-vault-deployer.
-    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:iam::*:role/model-vault-*"]);
+    // model-vault-* covers model-vault-*-elevated and model-vault-deployer, not the broker's roles under the path model-vault/.
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:iam::*:role/model-vault-*", "arn:aws:iam::*:role/model-vault/model-vault-jit-*"]);
     assert.ok(patternCovers("a-*", "a-?x"));
     assert.ok(!patternCovers("a-?", "a-*"), "? stands for one character, * for any run");
     assert.ok(!patternCovers("mv/*", "model-vault-*"));
@@ -185,7 +187,13 @@ describe("org: the organization config section (config/org.ts)", () => {
   it("takes one role pattern or a list, and protects every one", () => {
     const r = organizationSchema.parse({ ...ok, rolePathOrNamePattern: ["access-consumer-*", "access-publisher-*"], elevatedRolePattern: "access-publisher-*" });
     const s = bySid(buildScpStatements(r), "DenyModelVaultRoleChangesExceptDeployer");
-    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:iam::*:role/access-consumer-*", "arn:aws:iam::*:role/access-publisher-*", "arn:aws:iam::*:role/model-vault-deployer"]);
+    // The JIT broker's roles are protected whatever the list says (jitNamePrefix, default model-vault-jit).
+    assert.deepStrictEqual(asArray(s.Resource), [
+      "arn:aws:iam::*:role/access-consumer-*",
+      "arn:aws:iam::*:role/access-publisher-*",
+      "arn:aws:iam::*:role/model-vault-deployer",
+      "arn:aws:iam::*:role/model-vault/model-vault-jit-*",
+    ]);
   });
 
   it("accepts OU, account and root targets", () => {
@@ -205,7 +213,7 @@ describe("org: the organization config section (config/org.ts)", () => {
     ["a leading slash", { ...ok, deployerRolePattern: "/ci/deployer" }, /organization\.deployerRolePattern: .*does not start with '\/'/],
     ["a wildcard-only role pattern", { ...ok, rolePathOrNamePattern: "*/*" }, /organization\.rolePathOrNamePattern: .*at least 3 characters besides wildcards/],
     ["a wildcard-only pattern in a role pattern list", { ...ok, rolePathOrNamePattern: ["access-consumer-*", "*"] }, /organization\.rolePathOrNamePattern\[1\]: .*at least 3 characters besides wildcards/],
-    ["a number as role pattern", { ...ok, rolePathOrNamePattern: 7 }, /organization\.rolePathOrNamePattern: expected a role path-or-name pattern such as model-vault-\* or a list of them/],
+    ["a number as role pattern", { ...ok, rolePathOrNamePattern: 7 }, /organization\.rolePathOrNamePattern: expected a role path-or-name pattern such as model-vault\/\* or a list of them/],
     ["an unknown key", { ...ok, bucketPatern: "x-*" }, /organization: .*bucketPatern/],
     ["too many other SCPs", { ...ok, otherScpsPerTarget: 4 }, /organization\.otherScpsPerTarget: expected a whole number 0-3/],
   ];
