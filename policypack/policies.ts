@@ -7,7 +7,7 @@ import { knownActions, noAllowNotAction, noPassRoleStar, noStarResourceWrite, no
 import { documentReadable, documentSize } from "./rules/iam-documents";
 import { noPublicPrincipals, serviceTrustPinned } from "./rules/iam-principals";
 import { accountPublicAccessBlock, bucketPublicAccessBlock, noPublicAcl } from "./rules/s3";
-import { cloudTrailHardened, elevatedRoleSession, kmsKeyRotation } from "./rules/services";
+import { cloudTrailHardened, elevatedRoleSession, kmsKeyRotation, modelVaultRolePath } from "./rules/services";
 import { cdnOriginPinned, modelBucketAudited, modelBucketComplete, roleInlinePoliciesSize } from "./rules/stack";
 
 export const PACK_NAME = "model-vault";
@@ -31,6 +31,7 @@ export const policies: Policies = [
   kmsKeyRotation,
   cloudTrailHardened,
   elevatedRoleSession,
+  modelVaultRolePath,
   // CloudFront
   cloudFrontHttpsOnly,
   cloudFrontTls,

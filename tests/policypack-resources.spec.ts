@@ -3,6 +3,8 @@ import * as assert from "assert";
 import { resource, violationsOf } from "../policypack/lib/fixtures";
 import { T } from "../policypack/lib/tokens";
 import { UNKNOWN_STRING } from "../policypack/lib/unknown";
+import { MODEL_VAULT_ROLE_PATH } from "../policypack/rules/services";
+import { ROLE_PATH } from "../iam/arns";
 
 const n = (rule: string, type: string, props: Record<string, unknown>) => violationsOf(rule, [resource(type, props)]).length;
 const ALL = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
@@ -48,6 +50,16 @@ describe("policypack: KMS, CloudTrail, roles", () => {
     assert.strictEqual(n("elevated-role-session", T.role, { tags, maxSessionDuration: 3600 }), 0);
     assert.strictEqual(n("elevated-role-session", T.role, { tags }), 0);
     assert.strictEqual(n("elevated-role-session", T.role, { tags: { "model-vault:role": "consumer" }, maxSessionDuration: 43200 }), 0);
+  });
+  it("model-vault's roles have the path the org SCPs protect", () => {
+    assert.strictEqual(MODEL_VAULT_ROLE_PATH, ROLE_PATH);
+    for (const role of ["consumer", "elevated", "jit-issuer", "jit-revoker"]) {
+      const tags = { "model-vault:role": role };
+      assert.strictEqual(n("model-vault-role-path", T.role, { tags, path: "/model-vault/" }), 0, role);
+      assert.strictEqual(n("model-vault-role-path", T.role, { tags }), 1, `${role} without a path`);
+      assert.strictEqual(n("model-vault-role-path", T.role, { tags, path: "/other/" }), 1, `${role} elsewhere`);
+    }
+    assert.strictEqual(n("model-vault-role-path", T.role, { tags: { team: "x" } }), 0, "other teams' roles are theirs");
   });
   it("an unknown value is an advisory note, never a mandatory violation", () => {
     const v = violationsOf("kms-key-rotation", [resource(T.kmsKey, { enableKeyRotation: UNKNOWN_STRING })]);

@@ -63,3 +63,26 @@ export const elevatedRoleSession: ResourceValidationPolicy = resourceRule({
     }
   },
 });
+
+/**
+ * The IAM path of model-vault's roles. The organization's SCPs protect model-vault's roles by it
+ * (role/model-vault/*), so a role outside it escapes them. Equal to iam/arns.ts ROLE_PATH (a test
+ * holds them together; the pack is its own package and does not import the program).
+ */
+export const MODEL_VAULT_ROLE_PATH = "/model-vault/";
+
+export const modelVaultRolePath: ResourceValidationPolicy = resourceRule({
+  name: "model-vault-role-path",
+  description: `IAM roles tagged \`model-vault:role\` have the path ${MODEL_VAULT_ROLE_PATH}: the organization's SCPs name model-vault's roles by it.`,
+  enforcementLevel: "mandatory",
+  severity: "high",
+  types: [T.role],
+  check: (r, report) => {
+    const role = tag(r.props, ROLE_TAG);
+    if (role === undefined) return;
+    const p = readString(r.props["path"]);
+    if (p.kind === "unknown") report.unknown(".path");
+    else if ((p.kind === "value" ? p.value : "/") !== MODEL_VAULT_ROLE_PATH)
+      report.violation(`a ${role} role has path ${p.kind === "value" ? p.value : "/ (none set)"}; model-vault's roles need ${MODEL_VAULT_ROLE_PATH}, which is how the org SCPs protect them.`);
+  },
+});
