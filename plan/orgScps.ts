@@ -4,10 +4,11 @@
 //  - scpsFromPlan(plan):        the SCPs and attachments an org stack's plan registers, with sizes.
 //  - renderScpSection(plan):    the text section `npm run plan -- --stack org` prints.
 //  - scpMatrixCells(input):     access-matrix rows proving the SCPs' effect: an all-powerful workload
-//                               administrator (synthetic, never deployed) is denied deletes and security
-//                               changes; the elevated and deployer roles keep exactly their rights.
-//  - workloadScpInputs(plan, scps, org): picks the bucket, bucket policy and role policies out of a
-//                               workload stack's plan for scpMatrixCells.
+//                               administrator (synthetic, never deployed) is denied deletes, security
+//                               changes and tampering with the JIT broker; the elevated, deployer and
+//                               broker roles keep exactly their rights.
+//  - workloadScpInputs(plan, scps, org): picks the bucket, bucket policy, trail, roles and their
+//                               policies, and the JIT broker out of a workload stack's plan.
 import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import type { OrgConfig } from "../config/org";
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, jitRolePatterns, roleArnPattern, scpSize, type Partition } from "../iam/scp";
@@ -370,7 +371,7 @@ export function workloadScpInputs(
 function jitScpInputs(
   plan: Plan,
   org: { jitNamePrefix?: string },
-  part: string,
+  part: Partition,
   principals: ScpMatrixPrincipal[],
   warnings: string[],
 ): ScpMatrixInput["jit"] {
@@ -389,8 +390,8 @@ function jitScpInputs(
   };
   check("API function", jit.functionArn, prefix && `arn:${part}:lambda:*:*:function:${prefix}-*`);
   check("request table", jit.tableArn, prefix && `arn:${part}:dynamodb:*:*:table/${prefix}-*`);
-  check("issuer role", jit.issuerRoleArn, patterns && roleArnPattern(part as Partition, patterns.brokerRoles));
-  check("revoker role", str(revoker?.outputs.arn), patterns && roleArnPattern(part as Partition, patterns.revokerRole));
+  check("issuer role", jit.issuerRoleArn, patterns && roleArnPattern(part, patterns.brokerRoles));
+  check("revoker role", str(revoker?.outputs.arn), patterns && roleArnPattern(part, patterns.revokerRole));
   const read = rolePolicyReader(plan.resources, (w) => warnings.push(w));
   for (const [role, label, exempt] of [
     [issuer, "JIT issuer role (as deployed)", ["broker"]],
