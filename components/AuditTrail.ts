@@ -14,6 +14,7 @@ import {
   trailTopicPolicy,
   type AuditScope,
 } from "../iam/auditPolicies";
+import { AUDIT_KEY_ROLE } from "../iam/arns";
 import { toJson } from "../iam/types";
 import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
@@ -73,7 +74,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         rotationPeriodInDays: 365,
         deletionWindowInDays: 30,
         policy: toJson(auditKeyPolicy({ ...scope, snsTopic: audit.snsTopic })),
-        tags,
+        tags: { ...tags, "model-vault:role": AUDIT_KEY_ROLE },
       },
       dataBearing(protect, this),
     );

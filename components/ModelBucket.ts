@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../config/resolve";
+import { MODEL_KEY_ROLE } from "../iam/arns";
 import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
 import type { Statement } from "../iam/types";
 import { dataBearing } from "./options";
@@ -60,7 +61,7 @@ export class ModelBucket extends pulumi.ComponentResource {
         enableKeyRotation: true,
         rotationPeriodInDays: 365,
         deletionWindowInDays: storage.kmsDeletionWindowDays,
-        tags: tags("model-bucket-key"),
+        tags: tags(MODEL_KEY_ROLE),
       },
       dataBearing(protect, this),
     );

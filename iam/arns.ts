@@ -17,3 +17,11 @@ export const ROLE_PATH = "/model-vault/";
  * `<prefix>-<part>-<suffix>`, which is how the organization's SCPs find them (iam/scp.ts).
  */
 export const JIT_NAME_PREFIX = "model-vault-jit";
+
+/**
+ * `model-vault:role` tag values of the KMS keys whose loss loses data: the model bucket's key (every
+ * model object) and the audit trail's key (every log). The organization's SCPs protect keys carrying
+ * them (aws:ResourceTag), since key ARNs are random.
+ */
+export const MODEL_KEY_ROLE = "model-bucket-key";
+export const AUDIT_KEY_ROLE = "audit-key";

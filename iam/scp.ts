@@ -9,7 +9,7 @@
 // anything: FullAWSAccess (or whatever Allow SCPs the organization already has) keeps granting, and these
 // documents only carve out what nobody but the named roles may do.
 
-import { ROLE_PATH } from "./arns";
+import { AUDIT_KEY_ROLE, MODEL_KEY_ROLE, ROLE_PATH } from "./arns";
 import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
 
 /** AWS limit on an SCP document, in characters of the minified JSON. */
@@ -141,6 +141,24 @@ export const JIT_TABLE_ACTIONS: readonly string[] = [
   "dynamodb:PutResourcePolicy",
 ];
 
+/**
+ * Losing a key loses its data: every model object (SSE-KMS) or every audit log. Only the deployer may
+ * schedule deletion, disable, re-policy, stop rotating, grant on or re-tag the keys model-vault tags.
+ */
+export const KEY_ACTIONS: readonly string[] = [
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+  "kms:PutKeyPolicy",
+  "kms:DisableKeyRotation",
+  "kms:CreateGrant",
+  "kms:TagResource",
+  "kms:UntagResource",
+];
+
+/** The tag that marks model-vault's keys (iam/arns.ts), read by the SCP as aws:ResourceTag. */
+export const KEY_TAG = "model-vault:role";
+export const PROTECTED_KEY_ROLES: readonly string[] = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE];
+
 /** Customer-managed policies named like model-vault's roles: editing them is escalation too. */
 export const MANAGED_POLICY_ACTIONS: readonly string[] = [
   "iam:CreatePolicyVersion",
@@ -222,6 +240,17 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Action: [...ACCOUNT_BPA_ACTIONS],
       Resource: "*",
       Condition: exceptPrincipals([deployer]),
+    },
+    {
+      Sid: "DenyModelVaultKeyChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...KEY_ACTIONS],
+      // Key ARNs are random: the keys are found by their tag, and re-tagging them is denied too.
+      Resource: "*",
+      Condition: {
+        StringEquals: { [`aws:ResourceTag/${KEY_TAG}`]: [...PROTECTED_KEY_ROLES] },
+        ...exceptPrincipals([deployer]),
+      },
     },
     {
       Sid: "DenyAuditTrailChangesExceptDeployer",

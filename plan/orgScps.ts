@@ -11,7 +11,7 @@
 //                               policies, and the JIT broker out of a workload stack's plan.
 import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import type { OrgConfig } from "../config/org";
-import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET, jitRolePatterns, roleArnPattern, scpSize, type Partition } from "../iam/scp";
+import { KEY_TAG, PROTECTED_KEY_ROLES, SCP_MAX_CHARS, SCP_MAX_PER_TARGET, jitRolePatterns, roleArnPattern, scpSize, type Partition } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, rolePolicyReader, str, tagsOf } from "./planDocuments";
@@ -57,7 +57,7 @@ export function renderScpSection(plan: Plan): string[] {
     lines.push(`  ${s.name}  ${s.size}/${SCP_MAX_CHARS} characters (${pct}%)  attached to: ${s.targets.join(", ") || "(nothing)"}`);
     for (const st of s.document.Statement) {
       const actions = Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
-      const cond = st.Condition ? ` unless ${JSON.stringify(st.Condition)}` : "";
+      const cond = st.Condition ? ` if ${JSON.stringify(st.Condition)}` : "";
       lines.push(`    ${st.Effect} ${st.Sid ?? "(no Sid)"}: ${actions.length} action(s) on ${JSON.stringify(st.Resource)}${cond}`);
     }
   }
@@ -103,6 +103,8 @@ export interface ScpMatrixInput {
   roleArn?: string;
   /** Audit trail ARN for the trail rows. */
   trailArn?: string;
+  /** KMS keys model-vault tags (the model bucket's, the trail's), with their `model-vault:role` tag and key policy. */
+  keys?: { arn: string; role: string; policy?: PolicyDocument }[];
   /** The JIT broker as planned: its issuer role, API function and request table get rows of their own. */
   jit?: { issuerRoleArn?: string; functionArn?: string; tableArn?: string };
   principals: ScpMatrixPrincipal[];
@@ -117,6 +119,10 @@ export interface ScpRequest {
   protectedFor: Exemption[] | null;
   /** A request on the JIT broker (also evaluated for the broker's own roles). */
   jit?: boolean;
+  /** Request context the engine cannot derive (a resource's tags). */
+  context?: Record<string, string>;
+  /** The resource's own policy (a key policy), when it is not the bucket's. */
+  resourcePolicy?: PolicyDocument;
 }
 
 /** The requests the SCP rows check, and whether each is a protected one (admin must be denied). */
@@ -141,6 +147,14 @@ export function scpRequests(input: ScpMatrixInput): ScpRequest[] {
     { action: "s3:PutBucketObjectLockConfiguration", resource: bucket, protectedFor: only("deployer") },
     { action: "s3:DeleteBucket", resource: bucket, protectedFor: only("deployer") },
     { action: "s3:PutAccountPublicAccessBlock", resource: "*", protectedFor: only("deployer") },
+    // Losing a key loses every object (or log) it encrypts.
+    ...(input.keys ?? []).map((k) => ({
+      action: "kms:ScheduleKeyDeletion",
+      resource: k.arn,
+      protectedFor: only("deployer"),
+      context: { [`aws:ResourceTag/${KEY_TAG}`]: k.role },
+      resourcePolicy: k.policy,
+    })),
     { action: "cloudtrail:StopLogging", resource: trail, protectedFor: only("deployer") },
     { action: "cloudtrail:DeleteTrail", resource: trail, protectedFor: only("deployer") },
     { action: "iam:UpdateAssumeRolePolicy", resource: role, protectedFor: only("deployer") },
@@ -187,7 +201,7 @@ export async function evaluate(
   input: Pick<ScpMatrixInput, "accountId" | "bucketName" | "bucketPolicy">,
   identityPolicies: PolicyDocument[],
   scps: PolicyDocument[] | null,
-  boundary: PolicyDocument | null = null,
+  opts: { boundary?: PolicyDocument | null; context?: Record<string, string>; resourcePolicy?: PolicyDocument } = {},
 ): Promise<Evaluated> {
   const onBucket = bucketOf(resource) === input.bucketName;
   const sim: Simulation = {
@@ -196,10 +210,10 @@ export async function evaluate(
       action,
       resource: { resource, accountId: input.accountId },
       // iam-simulate does not derive these from the request; AWS does.
-      contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true" },
+      contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true", ...opts.context },
     },
     identityPolicies: identityPolicies.map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
-    permissionBoundaryPolicies: boundary ? [{ name: "boundary", policy: boundary }] : undefined,
+    permissionBoundaryPolicies: opts.boundary ? [{ name: "boundary", policy: opts.boundary }] : undefined,
     serviceControlPolicies:
       scps === null
         ? []
@@ -211,7 +225,7 @@ export async function evaluate(
             },
           ],
     resourceControlPolicies: [],
-    resourcePolicy: onBucket ? input.bucketPolicy : undefined,
+    resourcePolicy: opts.resourcePolicy ?? (onBucket ? input.bucketPolicy : undefined),
   };
   const e = await evaluateSimulation(sim);
   return { decision: e.decision, by: decidedBy(e) };
@@ -241,9 +255,10 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
   const cells: AccessCell[] = [];
   for (const p of input.principals) {
     for (const req of scpRequests(input).filter((r) => !p.jitOnly || r.jit)) {
-      const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, p.boundary);
+      const opts = { boundary: p.boundary, context: req.context, resourcePolicy: req.resourcePolicy };
+      const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, opts);
       const restricted = isRestricted(req, p);
-      const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, p.boundary)).decision;
+      const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts)).decision;
       cells.push({
         principal: p.arn,
         label: p.label,
@@ -359,7 +374,14 @@ export function workloadScpInputs(
     exempt: "deployer",
   });
   const jit = jitScpInputs(plan, org, part, principals, warnings);
-  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, jit, principals }, warnings };
+  const keys = plan.resources
+    .filter((r) => r.type === "aws:kms/key:Key" && PROTECTED_KEY_ROLES.includes(tagsOf(r)[KEY_TAG] ?? "") && str(r.outputs.arn))
+    .map((r) => {
+      const refs = [str(r.outputs.arn), str(r.outputs.keyId), str(r.outputs.id)];
+      const own = plan.resources.find((p) => p.type === "aws:kms/keyPolicy:KeyPolicy" && refs.includes(str(p.inputs.keyId)));
+      return { arn: str(r.outputs.arn)!, role: tagsOf(r)[KEY_TAG], policy: documentOf(own?.inputs.policy ?? r.inputs.policy) ?? undefined };
+    });
+  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, keys, jit, principals }, warnings };
 }
 
 /**

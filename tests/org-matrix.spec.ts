@@ -303,3 +303,34 @@ describe("org: the JIT broker under the SCPs (iam-simulate over the default org 
       assert.strictEqual(await decide(ADMIN, action, resource, [ADMINISTRATOR_ACCESS]), "Allowed", resource);
   });
 });
+
+describe("org: model-vault's KMS keys under the SCPs (found by their model-vault:role tag)", () => {
+  const key = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-1111-2222-3333-444455556666`;
+  // The default key policy: the account's IAM policies decide (the worst case for the SCP to cover).
+  const defaultKeyPolicy: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+  };
+  const onKey = (who: string, action: string, tagValue: string, withScps = true) =>
+    evaluate(who, action, key, base, [ADMINISTRATOR_ACCESS], withScps ? scps : null, {
+      context: { "aws:ResourceTag/model-vault:role": tagValue },
+      resourcePolicy: defaultKeyPolicy,
+    });
+  const destructive = ["kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "kms:DisableKeyRotation", "kms:CreateGrant", "kms:UntagResource", "kms:TagResource"];
+
+  it("an administrator cannot delete, disable, re-policy, grant on or re-tag the model or audit key", async () => {
+    for (const tagValue of ["model-bucket-key", "audit-key"])
+      for (const action of destructive) {
+        assert.strictEqual((await onKey(ADMIN, action, tagValue, false)).decision, "Allowed", `${action} without the SCPs`);
+        const r = await onKey(ADMIN, action, tagValue);
+        assert.strictEqual(r.decision, "ExplicitlyDenied", `${action} on the ${tagValue}`);
+        assert.match(r.by, /DenyModelVaultKeyChangesExceptDeployer/);
+      }
+  });
+
+  it("the deployer keeps them; other keys and using the key are not the SCP's business", async () => {
+    for (const action of destructive) assert.strictEqual((await onKey(DEPLOYER, action, "model-bucket-key")).decision, "Allowed", action);
+    assert.strictEqual((await onKey(ADMIN, "kms:ScheduleKeyDeletion", "some-other-team-key")).decision, "Allowed");
+    assert.strictEqual((await onKey(ADMIN, "kms:Decrypt", "model-bucket-key")).decision, "Allowed");
+  });
+});

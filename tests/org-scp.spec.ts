@@ -142,10 +142,10 @@ describe("org: SCP size and splitting", () => {
 
   it("splits across documents when one exceeds the limit, every document within it, no statement lost", () => {
     const stmts = buildScpStatements(patterns);
-    const p = packScps(stmts, { maxDocuments: 4, limit: 1200 });
+    const p = packScps(stmts, { maxDocuments: 4, limit: 1600 });
     assert.ok(p.documents.length > 1);
     for (const [i, d] of p.documents.entries()) {
-      assert.ok(scpSize(d) <= 1200, `doc ${i} is ${scpSize(d)}`);
+      assert.ok(scpSize(d) <= 1600, `doc ${i} is ${scpSize(d)}`);
       assert.strictEqual(p.sizes[i], scpSize(d));
       const sids = d.Statement.map((s) => s.Sid);
       assert.strictEqual(new Set(sids).size, sids.length, "Sids unique within a document");
