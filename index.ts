@@ -10,7 +10,7 @@ import { ModelCdn, cdnLogTarget } from "./components/ModelCdn";
 import { servedPrefixes } from "./config/cdn";
 import { AuditTrail } from "./components/AuditTrail";
 import { JitBroker } from "./components/JitBroker";
-import { JIT_NAME_PREFIX } from "./iam/arns";
+import { auditBucketName, JIT_NAME_PREFIX } from "./iam/arns";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -69,6 +69,7 @@ export = async () => {
   const audit = new AuditTrail("audit", {
     audit: cfg.audit,
     modelBucketArn: models.bucketArn,
+    logBucketName: auditBucketName(cfg.storage.bucketName),
     accountId: cfg.accountId,
     region: cfg.region,
     protect: cfg.protect,

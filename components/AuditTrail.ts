@@ -34,6 +34,12 @@ export interface AuditTrailArgs {
   tags: Record<string, string>;
   /** The trail's name. Default `<stack>-<component name>` (it must be known before the trail exists: policies pin its ARN). */
   trailName?: string;
+  /**
+   * The log bucket's name. Default: auto-named from the component name. index.ts names it
+   * `<bucketName>-audit`, so the organization's SCPs, which protect buckets by the model bucket's name
+   * pattern, keep administrators from deleting the logs or changing the bucket.
+   */
+  logBucketName?: string;
   /** Where the log bucket's own server access logs go (a bucket whose policy admits this log bucket as source). Default: none. */
   accessLogs?: { bucketName: pulumi.Input<string>; prefix: string };
 }
@@ -84,7 +90,12 @@ export class AuditTrail extends pulumi.ComponentResource {
     const objectLock = audit.objectLockDays !== null;
     this.logBucket = new aws.s3.Bucket(
       `${name}-logs`,
-      { forceDestroy: false, objectLockEnabled: objectLock, tags: { ...tags, "model-vault:role": "log-bucket" } },
+      {
+        ...(args.logBucketName ? { bucket: args.logBucketName } : {}),
+        forceDestroy: false,
+        objectLockEnabled: objectLock,
+        tags: { ...tags, "model-vault:role": "log-bucket" },
+      },
       dataBearing(protect, this),
     );
     this.logBucketName = this.logBucket.bucket;

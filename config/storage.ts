@@ -28,9 +28,9 @@ export const objectLockSchema = z.strictObject(
 export type ObjectLockConfig = z.infer<typeof objectLockSchema>;
 
 export const storageShape = {
-  /** Name of the model bucket (globally unique). Required. Its access logs go to "<bucketName>-logs". */
+  /** Name of the model bucket (globally unique). Required. Its access logs go to "<bucketName>-logs", the audit trail's to "<bucketName>-audit". */
   // Optional in the schema only because the org stack (organization set) has no bucket; config/load.ts requires it otherwise.
-  bucketName: bucketName.refine((s) => s.length <= 58, "at most 58 characters: the access-log bucket is named <bucketName>-logs").optional(),
+  bucketName: bucketName.refine((s) => s.length <= 57, "at most 57 characters: the log buckets are named <bucketName>-logs and <bucketName>-audit").optional(),
   /** Days a noncurrent object version is kept before it expires. Default: dev 7, prod 90. */
   noncurrentVersionDays: wholeNumber(1, 36500).optional(),
   /** Days after which incomplete multipart uploads are aborted. Default 7. */

@@ -25,3 +25,6 @@ export const JIT_NAME_PREFIX = "model-vault-jit";
  */
 export const MODEL_KEY_ROLE = "model-bucket-key";
 export const AUDIT_KEY_ROLE = "audit-key";
+
+/** The audit trail's log bucket: named after the model bucket, so the org SCPs' bucket pattern covers it. */
+export const auditBucketName = (modelBucketName: string) => `${modelBucketName}-audit`;

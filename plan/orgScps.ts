@@ -103,6 +103,8 @@ export interface ScpMatrixInput {
   roleArn?: string;
   /** Audit trail ARN for the trail rows. */
   trailArn?: string;
+  /** The trail's log bucket: its logs and its policy get rows of their own. */
+  auditBucketName?: string;
   /** KMS keys model-vault tags (the model bucket's, the trail's), with their `model-vault:role` tag and key policy. */
   keys?: { arn: string; role: string; policy?: PolicyDocument }[];
   /** The JIT broker as planned: its issuer role, API function and request table get rows of their own. */
@@ -156,6 +158,13 @@ export function scpRequests(input: ScpMatrixInput): ScpRequest[] {
       resourcePolicy: k.policy,
     })),
     { action: "cloudtrail:StopLogging", resource: trail, protectedFor: only("deployer") },
+    ...(input.auditBucketName
+      ? [
+          // Every access is on record only while nobody can delete the record or cut off its delivery.
+          { action: "s3:DeleteObject", resource: `arn:${part}:s3:::${input.auditBucketName}/AWSLogs/${input.accountId}/CloudTrail/example.json.gz`, protectedFor: only("elevated") },
+          { action: "s3:PutBucketPolicy", resource: `arn:${part}:s3:::${input.auditBucketName}`, protectedFor: only("deployer") },
+        ]
+      : []),
     { action: "cloudtrail:DeleteTrail", resource: trail, protectedFor: only("deployer") },
     { action: "iam:UpdateAssumeRolePolicy", resource: role, protectedFor: only("deployer") },
     { action: "iam:AttachRolePolicy", resource: role, protectedFor: only("deployer") },
@@ -334,6 +343,9 @@ export function workloadScpInputs(
   const trailName = str(trail?.inputs.name) ?? str(trail?.outputs.name);
   if (trailName && !arnLike(org.auditTrailPattern, trailName))
     warnings.push(`audit trail ${trailName} does not match organization.auditTrailPattern ${org.auditTrailPattern}: the SCPs do not protect it`);
+  const auditBucketName = str(trail?.inputs.s3BucketName);
+  if (auditBucketName && !arnLike(org.modelBucketPattern, auditBucketName))
+    warnings.push(`audit log bucket ${auditBucketName} does not match organization.modelBucketPattern ${org.modelBucketPattern}: the SCPs do not protect its logs`);
 
   const principals: ScpMatrixPrincipal[] = [
     { arn: `arn:${part}:iam::${accountId}:role/workload-admin`, label: "workload administrator (synthetic: AdministratorAccess, not deployed)", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null },
@@ -381,7 +393,7 @@ export function workloadScpInputs(
       const own = plan.resources.find((p) => p.type === "aws:kms/keyPolicy:KeyPolicy" && refs.includes(str(p.inputs.keyId)));
       return { arn: str(r.outputs.arn)!, role: tagsOf(r)[KEY_TAG], policy: documentOf(own?.inputs.policy ?? r.inputs.policy) ?? undefined };
     });
-  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, keys, jit, principals }, warnings };
+  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, auditBucketName, keys, jit, principals }, warnings };
 }
 
 /**

@@ -61,7 +61,7 @@ describe("stack config", () => {
     ["an uppercase bucket name", { "model-vault:bucketName": "Acme-Models" }, /model-vault:bucketName: .*uppercase/],
     ["a bucket name too short", { "model-vault:bucketName": "ab" }, /model-vault:bucketName: .*3 to 63/],
     ["a bucket name shaped like an IP address", { "model-vault:bucketName": "192.168.1.1" }, /model-vault:bucketName: .*IP address/],
-    ["a bucket name leaving no room for the log bucket", { "model-vault:bucketName": "a".repeat(60) }, /at most 58 characters/],
+    ["a bucket name leaving no room for the log buckets", { "model-vault:bucketName": "a".repeat(58) }, /at most 57 characters/],
     ["a bad region", { "aws:region": "us-east1" }, /aws:region: expected an AWS region/],
     ["a missing region", { "aws:region": undefined }, /aws:region: is required/],
     ["a negative day count", { "model-vault:noncurrentVersionDays": "-3" }, /model-vault:noncurrentVersionDays: expected a whole number >= 1/],

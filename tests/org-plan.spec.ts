@@ -23,7 +23,8 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
   before(async () => {
     const { plan, config } = await planFor("dev");
     // A copy: the cached plan is shared with other specs.
-    const copy = { ...plan, access: [...(plan.access ?? [])], warnings: [...(plan.warnings ?? [])] };
+    // A copy without the SCP rows the plan already has (from Pulumi.dev.yaml's scpStack): the rows below are only these.
+    const copy = { ...plan, access: (plan.access ?? []).filter((c) => !c.label.startsWith(SCP_LABEL_PREFIX)), warnings: [...(plan.warnings ?? [])] };
     failures = [];
     await applyScpDocuments({ plan: copy, config: { accountId: config.accountId, scpStack: "org" }, failures }, "org", scps, organization, {
       deployerRoleArn: config.access.deployerRoleArn,
@@ -45,6 +46,15 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
 
   it("the trail rows use the plan's real trail", () => {
     assert.match(cell("workload administrator", "cloudtrail:StopLogging").resource, /:trail\/dev-audit$/);
+  });
+
+  it("the audit logs are on record for good: the administrator can neither delete them nor re-policy their bucket", () => {
+    const logs = cells.filter((c) => c.label.includes("workload administrator") && c.resource.includes("acme-model-weights-dev-audit"));
+    assert.deepEqual(logs.map((c) => [c.action, c.decision]), [
+      ["s3:DeleteObject", "ExplicitlyDenied"],
+      ["s3:PutBucketPolicy", "ExplicitlyDenied"],
+    ]);
+    assert.deepEqual(warnings.filter((w) => /audit log bucket/.test(w)), []);
   });
 
   it("an all-powerful workload administrator is denied deletes and security changes, by the SCP", () => {
