@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { prefixesOutsideServed, type CdnConfig } from "../config/cdn";
 import { accountOfDistributionArn, cloudFrontDecryptStatement, cloudFrontReadStatement, logDeliveryWriteStatement } from "../iam/cdnPolicies";
+import { CDN_ROLE } from "../iam/arns";
 import type { Statement } from "../iam/types";
 
 /** Where the weights come from: a ModelBucket satisfies this as is. */
@@ -87,7 +88,7 @@ export class ModelCdn extends pulumi.ComponentResource {
     if (outside.length > 0) throw new Error(`ModelCdn ${name}: ${outside.join("; ")}`);
     const signed = cdn.signing.required;
     this.prefixes = [...cdn.prefixes];
-    const tags = signed ? { ...args.tags, "model-vault:signed-urls": "required" } : { ...args.tags };
+    const tags = { ...args.tags, "model-vault:role": CDN_ROLE, ...(signed ? { "model-vault:signed-urls": "required" } : {}) };
 
     this.originAccessControl = new aws.cloudfront.OriginAccessControl(
       `${name}-oac`,

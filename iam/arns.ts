@@ -19,12 +19,13 @@ export const ROLE_PATH = "/model-vault/";
 export const JIT_NAME_PREFIX = "model-vault-jit";
 
 /**
- * `model-vault:role` tag values of the KMS keys whose loss loses data: the model bucket's key (every
- * model object) and the audit trail's key (every log). The organization's SCPs protect keys carrying
- * them (aws:ResourceTag), since key ARNs are random.
+ * `model-vault:role` tag values the organization's SCPs protect by aws:ResourceTag (their ARNs are
+ * random): the model bucket's key (losing it loses every model object), the audit trail's key (every
+ * log), and the CloudFront distribution (dropping its key groups would serve the weights to anyone).
  */
 export const MODEL_KEY_ROLE = "model-bucket-key";
 export const AUDIT_KEY_ROLE = "audit-key";
+export const CDN_ROLE = "model-cdn";
 
 /** The audit trail's log bucket: named after the model bucket, so the org SCPs' bucket pattern covers it. */
 export const auditBucketName = (modelBucketName: string) => `${modelBucketName}-audit`;

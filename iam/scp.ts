@@ -9,7 +9,7 @@
 // anything: FullAWSAccess (or whatever Allow SCPs the organization already has) keeps granting, and these
 // documents only carve out what nobody but the named roles may do.
 
-import { AUDIT_KEY_ROLE, MODEL_KEY_ROLE, ROLE_PATH } from "./arns";
+import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE, ROLE_PATH } from "./arns";
 import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
 
 /** AWS limit on an SCP document, in characters of the minified JSON. */
@@ -155,9 +155,23 @@ export const KEY_ACTIONS: readonly string[] = [
   "kms:UntagResource",
 ];
 
-/** The tag that marks model-vault's keys (iam/arns.ts), read by the SCP as aws:ResourceTag. */
+/**
+ * The model distribution: removing its trusted key groups, or pointing it elsewhere, would serve the
+ * weights to anyone. (Key groups themselves cannot be protected this way: cloudfront:UpdateKeyGroup
+ * supports no resource, so denying it would reach every team's key groups.)
+ */
+export const CDN_ACTIONS: readonly string[] = [
+  "cloudfront:UpdateDistribution",
+  "cloudfront:UpdateDistributionWithStagingConfig",
+  "cloudfront:DeleteDistribution",
+  "cloudfront:TagResource",
+  "cloudfront:UntagResource",
+];
+
+/** The tag that marks model-vault's keys and distribution (iam/arns.ts), read by the SCP as aws:ResourceTag. */
 export const KEY_TAG = "model-vault:role";
 export const PROTECTED_KEY_ROLES: readonly string[] = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE];
+export const PROTECTED_TAGGED_ROLES: readonly string[] = [...PROTECTED_KEY_ROLES, CDN_ROLE];
 
 /** Customer-managed policies named like model-vault's roles: editing them is escalation too. */
 export const MANAGED_POLICY_ACTIONS: readonly string[] = [
@@ -242,13 +256,13 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Condition: exceptPrincipals([deployer]),
     },
     {
-      Sid: "DenyModelVaultKeyChangesExceptDeployer",
+      Sid: "DenyModelVaultKeyAndCdnChangesExceptDeployer",
       Effect: "Deny",
-      Action: [...KEY_ACTIONS],
-      // Key ARNs are random: the keys are found by their tag, and re-tagging them is denied too.
+      Action: [...KEY_ACTIONS, ...CDN_ACTIONS],
+      // Key and distribution ARNs are random: they are found by their tag, and re-tagging them is denied too.
       Resource: "*",
       Condition: {
-        StringEquals: { [`aws:ResourceTag/${KEY_TAG}`]: [...PROTECTED_KEY_ROLES] },
+        StringEquals: { [`aws:ResourceTag/${KEY_TAG}`]: [...PROTECTED_TAGGED_ROLES] },
         ...exceptPrincipals([deployer]),
       },
     },

@@ -12,6 +12,7 @@
 import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import type { OrgConfig } from "../config/org";
 import { KEY_TAG, PROTECTED_KEY_ROLES, SCP_MAX_CHARS, SCP_MAX_PER_TARGET, jitRolePatterns, roleArnPattern, scpSize, type Partition } from "../iam/scp";
+import { CDN_ROLE } from "../iam/arns";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, rolePolicyReader, str, tagsOf } from "./planDocuments";
@@ -105,8 +106,11 @@ export interface ScpMatrixInput {
   trailArn?: string;
   /** The trail's log bucket: its logs and its policy get rows of their own. */
   auditBucketName?: string;
-  /** KMS keys model-vault tags (the model bucket's, the trail's), with their `model-vault:role` tag and key policy. */
-  keys?: { arn: string; role: string; policy?: PolicyDocument }[];
+  /**
+   * Resources the SCPs find by their `model-vault:role` tag (the model and audit keys, the
+   * distribution): the destructive request checked on each, and the resource's own policy if any.
+   */
+  tagged?: { arn: string; role: string; action: string; policy?: PolicyDocument }[];
   /** The JIT broker as planned: its issuer role, API function and request table get rows of their own. */
   jit?: { issuerRoleArn?: string; functionArn?: string; tableArn?: string };
   principals: ScpMatrixPrincipal[];
@@ -149,13 +153,13 @@ export function scpRequests(input: ScpMatrixInput): ScpRequest[] {
     { action: "s3:PutBucketObjectLockConfiguration", resource: bucket, protectedFor: only("deployer") },
     { action: "s3:DeleteBucket", resource: bucket, protectedFor: only("deployer") },
     { action: "s3:PutAccountPublicAccessBlock", resource: "*", protectedFor: only("deployer") },
-    // Losing a key loses every object (or log) it encrypts.
-    ...(input.keys ?? []).map((k) => ({
-      action: "kms:ScheduleKeyDeletion",
-      resource: k.arn,
+    // Losing a key loses every object (or log) it encrypts; an open distribution serves the weights to anyone.
+    ...(input.tagged ?? []).map((t) => ({
+      action: t.action,
+      resource: t.arn,
       protectedFor: only("deployer"),
-      context: { [`aws:ResourceTag/${KEY_TAG}`]: k.role },
-      resourcePolicy: k.policy,
+      context: { [`aws:ResourceTag/${KEY_TAG}`]: t.role },
+      resourcePolicy: t.policy,
     })),
     { action: "cloudtrail:StopLogging", resource: trail, protectedFor: only("deployer") },
     ...(input.auditBucketName
@@ -386,14 +390,27 @@ export function workloadScpInputs(
     exempt: "deployer",
   });
   const jit = jitScpInputs(plan, org, part, principals, warnings);
+  return {
+    input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, auditBucketName, tagged: taggedScpInputs(plan), jit, principals },
+    warnings,
+  };
+}
+
+/** The model and audit keys (with their key policies) and the distribution, as the SCPs find them: by tag. */
+function taggedScpInputs(plan: Plan): NonNullable<ScpMatrixInput["tagged"]> {
+  const roleOf = (r: Plan["resources"][number]) => tagsOf(r)[KEY_TAG] ?? "";
   const keys = plan.resources
-    .filter((r) => r.type === "aws:kms/key:Key" && PROTECTED_KEY_ROLES.includes(tagsOf(r)[KEY_TAG] ?? "") && str(r.outputs.arn))
+    .filter((r) => r.type === "aws:kms/key:Key" && PROTECTED_KEY_ROLES.includes(roleOf(r)) && str(r.outputs.arn))
     .map((r) => {
       const refs = [str(r.outputs.arn), str(r.outputs.keyId), str(r.outputs.id)];
       const own = plan.resources.find((p) => p.type === "aws:kms/keyPolicy:KeyPolicy" && refs.includes(str(p.inputs.keyId)));
-      return { arn: str(r.outputs.arn)!, role: tagsOf(r)[KEY_TAG], policy: documentOf(own?.inputs.policy ?? r.inputs.policy) ?? undefined };
+      const policy = documentOf(own?.inputs.policy ?? r.inputs.policy) ?? undefined;
+      return { arn: str(r.outputs.arn)!, role: roleOf(r), action: "kms:ScheduleKeyDeletion", policy };
     });
-  return { input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, auditBucketName, keys, jit, principals }, warnings };
+  const cdn = plan.resources
+    .filter((r) => r.type === "aws:cloudfront/distribution:Distribution" && roleOf(r) === CDN_ROLE && str(r.outputs.arn))
+    .map((r) => ({ arn: str(r.outputs.arn)!, role: roleOf(r), action: "cloudfront:UpdateDistribution" }));
+  return [...keys, ...cdn];
 }
 
 /**

@@ -112,9 +112,9 @@ describe("ModelCdn (plan runner)", function () {
     assert.ok(encoded.every((e) => !/PRIVATE/.test(String(e))));
   });
 
-  it("tags the distribution with the stack's tags and signed-urls=required", () => {
+  it("tags the distribution with the stack's tags, its role (what the org SCPs protect) and signed-urls=required", () => {
     const d = one(signed, "aws:cloudfront/distribution:Distribution").inputs as Dict;
-    assert.deepEqual(d.tags, { team: "ml", "model-vault:stack": "cdntest", "model-vault:signed-urls": "required" });
+    assert.deepEqual(d.tags, { team: "ml", "model-vault:stack": "cdntest", "model-vault:role": "model-cdn", "model-vault:signed-urls": "required" });
     for (const t of ["aws:cloudwatch/logDeliverySource:LogDeliverySource", "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination", "aws:cloudwatch/logDelivery:LogDelivery"]) {
       assert.equal((one(signed, t).inputs as Dict).tags.team, "ml", t);
     }

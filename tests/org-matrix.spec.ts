@@ -324,7 +324,7 @@ describe("org: model-vault's KMS keys under the SCPs (found by their model-vault
         assert.strictEqual((await onKey(ADMIN, action, tagValue, false)).decision, "Allowed", `${action} without the SCPs`);
         const r = await onKey(ADMIN, action, tagValue);
         assert.strictEqual(r.decision, "ExplicitlyDenied", `${action} on the ${tagValue}`);
-        assert.match(r.by, /DenyModelVaultKeyChangesExceptDeployer/);
+        assert.match(r.by, /DenyModelVaultKeyAndCdnChangesExceptDeployer/);
       }
   });
 
@@ -332,5 +332,27 @@ describe("org: model-vault's KMS keys under the SCPs (found by their model-vault
     for (const action of destructive) assert.strictEqual((await onKey(DEPLOYER, action, "model-bucket-key")).decision, "Allowed", action);
     assert.strictEqual((await onKey(ADMIN, "kms:ScheduleKeyDeletion", "some-other-team-key")).decision, "Allowed");
     assert.strictEqual((await onKey(ADMIN, "kms:Decrypt", "model-bucket-key")).decision, "Allowed");
+  });
+});
+
+describe("org: the model distribution under the SCPs (tag model-vault:role = model-cdn)", () => {
+  const dist = `arn:aws:cloudfront::${ACCOUNT}:distribution/E2MODELCDN0001`;
+  const onDist = (who: string, action: string, tagValue: string | undefined, withScps = true) =>
+    evaluate(who, action, dist, base, [ADMINISTRATOR_ACCESS], withScps ? scps : null, {
+      context: tagValue ? { "aws:ResourceTag/model-vault:role": tagValue } : {},
+    });
+  const changes = ["cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution", "cloudfront:UntagResource"];
+
+  it("an administrator cannot re-open it (drop key groups, re-point, delete) or strip its tag; the deployer can", async () => {
+    for (const action of changes) {
+      assert.strictEqual((await onDist(ADMIN, action, "model-cdn", false)).decision, "Allowed", `${action} without the SCPs`);
+      assert.strictEqual((await onDist(ADMIN, action, "model-cdn")).decision, "ExplicitlyDenied", action);
+      assert.strictEqual((await onDist(DEPLOYER, action, "model-cdn")).decision, "Allowed", `deployer ${action}`);
+    }
+  });
+
+  it("other distributions are not the SCP's business", async () => {
+    assert.strictEqual((await onDist(ADMIN, "cloudfront:UpdateDistribution", undefined)).decision, "Allowed");
+    assert.strictEqual((await onDist(ADMIN, "cloudfront:UpdateDistribution", "website")).decision, "Allowed");
   });
 });
