@@ -458,7 +458,7 @@ function jitScpInputs(
 
 /** The SCP documents and organization config of an org stack, by running its program offline. */
 export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; organization: OrgConfig }> {
-  // Required here (not imported: esbuild-register hooks require only) so that pure users of this module (tests of the matrix) do not load the runtime.
+  // Required here, not imported, so that pure users of this module (tests of the matrix) do not load the Pulumi runtime.
   const { runProgram } = require("./run") as typeof import("./run");
   const { readStackConfig } = require("./stackFiles") as typeof import("./stackFiles");
   const { loadStackConfig } = require("../config") as typeof import("../config");

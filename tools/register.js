@@ -3,7 +3,7 @@
 // node_modules/.cache keyed by esbuild's version, the options, the file's path and its content, so a
 // plan does not pay to transpile the same ~150 files in every process. Node's source-map support
 // stays off: Pulumi captures a stack for every resource and promise it creates, and mapping each of
-// them cost a tenth of a plan. (The tests use esbuild-register, with source maps, for readable traces.)
+// them cost a tenth of a plan. (The tests run through ts-node, as `pulumi up` does, with source maps.)
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
