@@ -13,7 +13,7 @@ import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
+import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 
 /** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
@@ -105,9 +105,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const key = keys.find((k) => [out(k, "arn"), out(k, "keyId"), out(k, "id")].includes(sseKey)) ?? (keys.length === 1 ? keys[0] : undefined);
   if (!key) throw new Error("access matrix: cannot tell which KMS key encrypts the model bucket");
   const keyArn = out(key, "arn")!;
-  const keyRefs = new Set([out(key, "arn"), out(key, "keyId"), out(key, "id")].filter(Boolean));
-  const keyPolicyRes = byType("aws:kms/keyPolicy:KeyPolicy").find((r) => keyRefs.has(str(r.inputs.keyId)));
-  const keyPolicy = documentOf(keyPolicyRes?.inputs.policy ?? key.inputs.policy);
+  const keyPolicy = keyPolicyOf(rs, key);
   if (!keyPolicy) warnings.push("access matrix: the bucket key has no key policy in the plan (AWS would apply the default: the account's IAM policies decide)");
 
   const bucketPolicy = documentOf(byType("aws:s3/bucketPolicy:BucketPolicy").find((r) => bucketRefs.has(str(r.inputs.bucket)))?.inputs.policy);

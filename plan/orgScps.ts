@@ -15,8 +15,8 @@ import { KEY_TAG, PROTECTED_KEY_ROLES, SCP_MAX_CHARS, SCP_MAX_PER_TARGET, jitRol
 import { CDN_ROLE } from "../iam/arns";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, rolePolicyReader, str, tagsOf } from "./planDocuments";
-import type { AccessCell, AccessDecision, Plan } from "./types";
+import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, rolePolicyReader, str, tagsOf } from "./planDocuments";
+import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 
 export const SCP_POLICY_TYPE = "aws:organizations/policy:Policy";
 export const SCP_ATTACHMENT_TYPE = "aws:organizations/policyAttachment:PolicyAttachment";
@@ -354,7 +354,7 @@ export function workloadScpInputs(
   const principals: ScpMatrixPrincipal[] = [
     { arn: `arn:${part}:iam::${accountId}:role/workload-admin`, label: "workload administrator (synthetic: AdministratorAccess, not deployed)", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null },
   ];
-  const elevated = plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)["model-vault:role"] === "elevated");
+  const elevated = roleTagged(plan, "elevated");
   let roleArn: string | undefined;
   if (elevated) {
     const arn = str(elevated.outputs.arn) ?? exampleRoleArn(part, accountId, str(elevated.inputs.name) ?? elevated.name);
@@ -398,19 +398,19 @@ export function workloadScpInputs(
 
 /** The model and audit keys (with their key policies) and the distribution, as the SCPs find them: by tag. */
 function taggedScpInputs(plan: Plan): NonNullable<ScpMatrixInput["tagged"]> {
-  const roleOf = (r: Plan["resources"][number]) => tagsOf(r)[KEY_TAG] ?? "";
+  const roleOf = (r: PlanResource) => tagsOf(r)[KEY_TAG] ?? "";
   const keys = plan.resources
     .filter((r) => r.type === "aws:kms/key:Key" && PROTECTED_KEY_ROLES.includes(roleOf(r)) && str(r.outputs.arn))
-    .map((r) => {
-      const refs = [str(r.outputs.arn), str(r.outputs.keyId), str(r.outputs.id)];
-      const own = plan.resources.find((p) => p.type === "aws:kms/keyPolicy:KeyPolicy" && refs.includes(str(p.inputs.keyId)));
-      const policy = documentOf(own?.inputs.policy ?? r.inputs.policy) ?? undefined;
-      return { arn: str(r.outputs.arn)!, role: roleOf(r), action: "kms:ScheduleKeyDeletion", policy };
-    });
+    .map((r) => ({ arn: str(r.outputs.arn)!, role: roleOf(r), action: "kms:ScheduleKeyDeletion", policy: keyPolicyOf(plan.resources, r) ?? undefined }));
   const cdn = plan.resources
     .filter((r) => r.type === "aws:cloudfront/distribution:Distribution" && roleOf(r) === CDN_ROLE && str(r.outputs.arn))
     .map((r) => ({ arn: str(r.outputs.arn)!, role: roleOf(r), action: "cloudfront:UpdateDistribution" }));
   return [...keys, ...cdn];
+}
+
+/** The plan's role tagged `model-vault:role` = `tag`. */
+function roleTagged(plan: Plan, tag: string): PlanResource | undefined {
+  return plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)["model-vault:role"] === tag);
 }
 
 /**
@@ -426,9 +426,8 @@ function jitScpInputs(
   principals: ScpMatrixPrincipal[],
   warnings: string[],
 ): ScpMatrixInput["jit"] {
-  const roleTagged = (tag: string) => plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)["model-vault:role"] === tag);
-  const issuer = roleTagged("jit-issuer");
-  const revoker = roleTagged("jit-revoker");
+  const issuer = roleTagged(plan, "jit-issuer");
+  const revoker = roleTagged(plan, "jit-revoker");
   if (!issuer && !revoker) return undefined;
   const api = plan.resources.find((r) => r.type === "aws:lambda/function:Function" && tagsOf(r)["model-vault:jit"] === "api");
   const table = plan.resources.find((r) => r.type === "aws:dynamodb/table:Table" && tagsOf(r)["model-vault:data"] === "jit-audit");

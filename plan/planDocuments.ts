@@ -31,6 +31,13 @@ export function outOrIn(r: PlanResource, key: string): string | undefined {
   return str(r.outputs[key]) ?? str(r.inputs[key]);
 }
 
+/** A KMS key's policy: its aws.kms.KeyPolicy resource when the plan has one, else the Key's own `policy` input. */
+export function keyPolicyOf(resources: PlanResource[], key: PlanResource): PolicyDocument | null {
+  const refs = new Set([outOrIn(key, "arn"), outOrIn(key, "keyId"), outOrIn(key, "id")].filter(Boolean));
+  const own = resources.find((r) => r.type === "aws:kms/keyPolicy:KeyPolicy" && refs.has(str(r.inputs.keyId)));
+  return documentOf(own?.inputs.policy ?? key.inputs.policy);
+}
+
 export interface NamedPolicy {
   name: string;
   policy: PolicyDocument;

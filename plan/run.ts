@@ -9,16 +9,7 @@ import { fakeCall, fakeResource, type CloudContext } from "./fakeCloud";
 import { PROJECT, ROOT, readStackConfig } from "./stackFiles";
 import type { PlanResource } from "./types";
 
-interface Registration {
-  urn: string;
-  type: string;
-  name: string;
-  parent: string | null;
-  custom: boolean;
-  inputs: Record<string, unknown>;
-  protect: boolean;
-  retainOnDelete: boolean;
-}
+type Registration = Pick<PlanResource, "urn" | "type" | "name" | "parent" | "custom" | "inputs"> & PlanResource["options"];
 
 interface RegisterRequest {
   getType(): string;
