@@ -14,7 +14,6 @@ import { elevatedTrustStatements, issuerPolicy, lambdaTrust, revokerPolicy, sche
 import { dataBearing } from "./options";
 
 export const JIT_LAMBDA_RUNTIME = "nodejs22.x";
-export const JIT_ISSUER_ROLE_TAG = "jit-issuer";
 
 export interface JitBrokerArgs {
   /** The resolved `jit` section (config/jit.ts, resolveJitConfig). */
@@ -81,39 +80,20 @@ export class JitBroker extends pulumi.ComponentResource {
     const apiLogs = logGroup("api");
     const revokerLogs = logGroup("revoker");
 
+    // Every broker role: under ROLE_PATH (what the org SCPs name), one-hour sessions, tagged jit-<part>.
+    const brokerRole = (part: "issuer" | "revoker" | "scheduler", description: string, assumeRolePolicy: pulumi.Input<string>) =>
+      new aws.iam.Role(
+        `${name}-${part}`,
+        { description, assumeRolePolicy, path: ROLE_PATH, maxSessionDuration: 3600, tags: { ...tags, "model-vault:role": `jit-${part}` } },
+        child,
+      );
     // The API function's role is the issuer: it alone can assume the elevated role.
-    const issuer = new aws.iam.Role(
-      `${name}-issuer`,
-      {
-        description: "model-vault JIT broker API and issuer: the only principal the elevated role trusts",
-        assumeRolePolicy: lambdaRoleTrust,
-        path: ROLE_PATH,
-        maxSessionDuration: 3600,
-        tags: { ...tags, "model-vault:role": JIT_ISSUER_ROLE_TAG },
-      },
-      child,
-    );
-    const revokerRole = new aws.iam.Role(
-      `${name}-revoker`,
-      {
-        description: "model-vault JIT broker revoker: writes the elevated role's revocation deny, ends windows",
-        assumeRolePolicy: lambdaRoleTrust,
-        path: ROLE_PATH,
-        maxSessionDuration: 3600,
-        tags: { ...tags, "model-vault:role": "jit-revoker" },
-      },
-      child,
-    );
-    const schedulerRole = new aws.iam.Role(
-      `${name}-scheduler`,
-      {
-        description: "model-vault JIT broker: EventBridge Scheduler invokes the revoker at each window's end",
-        assumeRolePolicy: scheduleGroup.arn.apply((g) => toJson(policyDocument(schedulerTrust(accountId, g)))),
-        path: ROLE_PATH,
-        maxSessionDuration: 3600,
-        tags: { ...tags, "model-vault:role": "jit-scheduler" },
-      },
-      child,
+    const issuer = brokerRole("issuer", "model-vault JIT broker API and issuer: the only principal the elevated role trusts", lambdaRoleTrust);
+    const revokerRole = brokerRole("revoker", "model-vault JIT broker revoker: writes the elevated role's revocation deny, ends windows", lambdaRoleTrust);
+    const schedulerRole = brokerRole(
+      "scheduler",
+      "model-vault JIT broker: EventBridge Scheduler invokes the revoker at each window's end",
+      scheduleGroup.arn.apply((g) => toJson(policyDocument(schedulerTrust(accountId, g)))),
     );
 
     const arns = (logGroupArn: pulumi.Output<string>): pulumi.Output<BrokerArns> =>
