@@ -2,6 +2,7 @@
 import { loadStackConfig, type StackConfig } from "../config";
 import { computeAccessMatrix } from "./access";
 import { applyScpStack } from "./orgScps";
+import { computeAttackPaths } from "./paths";
 import { evaluatePolicyPack, loadPackConfig } from "./policy";
 import { runProgram, type RunOptions } from "./run";
 import { PROJECT, ROOT, readStackConfig } from "./stackFiles";
@@ -34,6 +35,11 @@ export async function buildPlan(stack: string, opts: RunOptions = {}): Promise<P
     plan.access = [...access.cells, ...(plan.access ?? [])];
     plan.warnings = [...(plan.warnings ?? []), ...access.warnings];
     failures.push(...access.breaches.map((b) => `access matrix: ${b}`));
+    // Who can reach what (plan/paths/): every principal's shortest path to each goal, judged.
+    const paths = await computeAttackPaths(plan, config, scps);
+    plan.paths = paths.paths;
+    plan.warnings = [...(plan.warnings ?? []), ...paths.warnings];
+    failures.push(...paths.breaches.map((b) => `attacker path: ${b}`));
   }
   return { plan, config, failures };
 }

@@ -1,6 +1,8 @@
 // The human-readable plan: a tree of components and resources, then whatever the judges found.
 import { renderAccessSection } from "./accessRender";
 import { renderOrgSections } from "./orgScps";
+import { lastPathStats } from "./paths";
+import { renderPathsSection } from "./paths/render";
 import type { Plan, PlanResource } from "./types";
 
 const short = (type: string) => type.replace(/^aws:[\w-]+\/\w+:/, "aws:").replace(/^model-vault:/, "");
@@ -51,7 +53,7 @@ export function renderPlan(plan: Plan, sections: string[][] = []): string {
     "Outputs:",
     ...Object.entries(plan.outputs).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`),
   ];
-  for (const s of [...sections, renderPolicySection(plan), renderAccessSection(plan), ...renderOrgSections(plan)]) if (s.length) out.push("", ...s);
+  for (const s of [...sections, renderPolicySection(plan), renderAccessSection(plan), ...renderOrgSections(plan), renderPathsSection(plan, lastPathStats())]) if (s.length) out.push("", ...s);
   if (plan.warnings?.length) out.push("", "Warnings:", ...plan.warnings.map((w) => `  ! ${w}`));
   return out.join("\n");
 }

@@ -39,6 +39,28 @@ export interface AccessCell {
   expected?: AccessDecision | "AllowedOrDenied";
 }
 
+export type PathVerdict = "breach" | "accepted-limit" | "designed";
+
+export interface PathHop {
+  action: string;
+  resource: string;
+  /** The statement(s) that allowed this hop, e.g. "identity:AdministratorAccess/AdministratorAccess". */
+  decidedBy: string;
+}
+
+/** One attacker path (plan/paths/): the shortest way from a principal to a goal, and the design's verdict on it. */
+export interface AttackPath {
+  /** What is reached: write-model, read-weights, lift-revocation ... (plan/paths/goals.ts). */
+  goal: string;
+  /** The starting principal's ARN. */
+  from: string;
+  fromLabel?: string;
+  hops: PathHop[];
+  verdict: PathVerdict;
+  /** Why a path is designed or an accepted limit. */
+  reason?: string;
+}
+
 export interface Plan {
   project: string;
   stack: string;
@@ -46,6 +68,8 @@ export interface Plan {
   outputs: Record<string, unknown>;
   policy?: { violations: PolicyViolation[] };
   access?: AccessCell[];
+  /** Who can reach what (attacker paths); a breach makes the plan exit non-zero. */
+  paths?: AttackPath[];
   /** Non-fatal notes for the reader (e.g. a missing deployer role in dev). */
   warnings?: string[];
 }

@@ -1,0 +1,51 @@
+// Glob matching as IAM does it, in one place: `ArnLike` on ARNs, and `StringLike`-style globs on
+// action names and plain strings. Pure: no Pulumi import, no engine.
+//
+// ArnLike compares an ARN field by field: "Each of the six colon-delimited components of the ARN is
+// checked separately and each can include multi-character match wildcards (*) or single-character
+// match wildcards (?)" — so `*` never crosses a `:` in the first five fields (partition, service,
+// region, account); the sixth field (the resource) keeps its own colons and slashes.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+
+const cache = new Map<string, RegExp>();
+
+/** `*` any run of characters, `?` exactly one; everything else literal. */
+export function globRegExp(glob: string, flags = ""): RegExp {
+  const key = `${flags}\0${glob}`;
+  let re = cache.get(key);
+  if (!re) {
+    re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, flags);
+    if (cache.size < 10_000) cache.set(key, re);
+  }
+  return re;
+}
+
+/** A plain glob match (StringLike), case-sensitive. */
+export function globLike(pattern: string, value: string): boolean {
+  return globRegExp(pattern).test(value);
+}
+
+/** Splits an ARN into its six fields; the resource field keeps any further colons. */
+function arnFields(s: string): string[] | undefined {
+  const parts = s.split(":");
+  if (parts.length < 6 || parts[0] !== "arn") return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(":")];
+}
+
+/**
+ * ArnLike: `pattern` matches `arn` field by field. A bare `*` matches anything; a pattern that is
+ * not an ARN (no six fields) is a plain glob on the whole string.
+ */
+export function arnLike(pattern: string, arn: string): boolean {
+  if (pattern === "*") return true;
+  const p = arnFields(pattern);
+  if (!p) return globLike(pattern, arn);
+  const a = arnFields(arn);
+  if (!a) return false;
+  return p.every((field, i) => globLike(field, a[i]));
+}
+
+/** An IAM action pattern (`s3:Put*`, `*`) against an action name: service and name case-insensitive. */
+export function actionLike(pattern: string, action: string): boolean {
+  return pattern === "*" || globRegExp(pattern, "i").test(action);
+}

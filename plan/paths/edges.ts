@@ -1,0 +1,282 @@
+// The edges of the attacker-path graph (after NCC Group's Principal Mapper: who can become whom),
+// each decided by the IAM engine over the planned documents and carrying the statement that
+// decided it. A source whose identity policies cannot name the edge's action (and that no
+// resource or trust policy names) is skipped before the engine is asked.
+import { parseArn } from "../../iam/arn";
+import { arnLike, globLike } from "../../iam/arnLike";
+import { asArray, type PolicyDocument } from "../../iam/types";
+import { ADMINISTRATOR_ACCESS } from "../planDocuments";
+import { COMPUTE_SERVICES } from "./compute";
+import type { Actor, PathEngine, Request } from "./engine";
+import type { PathModel, PathPrincipal } from "./model";
+
+export type EdgeKind =
+  /** sts:AssumeRole through the target's trust. */
+  | "assume"
+  /** sts:AssumeRoleWithWebIdentity: a Kubernetes service account of a cluster the source can administer. */
+  | "web-identity"
+  /** iam:PassRole + a service that runs code with the role. */
+  | "pass-role"
+  /** The broker's function URL: the designed path (request -> approve -> claim, checked by the broker). */
+  | "broker-url"
+  /** A direct lambda:InvokeFunction of the broker: the event, caller identity included, is the caller's. */
+  | "invoke-direct"
+  /** iam:UpdateAssumeRolePolicy: the source trusts itself into the role. */
+  | "retrust"
+  /** A policy or boundary rewrite: the role then holds whatever the source writes. */
+  | "rewrite"
+  /** Credentials of an IAM user: access keys or a console password. */
+  | "credentials"
+  /** The management account detaches the SCPs. */
+  | "detach-scps";
+
+export interface Hop {
+  action: string;
+  resource: string;
+  decidedBy: string;
+}
+
+export interface Edge {
+  kind: EdgeKind;
+  to: Actor;
+  hop: Hop;
+}
+
+const ORG_DOC = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html";
+
+const account = (arn: string) => parseArn(arn)?.account;
+
+/** A role as held by a new session; `via` says how. */
+export function actorOf(p: PathPrincipal, via: string, session: Partial<Pick<Actor, "sourceIdentity" | "sessionTags" | "sourceFunctionArn">> = {}, rewrite?: { dropBoundary: boolean }): Actor {
+  const rewritten = !!rewrite;
+  const identityPolicies = rewritten ? [...p.identityPolicies, { name: "attacker-written", policy: ADMINISTRATOR_ACCESS }] : p.identityPolicies;
+  const boundary = rewrite?.dropBoundary ? null : p.boundary;
+  const tags = session.sessionTags ?? {};
+  const key = [p.id, via, session.sourceFunctionArn ?? "", session.sourceIdentity ?? "", JSON.stringify(tags), rewritten ? `+${boundary ? "b" : ""}` : ""].join("|");
+  return { key, principal: p, identityPolicies, boundary, underScps: p.underScps, via, sourceIdentity: session.sourceIdentity, sessionTags: tags, sourceFunctionArn: session.sourceFunctionArn, rewritten };
+}
+
+/** A principal as its own holder starts a path. */
+export function startActor(p: PathPrincipal): Actor {
+  return actorOf(p, "own", { sourceFunctionArn: p.ownFunctionArn });
+}
+
+/**
+ * The request context a caller can choose when assuming a role (session name, source identity,
+ * external id, session tags): values taken from the trust's own conditions, so the most permissive
+ * choice is tried. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html
+ */
+export function callerChosenContext(trust: PolicyDocument | null): { context: Record<string, string | string[]>; sourceIdentity?: string; tags: Record<string, string> } {
+  const context: Record<string, string | string[]> = { "sts:RoleSessionName": "attacker" };
+  const tags: Record<string, string> = {};
+  let sourceIdentity: string | undefined;
+  const fill = (v: string) => v.replace(/\*/g, "attacker").replace(/\?/g, "x");
+  for (const st of trust?.Statement ?? []) {
+    for (const [op, block] of Object.entries(st.Condition ?? {})) {
+      for (const [key, raw] of Object.entries(block)) {
+        const first = asArray(raw)[0];
+        const value = op.startsWith("Null") ? "attacker" : typeof first === "string" ? fill(first) : "attacker";
+        if (key === "sts:RoleSessionName" || key === "sts:ExternalId") context[key] = value;
+        else if (key === "sts:SourceIdentity") sourceIdentity = value;
+        else if (key.startsWith("aws:RequestTag/")) tags[key.slice("aws:RequestTag/".length)] = value;
+      }
+    }
+  }
+  if (sourceIdentity) context["sts:SourceIdentity"] = sourceIdentity;
+  for (const [k, v] of Object.entries(tags)) context[`aws:RequestTag/${k}`] = v;
+  if (Object.keys(tags).length) context["aws:TagKeys"] = Object.keys(tags);
+  return { context, sourceIdentity, tags };
+}
+
+function trustActions(trust: PolicyDocument | null): Set<string> {
+  return new Set((trust?.Statement ?? []).filter((s) => s.Effect === "Allow").flatMap((s) => asArray(s.Action)));
+}
+
+function trustNames(trust: PolicyDocument | null, key: "AWS" | "Service" | "Federated"): string[] {
+  return (trust?.Statement ?? []).filter((s) => s.Effect === "Allow" && s.Principal && s.Principal !== "*").flatMap((s) => asArray((s.Principal as Record<string, string | string[]>)[key]));
+}
+
+/** The aws:SourceArn a trust pins a service to, if it pins one. */
+function pinnedSourceArn(trust: PolicyDocument | null): string | undefined {
+  for (const st of trust?.Statement ?? []) for (const block of Object.values(st.Condition ?? {})) if (typeof block["aws:SourceArn"] === "string") return block["aws:SourceArn"] as string;
+  return undefined;
+}
+
+const ROLE_REWRITES = ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:UpdateRole"] as const;
+const POLICY_REWRITES = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"] as const;
+const USER_CREDENTIALS = ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"] as const;
+
+export class EdgeFinder {
+  /** Edges asked of the engine (after pruning). */
+  evaluated = 0;
+  private readonly memo = new Map<string, Promise<Edge[]>>();
+  constructor(
+    private readonly m: PathModel,
+    private readonly engine: PathEngine,
+  ) {}
+
+  edgesOf(a: Actor): Promise<Edge[]> {
+    let e = this.memo.get(a.key);
+    if (!e) {
+      e = this.compute(a);
+      this.memo.set(a.key, e);
+    }
+    return e;
+  }
+
+  private async allowed(a: Actor, rs: Request[]): Promise<string | null> {
+    if (!rs.every((r) => this.engine.mayAllow(a, r))) return null;
+    this.evaluated++;
+    return this.engine.allowAll(a, rs);
+  }
+
+  private async compute(a: Actor): Promise<Edge[]> {
+    const m = this.m;
+    const p = a.principal;
+    const out: Edge[] = [];
+    if (p.kind === "management") {
+      const noScps = m.principals.find((x) => x.kind === "admin" && !x.underScps);
+      if (noScps) out.push({ kind: "detach-scps", to: startActor(noScps), hop: { action: "organizations:DetachPolicy", resource: "the workload account's SCPs", decidedBy: `AWS: SCPs never bind the management account (${ORG_DOC})` } });
+      return out;
+    }
+    if (p.kind === "service") return out;
+    const roles = m.principals.filter((t) => t.id === t.arn && t.id !== p.id && (t.kind === "stack-role" || t.kind === "human"));
+    for (const t of roles.filter((t) => t.trust && !t.user)) {
+      out.push(...(await this.assume(a, t)));
+      out.push(...(await this.passRole(a, t)));
+      out.push(...(await this.webIdentity(a, t)));
+    }
+    out.push(...(await this.broker(a)));
+    if (p.kind === "anonymous") return out;
+    for (const t of roles) out.push(...(await this.rewrites(a, t)));
+    return out;
+  }
+
+  private async assume(a: Actor, t: PathPrincipal): Promise<Edge[]> {
+    const named = trustNames(t.trust, "AWS");
+    if (named.length === 0 && !(t.trust?.Statement ?? []).some((s) => s.Principal === "*")) return [];
+    const chosen = callerChosenContext(t.trust);
+    const extra = [...trustActions(t.trust)].filter((x) => x === "sts:SetSourceIdentity" || x === "sts:TagSession");
+    const req = (action: string): Request => ({ action, resource: t.arn, resourcePolicy: t.trust, resourceName: `trust:${t.label}`, context: chosen.context });
+    const by = await this.allowed(a, [req("sts:AssumeRole"), ...extra.map(req)]);
+    if (!by) return [];
+    // Credentials from a Lambda function's role carry lambda:SourceFunctionArn; a role session does not.
+    return [{ kind: "assume", to: actorOf(t, "session", { sourceIdentity: chosen.sourceIdentity ?? a.sourceIdentity, sessionTags: chosen.tags }), hop: { action: "sts:AssumeRole", resource: t.arn, decidedBy: by } }];
+  }
+
+  private async passRole(a: Actor, t: PathPrincipal): Promise<Edge[]> {
+    if (account(a.principal.arn) !== account(t.arn)) return [];
+    const out: Edge[] = [];
+    for (const svc of COMPUTE_SERVICES.filter((c) => trustNames(t.trust, "Service").includes(c.service))) {
+      const created = svc.resource(this.m.region, this.m.accountId);
+      const pass: Request = { action: "iam:PassRole", resource: t.arn, context: { "iam:PassedToService": svc.service } };
+      const create: Request = { action: svc.action, resource: created };
+      const by = await this.allowed(a, [pass, create]);
+      if (!by) continue;
+      // The service assumes the role for the caller's resource: the trust sees that resource.
+      const chosen = callerChosenContext(t.trust);
+      const service: Actor = { ...startActor({ ...t, id: svc.service, arn: svc.service, kind: "service", identityPolicies: [], boundary: null, underScps: false, sourceArn: pinnedSourceArn(t.trust) ?? created }), key: svc.service };
+      const trust = await this.engine.ask(service, { action: "sts:AssumeRole", resource: t.arn, resourcePolicy: t.trust, resourceName: `trust:${t.label}`, context: chosen.context });
+      if (!trust.allowed) continue;
+      const fn = svc.service === "lambda.amazonaws.com" ? created : undefined;
+      out.push({
+        kind: "pass-role",
+        to: actorOf(t, `compute:${svc.service}`, { sourceFunctionArn: fn, sessionTags: chosen.tags }),
+        hop: { action: `iam:PassRole+${svc.action}`, resource: t.arn, decidedBy: `${by}; ${trust.by} (${svc.name}: ${svc.doc})` },
+      });
+    }
+    return out;
+  }
+
+  private async webIdentity(a: Actor, t: PathPrincipal): Promise<Edge[]> {
+    const oidc = trustNames(t.trust, "Federated").filter((f) => f.includes(":oidc-provider/oidc.eks."));
+    if (oidc.length === 0 || account(a.principal.arn) !== account(t.arn)) return [];
+    // Whoever may grant themselves access to a cluster's Kubernetes API may run a pod under any of its
+    // service accounts, and so receive that service account's web identity tokens.
+    // https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
+    const by = await this.allowed(a, [
+      { action: "eks:CreateAccessEntry", resource: `arn:aws:eks:${this.m.region}:${this.m.accountId}:cluster/any-cluster` },
+      { action: "eks:AssociateAccessPolicy", resource: `arn:aws:eks:${this.m.region}:${this.m.accountId}:access-entry/any-cluster/*` },
+    ]);
+    if (!by) return [];
+    return [{ kind: "web-identity", to: actorOf(t, "compute:eks-irsa"), hop: { action: "sts:AssumeRoleWithWebIdentity", resource: t.arn, decidedBy: `${by}; trust names ${oidc[0]}` } }];
+  }
+
+  private async broker(a: Actor): Promise<Edge[]> {
+    const b = this.m.broker;
+    const issuer = b && this.m.principals.find((x) => x.arn === b.issuerArn && x.kind === "stack-role");
+    if (!b || !issuer) return [];
+    const out: Edge[] = [];
+    const fn = (action: string, context: Record<string, string>): Request => ({ action, resource: b.functionArn, resourcePolicy: b.functionPolicy, resourceName: "function-policy", context });
+    // Function URLs need both lambda:InvokeFunctionUrl and lambda:InvokeFunction (since October 2025);
+    // lambda:InvokedViaFunctionUrl tells a URL call from a direct one.
+    // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+    const publisher = this.m.principals.find((x) => x.arn === this.m.publisherArn);
+    const p = a.principal;
+    const session = `arn:aws:sts::${account(p.arn)}:assumed-role/${p.arn.split(":role/").pop()?.split("/").pop()}/attacker`;
+    const callerArns = p.user ? [p.arn] : [session, p.arn];
+    const patterns = [...b.requesters, ...b.approvers, ...b.breakGlass];
+    const brokerAccepts = patterns.some((pat) => callerArns.some((c) => arnLike(pat, c) || globLike(pat, c)));
+    if (b.hasUrl && publisher && brokerAccepts && a.via !== "rewritten") {
+      const by = await this.allowed(a, [
+        fn("lambda:InvokeFunctionUrl", { "lambda:FunctionUrlAuthType": "AWS_IAM" }),
+        fn("lambda:InvokeFunction", { "lambda:InvokedViaFunctionUrl": "true" }),
+      ]);
+      if (by) {
+        out.push({
+          kind: "broker-url",
+          to: actorOf(publisher, "broker", { sourceIdentity: "approved-person", sessionTags: { "jit-request-id": "approved-request" } }),
+          hop: { action: "lambda:InvokeFunctionUrl", resource: b.functionArn, decidedBy: `${by}; the broker: request -> approve -> claim (jit.requesters / approvers)` },
+        });
+      }
+    }
+    const direct = await this.allowed(a, [fn("lambda:InvokeFunction", {})]);
+    if (direct) {
+      out.push({
+        kind: "invoke-direct",
+        to: actorOf(issuer, "forged", { sourceFunctionArn: b.functionArn }),
+        hop: { action: "lambda:InvokeFunction", resource: b.functionArn, decidedBy: `${direct}; a direct invoke writes the event, caller identity included: the broker acts as its issuer on a forged word` },
+      });
+    }
+    return out;
+  }
+
+  private async rewrites(a: Actor, t: PathPrincipal): Promise<Edge[]> {
+    const out: Edge[] = [];
+    if (t.user) {
+      for (const action of USER_CREDENTIALS) {
+        const by = await this.allowed(a, [{ action, resource: t.arn }]);
+        if (by) {
+          out.push({ kind: "credentials", to: actorOf(t, "credentials"), hop: { action, resource: t.arn, decidedBy: by } });
+          break;
+        }
+      }
+      return out;
+    }
+    const retrust = await this.allowed(a, [{ action: "iam:UpdateAssumeRolePolicy", resource: t.arn }]);
+    if (retrust) out.push({ kind: "retrust", to: actorOf(t, "re-trusted", { sourceIdentity: "attacker" }), hop: { action: "iam:UpdateAssumeRolePolicy", resource: t.arn, decidedBy: retrust } });
+    for (const action of ROLE_REWRITES) {
+      const by = await this.allowed(a, [{ action, resource: t.arn }]);
+      if (!by) continue;
+      // UpdateRole changes a role's description and maximum session length, not its power.
+      if (action === "iam:UpdateRole") continue;
+      const dropBoundary = action.includes("PermissionsBoundary");
+      out.push({ kind: "rewrite", to: actorOf(t, "rewritten", heldAs(t), { dropBoundary }), hop: { action, resource: t.arn, decidedBy: by } });
+    }
+    for (const policyArn of [...t.attachedPolicyArns, ...(t.boundary ? [t.boundary.name] : [])]) {
+      for (const action of POLICY_REWRITES) {
+        const by = await this.allowed(a, [{ action, resource: policyArn }]);
+        if (!by) continue;
+        out.push({ kind: "rewrite", to: actorOf(t, "rewritten", heldAs(t), { dropBoundary: policyArn === t.boundary?.name }), hop: { action, resource: policyArn, decidedBy: by } });
+        break;
+      }
+    }
+    return out;
+  }
+}
+
+/** A rewritten role is used by those who hold it anyway: its own function, or the broker's sessions. */
+function heldAs(t: PathPrincipal): Partial<Pick<Actor, "sourceIdentity" | "sessionTags" | "sourceFunctionArn">> {
+  if (t.role === "elevated") return { sourceIdentity: "approved-person", sessionTags: { "jit-request-id": "approved-request" } };
+  return { sourceFunctionArn: t.ownFunctionArn };
+}

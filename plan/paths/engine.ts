@@ -1,0 +1,140 @@
+// One question of the attacker-path graph to the IAM engine (plan/iamEval.ts, with its answer
+// cache): the actor's identity policies, boundary and SCPs, the target's resource or trust policy,
+// and the request context AWS would send for that actor. Dev tooling only (iam-simulate is AGPL-3.0).
+import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
+import { parseArn } from "../../iam/arn";
+import type { PolicyDocument } from "../../iam/types";
+import { evaluateSimulation, statementLabel } from "../iamEval";
+import { FULL_AWS_ACCESS, type NamedPolicy } from "../planDocuments";
+import type { AccessDecision } from "../types";
+import type { PathModel, PathPrincipal } from "./model";
+import { identityMayAllow, resourceMayGrant } from "./prune";
+
+/** A principal as held at one point of a path: how it got its session decides the request context. */
+export interface Actor {
+  key: string;
+  principal: PathPrincipal;
+  identityPolicies: NamedPolicy[];
+  boundary: NamedPolicy | null;
+  underScps: boolean;
+  /** How the session was obtained: "own", "session", "compute:<service>", "broker", "forged", "re-trusted", "rewritten". */
+  via: string;
+  sourceIdentity?: string;
+  sessionTags: Record<string, string>;
+  /** lambda:SourceFunctionArn of requests made with the role's credentials inside a Lambda function. */
+  sourceFunctionArn?: string;
+  /** The attacker wrote this role's policies (a rewrite edge). */
+  rewritten: boolean;
+}
+
+export interface Request {
+  action: string;
+  resource: string;
+  /** The resource's or trust's policy, and how hops name it ("bucket-policy", "trust:<role>"). */
+  resourcePolicy?: PolicyDocument | null;
+  resourceName?: string;
+  context?: Record<string, string | string[]>;
+}
+
+export interface Answer {
+  decision: AccessDecision;
+  allowed: boolean;
+  by: string;
+}
+
+export interface EngineStats {
+  /** Questions asked of the IAM engine (cached answers included). */
+  asked: number;
+  /** Questions a static look at the policies answered "no" without the engine. */
+  pruned: number;
+}
+
+const accountOf = (arn: string) => parseArn(arn)?.account || undefined;
+
+export function actorContext(m: PathModel, a: Actor, action: string): Record<string, string | string[]> {
+  const ctx: Record<string, string | string[]> = { "aws:SecureTransport": "true" };
+  if (action.startsWith("s3:")) ctx["s3:TlsVersion"] = "1.3";
+  const p = a.principal;
+  if (p.kind === "anonymous") return ctx;
+  if (p.kind === "service") return { ...ctx, ...(p.sourceArn ? { "aws:SourceArn": p.sourceArn, "aws:SourceAccount": accountOf(p.sourceArn) ?? m.accountId } : {}) };
+  ctx["aws:PrincipalArn"] = p.arn;
+  ctx["aws:PrincipalAccount"] = accountOf(p.arn) ?? m.accountId;
+  ctx["aws:PrincipalType"] = p.user ? "User" : "AssumedRole";
+  // Session tags override role tags of the same key. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
+  for (const [k, v] of Object.entries({ ...p.tags, ...a.sessionTags })) ctx[`aws:PrincipalTag/${k}`] = v;
+  if (a.sourceIdentity) ctx["aws:SourceIdentity"] = a.sourceIdentity;
+  if (a.sourceFunctionArn) ctx["lambda:SourceFunctionArn"] = a.sourceFunctionArn;
+  return ctx;
+}
+
+function describe(policyType: string, id: string | undefined, resourceName: string): string {
+  if (policyType === "identity") return id ? `identity:${id}` : "identity";
+  if (policyType === "resource") return resourceName;
+  if (policyType === "pb") return "boundary";
+  if (policyType === "s3-bpa") return "s3-block-public-access";
+  return id ? `${policyType}:${id}` : policyType;
+}
+
+export class PathEngine {
+  readonly stats: EngineStats = { asked: 0, pruned: 0 };
+  constructor(readonly model: PathModel) {}
+
+  /** Whether a static look says the engine could allow it (identity policies, or the resource policy naming the actor). */
+  mayAllow(a: Actor, r: Request): boolean {
+    const p = a.principal;
+    const ok =
+      (p.kind !== "anonymous" && identityMayAllow(a.identityPolicies, r.action, r.resource)) ||
+      resourceMayGrant(r.resourcePolicy ?? null, { arn: p.arn, account: accountOf(p.arn) }, r.action, r.resource);
+    if (!ok) this.stats.pruned++;
+    return ok;
+  }
+
+  async ask(a: Actor, r: Request): Promise<Answer> {
+    this.stats.asked++;
+    const m = this.model;
+    const p = a.principal;
+    const anonymous = p.kind === "anonymous";
+    const sim: Simulation = {
+      request: {
+        principal: anonymous ? anonymousPrincipal : p.arn,
+        action: r.action,
+        resource: { resource: r.resource, accountId: accountOf(r.resource) ?? m.accountId },
+        contextVariables: { ...actorContext(m, a, r.action), ...r.context },
+      },
+      identityPolicies: anonymous ? [] : a.identityPolicies,
+      permissionBoundaryPolicies: !anonymous && a.boundary ? [a.boundary] : undefined,
+      serviceControlPolicies:
+        a.underScps && m.scps.length > 0
+          ? [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...m.scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }]
+          : [],
+      resourceControlPolicies: [],
+      resourcePolicy: r.resourcePolicy ?? undefined,
+      additionalSettings: r.action.startsWith("s3:") ? { s3: { blockPublicAccess: m.bucket.blockPublicAccess } } : undefined,
+    };
+    const e = await evaluateSimulation(sim).catch((err: Error) => {
+      throw new Error(`attacker paths: ${err.message}`);
+    });
+    const name = r.resourceName ?? "resource-policy";
+    if (e.decision === "Allowed") {
+      const by = e.grants.map((g) => `${describe(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, name)}/${statementLabel(g)}`);
+      return { decision: e.decision, allowed: true, by: by.join(" + ") || "allowed" };
+    }
+    const explicit = e.denials.filter((d) => d.denialType === "Explicit");
+    const by = explicit.length
+      ? explicit.map((d) => `${describe(d.policyType, d.policyIdentifier, name)}/${statementLabel(d)}`).join(", ")
+      : "no Allow";
+    return { decision: e.decision, allowed: false, by };
+  }
+
+  /** Every request allowed (pruned first, then asked in order, stopping at the first refusal); the statements that allowed them. */
+  async allowAll(a: Actor, rs: Request[]): Promise<string | null> {
+    if (!rs.every((r) => this.mayAllow(a, r))) return null;
+    const by: string[] = [];
+    for (const r of rs) {
+      const ans = await this.ask(a, r);
+      if (!ans.allowed) return null;
+      by.push(rs.length > 1 ? `${r.action}: ${ans.by}` : ans.by);
+    }
+    return by.join("; ");
+  }
+}

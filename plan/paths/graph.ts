@@ -1,0 +1,95 @@
+// The attacker-path search: from every starting principal, a breadth-first walk over the edges
+// (plan/paths/edges.ts), checking the goals (plan/paths/goals.ts) at each principal reached. The
+// first time a goal is reached from a start is its shortest path; plan/paths/verdicts.ts judges it.
+import type { AttackPath, PathHop } from "../types";
+import { EdgeFinder, startActor, type Edge } from "./edges";
+import { PathEngine, type Actor } from "./engine";
+import { goalsFor, type Goal, type GoalId } from "./goals";
+import type { PathModel } from "./model";
+import { judge } from "./verdicts";
+
+/** Hops beyond which the walk stops (every path found so far is 3 hops or fewer). */
+export const MAX_HOPS = 6;
+
+export interface PathsResult {
+  paths: AttackPath[];
+  /** Every edge found, for tests and the curious. */
+  edges: { from: string; kind: Edge["kind"]; to: string; hop: PathHop }[];
+  stats: { edgesEvaluated: number; engineQuestions: number; pruned: number; principals: number };
+}
+
+export async function findPaths(m: PathModel): Promise<PathsResult> {
+  const engine = new PathEngine(m);
+  const finder = new EdgeFinder(m, engine);
+  const goals = goalsFor(m);
+  const reachMemo = new Map<string, Promise<Map<GoalId, PathHop>>>();
+
+  const reachOf = (a: Actor): Promise<Map<GoalId, PathHop>> => {
+    let r = reachMemo.get(a.key);
+    if (!r) {
+      r = (async () => {
+        const reached = await directGoals(engine, a, goals);
+        if (!a.rewritten) return reached;
+        // A rewrite matters for the goals the role could not reach before it.
+        const before = await reachOf({ ...a, key: `${a.key}#before`, identityPolicies: a.principal.identityPolicies, boundary: a.principal.boundary, rewritten: false });
+        for (const g of before.keys()) reached.delete(g);
+        return reached;
+      })();
+      reachMemo.set(a.key, r);
+    }
+    return r;
+  };
+
+  const paths: AttackPath[] = [];
+  const edges: PathsResult["edges"] = [];
+  const seenEdges = new Set<string>();
+  for (const start of m.principals.filter((p) => p.start)) {
+    const first = startActor(start);
+    const parent = new Map<string, { from: Actor; edge: Edge } | null>([[first.key, null]]);
+    const found = new Set<GoalId>();
+    let frontier = [first];
+    for (let depth = 0; frontier.length > 0 && depth <= MAX_HOPS; depth++) {
+      const next: Actor[] = [];
+      for (const a of frontier) {
+        for (const [goal, goalHop] of await reachOf(a)) {
+          if (found.has(goal)) continue;
+          found.add(goal);
+          const steps: { from: Actor; edge: Edge }[] = [];
+          for (let s = parent.get(a.key); s; s = parent.get(s.from.key)) steps.unshift(s);
+          const { verdict, reason } = judge({ goal, start, steps: steps.map((s) => ({ kind: s.edge.kind, to: s.edge.to })), goalAction: goalHop.action }, m);
+          paths.push({ goal, from: start.arn, fromLabel: start.label, hops: [...steps.map((s) => s.edge.hop), goalHop], verdict, ...(reason ? { reason } : {}) });
+        }
+        if (depth === MAX_HOPS) continue;
+        for (const e of await finder.edgesOf(a)) {
+          const id = `${a.principal.id}|${e.kind}|${e.to.principal.id}|${e.hop.action}`;
+          if (!seenEdges.has(id)) {
+            seenEdges.add(id);
+            edges.push({ from: a.principal.id, kind: e.kind, to: e.to.principal.id, hop: e.hop });
+          }
+          if (parent.has(e.to.key)) continue;
+          parent.set(e.to.key, { from: a, edge: e });
+          next.push(e.to);
+        }
+      }
+      frontier = next;
+    }
+  }
+  const order = { breach: 0, "accepted-limit": 1, designed: 2 } as const;
+  paths.sort((a, b) => order[a.verdict] - order[b.verdict] || goals.findIndex((g) => g.id === a.goal) - goals.findIndex((g) => g.id === b.goal));
+  return { paths, edges, stats: { edgesEvaluated: finder.evaluated, engineQuestions: engine.stats.asked, pruned: engine.stats.pruned, principals: m.principals.length } };
+}
+
+/** The goals an actor reaches by its own requests, each with the hop that reaches it. */
+async function directGoals(engine: PathEngine, a: Actor, goals: Goal[]): Promise<Map<GoalId, PathHop>> {
+  const reached = new Map<GoalId, PathHop>();
+  for (const g of goals) {
+    for (const alt of g.alternatives) {
+      const by = await engine.allowAll(a, alt);
+      if (by) {
+        reached.set(g.id, { action: alt.map((r) => r.action).join(" + "), resource: alt[0].resource, decidedBy: by });
+        break;
+      }
+    }
+  }
+  return reached;
+}

@@ -1,0 +1,230 @@
+// Reads the attacker-path model (plan/paths/model.ts) out of a plan: every role the stack creates
+// with its trust, identity policies, boundary and tags; the people the config names; and the
+// synthetic principals an attacker may be (the workload administrator, the management account,
+// another account, anonymous). Documents come from plan/planDocuments.ts, the one plan reader.
+import type { AccessConfig } from "../../config/access";
+import type { JitConfig } from "../../config/jit";
+import { parseArn } from "../../iam/arn";
+import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE } from "../../iam/arns";
+import { KEY_TAG } from "../../iam/scp";
+import type { PolicyDocument, Statement } from "../../iam/types";
+import { REVOCATION_POLICY_NAME } from "../../jit/revocation";
+import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, outOrIn, rolePolicyReader, str, tagsOf, type NamedPolicy } from "../planDocuments";
+import type { Plan, PlanResource } from "../types";
+import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
+
+/** The stack config as far as the paths need it (StackConfig satisfies it). */
+export interface PathsConfig {
+  accountId: string;
+  region: string;
+  access: AccessConfig;
+  jit: Pick<JitConfig, "enabled" | "requesters" | "approvers" | "breakGlass">;
+  cdn?: { enabled: boolean };
+}
+
+/** An account no config names: the "principal of another account". */
+export const OTHER_ACCOUNT = "999999999999";
+export const ADMIN_ROLE_NAME = "workload-admin";
+
+const admin = (identityPolicies: NamedPolicy[] = [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }]) => identityPolicies;
+const base = { boundary: null, attachedPolicyArns: [], trust: null, tags: {} } as const;
+
+/**
+ * What a person needs to use the broker, as jit/README.md documents it ("`lambda:InvokeFunctionUrl`
+ * (and `lambda:InvokeFunction`) on the broker's API function"). The people's own policies are not in
+ * the plan; this is what the design asks them to hold.
+ */
+export function brokerCallerPolicy(functionArn: string): PolicyDocument {
+  return { Version: "2012-10-17", Statement: [{ Sid: "UseJitBroker", Effect: "Allow", Action: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"], Resource: functionArn }] };
+}
+
+/** A person's principal from a config entry: the role behind an assumed-role pattern, a role, or a user. */
+export function humanArnOf(entry: string): { arn: string; user: boolean } | undefined {
+  const a = parseArn(entry);
+  if (!a) return undefined;
+  const fill = (s: string) => s.replace(/\*/g, "example").replace(/\?/g, "x");
+  const assumed = /^assumed-role\/([^/]+)\//.exec(a.resource);
+  if (a.service === "sts" && assumed) return { arn: `arn:${a.partition}:iam::${a.account}:role/${fill(assumed[1])}`, user: false };
+  if (a.service === "iam" && a.resource.startsWith("role/")) return { arn: fill(entry), user: false };
+  if (a.service === "iam" && a.resource.startsWith("user/")) return { arn: fill(entry), user: true };
+  return undefined;
+}
+
+/** A Lambda function's resource policy from the plan's aws.lambda.Permission resources. */
+export function functionPolicyOf(resources: PlanResource[], fn: PlanResource): PolicyDocument | null {
+  const refs = new Set([outOrIn(fn, "arn"), outOrIn(fn, "name"), outOrIn(fn, "id")].filter(Boolean));
+  const arn = outOrIn(fn, "arn")!;
+  const statements: Statement[] = [];
+  for (const p of resources.filter((r) => r.type === "aws:lambda/permission:Permission" && refs.has(str(r.inputs.function)))) {
+    const who = str(p.inputs.principal) ?? "*";
+    const principal = /^\d{12}$/.test(who) ? { AWS: `arn:aws:iam::${who}:root` } : who.includes(".amazonaws.com") ? { Service: who } : who === "*" ? "*" : { AWS: who };
+    const cond: Record<string, Record<string, string>> = {};
+    const put = (op: string, k: string, v: unknown) => {
+      if (v === undefined || v === null || v === "") return;
+      cond[op] = { ...(cond[op] ?? {}), [k]: String(v) };
+    };
+    // The Permission arguments AWS turns into conditions: https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+    put("Bool", "lambda:InvokedViaFunctionUrl", p.inputs.invokedViaFunctionUrl === true ? "true" : undefined);
+    put("StringEquals", "lambda:FunctionUrlAuthType", p.inputs.functionUrlAuthType);
+    put("StringEquals", "aws:SourceAccount", p.inputs.sourceAccount);
+    put("ArnLike", "aws:SourceArn", p.inputs.sourceArn);
+    put("StringEquals", "aws:PrincipalOrgID", p.inputs.principalOrgId);
+    statements.push({ Sid: p.name, Effect: "Allow", Principal: principal, Action: str(p.inputs.action) ?? "lambda:InvokeFunction", Resource: arn, ...(Object.keys(cond).length ? { Condition: cond } : {}) });
+  }
+  return statements.length ? { Version: "2012-10-17", Statement: statements } : null;
+}
+
+export function pathModelFromPlan(plan: Plan, cfg: PathsConfig, scps: PolicyDocument[], warn: (m: string) => void = () => undefined): PathModel {
+  const rs = plan.resources.filter((r) => r.custom);
+  const ofType = (t: string) => rs.filter((r) => r.type === t);
+  const tagged = (t: string, role: string) => ofType(t).filter((r) => tagsOf(r)[KEY_TAG] === role);
+  const account = cfg.accountId;
+  const sameAccount = (arn: string) => parseArn(arn)?.account === account;
+  const bound = scps.length > 0;
+
+  const bucketRes = tagged("aws:s3/bucket:Bucket", "model-bucket")[0];
+  if (!bucketRes) throw new Error("attacker paths: the plan has no bucket tagged model-vault:role=model-bucket");
+  const bucketName = outOrIn(bucketRes, "bucket") ?? outOrIn(bucketRes, "id")!;
+  const bucketPolicyOf = (name: string) => documentOf(ofType("aws:s3/bucketPolicy:BucketPolicy").find((r) => str(r.inputs.bucket) === name)?.inputs.policy);
+  const keyRes = (role: string) => tagged("aws:kms/key:Key", role)[0];
+  const guardedKey = (k: PlanResource, role: string) => ({ arn: outOrIn(k, "arn")!, policy: keyPolicyOf(rs, k), context: { [`aws:ResourceTag/${KEY_TAG}`]: role } });
+  const modelKey = keyRes(MODEL_KEY_ROLE);
+  if (!modelKey) throw new Error(`attacker paths: the plan has no KMS key tagged ${KEY_TAG}=${MODEL_KEY_ROLE}`);
+  const keys = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE].flatMap((role) => (keyRes(role) ? [guardedKey(keyRes(role), role)] : []));
+  const blockPublicAccess =
+    ofType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
+    ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => str(r.inputs.bucket) === bucketName && r.inputs.restrictPublicBuckets === true);
+  const trail = ofType("aws:cloudtrail/trail:Trail")[0];
+  const auditBucketName = trail && str(trail.inputs.s3BucketName);
+  const dist = tagged("aws:cloudfront/distribution:Distribution", CDN_ROLE)[0] ?? ofType("aws:cloudfront/distribution:Distribution")[0];
+  const distArn = dist && outOrIn(dist, "arn");
+
+  // Roles the stack creates.
+  const read = rolePolicyReader(rs, warn);
+  const managedArns = new Set(ofType("aws:iam/policy:Policy").map((p) => outOrIn(p, "arn")).filter(Boolean));
+  const functions = ofType("aws:lambda/function:Function");
+  const principals: PathPrincipal[] = [];
+  const roleTag = (r: PlanResource) => tagsOf(r)[KEY_TAG];
+  for (const r of ofType("aws:iam/role:Role")) {
+    const arn = outOrIn(r, "arn")!;
+    const refs = new Set([outOrIn(r, "id"), outOrIn(r, "name"), arn].filter(Boolean));
+    const role = roleTag(r);
+    const { identityPolicies, boundary } = read(r, `role ${r.name}`);
+    const attachedPolicyArns = ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => refs.has(str(a.inputs.role)) && managedArns.has(str(a.inputs.policyArn)))
+      .map((a) => str(a.inputs.policyArn)!);
+    principals.push({
+      id: arn,
+      arn,
+      label: `${role ?? "role"} ${tagsOf(r)["model-vault:consumer"] ?? r.name}`,
+      kind: "stack-role",
+      role,
+      identityPolicies,
+      boundary,
+      attachedPolicyArns,
+      trust: documentOf(r.inputs.assumeRolePolicy),
+      tags: tagsOf(r),
+      underScps: bound,
+      // Publisher sessions exist only through the broker (or its trusted people), the issuer's only through its function.
+      start: role !== "elevated" && role !== "jit-issuer",
+      ownFunctionArn: functions.map((f) => (str(f.inputs.role) === arn ? outOrIn(f, "arn") : undefined)).find(Boolean),
+    });
+  }
+  const publisherArn = principals.find((p) => p.role === "elevated")?.arn;
+  const revokerArn = principals.find((p) => p.role === "jit-revoker")?.arn;
+
+  // The broker's API function: the one that acts on its caller's word.
+  const apiFn = functions.find((f) => tagsOf(f)["model-vault:jit"] === "api");
+  let broker: Broker | undefined;
+  if (apiFn && str(apiFn.inputs.role)) {
+    const functionArn = outOrIn(apiFn, "arn")!;
+    const names = new Set([functionArn, outOrIn(apiFn, "name"), outOrIn(apiFn, "id")].filter(Boolean));
+    broker = {
+      functionArn,
+      issuerArn: str(apiFn.inputs.role)!,
+      functionPolicy: functionPolicyOf(rs, apiFn),
+      hasUrl: ofType("aws:lambda/functionUrl:FunctionUrl").some((u) => names.has(str(u.inputs.functionName))),
+      requesters: cfg.jit.requesters,
+      approvers: cfg.jit.approvers,
+      breakGlass: cfg.jit.breakGlass,
+    };
+  }
+
+  // People the config names.
+  const duties = new Map<string, { user: boolean; duties: Set<HumanDuty> }>();
+  const name = (entries: string[], duty: HumanDuty) => {
+    for (const e of entries) {
+      const h = humanArnOf(e);
+      if (!h) {
+        warn(`attacker paths: ${duty} entry ${JSON.stringify(e)} names no IAM principal; left out of the graph`);
+        continue;
+      }
+      const d = duties.get(h.arn) ?? { user: h.user, duties: new Set<HumanDuty>() };
+      d.duties.add(duty);
+      duties.set(h.arn, d);
+    }
+  };
+  if (cfg.jit.enabled) {
+    name(cfg.jit.requesters, "requester");
+    name(cfg.jit.approvers, "approver");
+    name(cfg.jit.breakGlass, "breakGlass");
+  }
+  name(cfg.access.publisher?.trustedPrincipals ?? [], "trustedPublisher");
+  for (const [arn, d] of duties) {
+    if (principals.some((p) => p.id === arn)) continue;
+    const usesBroker = broker && [...d.duties].some((x) => x !== "trustedPublisher");
+    principals.push({
+      ...base,
+      id: arn,
+      arn,
+      label: `${[...d.duties].join("+")} ${arn.split(/:(?:role|user)\//)[1] ?? arn}`,
+      kind: "human",
+      duties: [...d.duties],
+      user: d.user,
+      identityPolicies: usesBroker ? [{ name: "jit-caller-policy", policy: brokerCallerPolicy(broker!.functionArn) }] : [],
+      attachedPolicyArns: [],
+      underScps: bound && sameAccount(arn),
+      start: true,
+    });
+  }
+
+  // The synthetic attackers.
+  const adminArn = `arn:aws:iam::${account}:role/${ADMIN_ROLE_NAME}`;
+  principals.push({ ...base, id: adminArn, arn: adminArn, label: `workload administrator (AdministratorAccess${bound ? ", under the org SCPs" : ", no SCPs"})`, kind: "admin", identityPolicies: admin(), attachedPolicyArns: [], underScps: bound, start: true });
+  if (bound) {
+    // SCPs do not apply to the management account, and it can detach them from any account.
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+    principals.push({ ...base, id: `${adminArn}#no-scps`, arn: adminArn, label: "workload administrator once the management account detaches the SCPs", kind: "admin", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: false });
+    principals.push({ ...base, id: "management-account", arn: "arn:aws:iam::000000000000:role/management-admin", label: "management account administrator (outside SCPs)", kind: "management", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
+  }
+  const deployer = cfg.access.deployerRoleArn;
+  if (deployer) principals.push({ ...base, id: deployer, arn: deployer, label: "deployer (AdministratorAccess)", kind: "deployer", identityPolicies: admin(), attachedPolicyArns: [], underScps: bound && sameAccount(deployer), start: true });
+  for (const c of cfg.access.consumers) {
+    if (c.kind !== "account" || principals.some((p) => p.id === c.principalArn)) continue;
+    principals.push({ ...base, id: c.principalArn, arn: c.principalArn, label: `consumer ${c.name}'s own principal (another account)`, kind: "consumer-principal", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
+  }
+  const outsider = `arn:aws:iam::${OTHER_ACCOUNT}:role/outsider`;
+  principals.push({ ...base, id: outsider, arn: outsider, label: "principal of another account (AdministratorAccess there)", kind: "other-account", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
+  if (distArn && cfg.cdn?.enabled !== false) {
+    principals.push({ ...base, id: `cloudfront.amazonaws.com@${distArn}`, arn: "cloudfront.amazonaws.com", label: `CloudFront as distribution ${distArn.split("/").pop()}`, kind: "service", identityPolicies: [], attachedPolicyArns: [], underScps: false, start: true, sourceArn: distArn });
+  }
+  principals.push({ ...base, id: "anonymous", arn: "anonymous", label: "anonymous", kind: "anonymous", identityPolicies: [], attachedPolicyArns: [], underScps: false, start: true });
+
+  return {
+    accountId: account,
+    region: cfg.region,
+    scps,
+    principals,
+    bucket: { arn: outOrIn(bucketRes, "arn") ?? `arn:aws:s3:::${bucketName}`, name: bucketName, policy: bucketPolicyOf(bucketName), blockPublicAccess },
+    bucketKey: guardedKey(modelKey, MODEL_KEY_ROLE),
+    keys,
+    auditBucket: auditBucketName ? { arn: `arn:aws:s3:::${auditBucketName}`, name: auditBucketName, policy: bucketPolicyOf(auditBucketName) } : undefined,
+    trailArn: trail && outOrIn(trail, "arn"),
+    distribution: distArn ? { arn: distArn, policy: null, context: { [`aws:ResourceTag/${KEY_TAG}`]: CDN_ROLE } } : undefined,
+    publisherArn,
+    revocationPolicyName: REVOCATION_POLICY_NAME,
+    broker,
+    revokerArn,
+    directPublisher: !cfg.jit.enabled,
+  };
+}
