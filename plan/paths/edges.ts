@@ -139,7 +139,9 @@ export class EdgeFinder {
       if (noScps) out.push({ kind: "detach-scps", to: startActor(noScps), hop: { action: "organizations:DetachPolicy", resource: "the workload account's SCPs", decidedBy: `AWS: SCPs never bind the management account (${ORG_DOC})` } });
       return out;
     }
-    if (p.kind === "service") return out;
+    // A rewrite hands power to the role's holders, not to the rewriter: the rewriter is credited with
+    // the goals the rewritten role gains (plan/paths/graph.ts), not with a walk onward through it.
+    if (p.kind === "service" || a.rewritten) return out;
     const roles = m.principals.filter((t) => t.id === t.arn && t.id !== p.id && (t.kind === "stack-role" || t.kind === "human"));
     for (const t of roles.filter((t) => t.trust && !t.user)) {
       out.push(...(await this.assume(a, t)));

@@ -82,9 +82,12 @@ export class PathEngine {
   /** Whether a static look says the engine could allow it (identity policies, or the resource policy naming the actor). */
   mayAllow(a: Actor, r: Request): boolean {
     const p = a.principal;
-    const ok =
-      (p.kind !== "anonymous" && identityMayAllow(a.identityPolicies, r.action, r.resource)) ||
-      resourceMayGrant(r.resourcePolicy ?? null, { arn: p.arn, account: accountOf(p.arn) }, r.action, r.resource);
+    const named = resourceMayGrant(r.resourcePolicy ?? null, { arn: p.arn, account: accountOf(p.arn) }, r.action, r.resource);
+    // Across accounts both sides must allow: the resource's policy has to name the caller.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
+    const resourceAccount = accountOf(r.resource);
+    const crossAccount = p.kind !== "service" && resourceAccount !== undefined && accountOf(p.arn) !== undefined && resourceAccount !== accountOf(p.arn);
+    const ok = crossAccount ? named && identityMayAllow(a.identityPolicies, r.action, r.resource) : (p.kind !== "anonymous" && identityMayAllow(a.identityPolicies, r.action, r.resource)) || named;
     if (!ok) this.stats.pruned++;
     return ok;
   }

@@ -46,17 +46,21 @@ export async function findPaths(m: PathModel): Promise<PathsResult> {
   for (const start of m.principals.filter((p) => p.start)) {
     const first = startActor(start);
     const parent = new Map<string, { from: Actor; edge: Edge } | null>([[first.key, null]]);
-    const found = new Set<GoalId>();
+    // The shortest path per goal; and when that one is designed, the shortest breach too, so that a
+    // designed path never hides a breach of the same goal. (A principal that reaches a goal through
+    // a door AWS leaves open, an accepted limit, gains nothing from a longer way to it.)
+    const found = new Map<GoalId, "done" | "designed">();
     let frontier = [first];
     for (let depth = 0; frontier.length > 0 && depth <= MAX_HOPS; depth++) {
       const next: Actor[] = [];
       for (const a of frontier) {
         for (const [goal, goalHop] of await reachOf(a)) {
-          if (found.has(goal)) continue;
-          found.add(goal);
+          if (found.get(goal) === "done") continue;
           const steps: { from: Actor; edge: Edge }[] = [];
           for (let s = parent.get(a.key); s; s = parent.get(s.from.key)) steps.unshift(s);
           const { verdict, reason } = judge({ goal, start, steps: steps.map((s) => ({ kind: s.edge.kind, to: s.edge.to })), goalAction: goalHop.action }, m);
+          if (found.has(goal) && verdict !== "breach") continue;
+          found.set(goal, verdict === "designed" ? "designed" : "done");
           paths.push({ goal, from: start.arn, fromLabel: start.label, hops: [...steps.map((s) => s.edge.hop), goalHop], verdict, ...(reason ? { reason } : {}) });
         }
         if (depth === MAX_HOPS) continue;
