@@ -88,6 +88,25 @@ export function callerChosenContext(trust: PolicyDocument | null): { context: Re
   return { context, sourceIdentity, tags };
 }
 
+const CALLER_CHOSEN = (key: string) => ["sts:RoleSessionName", "sts:SourceIdentity", "sts:ExternalId", "aws:TagKeys"].includes(key) || key.startsWith("aws:RequestTag/");
+
+function withoutCallerChosenConditions(trust: PolicyDocument | null): PolicyDocument | null {
+  if (!trust) return trust;
+  return {
+    ...trust,
+    Statement: trust.Statement.map((st) => {
+      if (!st.Condition) return st;
+      const Condition = Object.fromEntries(
+        Object.entries(st.Condition)
+          .map(([op, block]) => [op, Object.fromEntries(Object.entries(block).filter(([k]) => !CALLER_CHOSEN(k)))] as const)
+          .filter(([, block]) => Object.keys(block).length > 0),
+      );
+      const { Condition: _dropped, ...rest } = st;
+      return Object.keys(Condition).length ? { ...rest, Condition } : rest;
+    }),
+  };
+}
+
 function trustActions(trust: PolicyDocument | null): Set<string> {
   return new Set((trust?.Statement ?? []).filter((s) => s.Effect === "Allow").flatMap((s) => asArray(s.Action)));
 }
@@ -159,7 +178,12 @@ export class EdgeFinder {
     if (named.length === 0 && !(t.trust?.Statement ?? []).some((s) => s.Principal === "*")) return [];
     const chosen = callerChosenContext(t.trust);
     const extra = [...trustActions(t.trust)].filter((x) => x === "sts:SetSourceIdentity" || x === "sts:TagSession");
-    const req = (action: string): Request => ({ action, resource: t.arn, resourcePolicy: t.trust, resourceName: `trust:${t.label}`, context: chosen.context });
+    // sts:TagSession and sts:SetSourceIdentity are authorized inside the same AssumeRole call, whose
+    // context carries the session name, source identity and tags; iam-simulate drops keys it does
+    // not list for those actions. The caller chooses those keys anyway (callerChosenContext), so the
+    // companions are asked without conditions on them; every other condition stays.
+    const companions = withoutCallerChosenConditions(t.trust);
+    const req = (action: string): Request => ({ action, resource: t.arn, resourcePolicy: action === "sts:AssumeRole" ? t.trust : companions, resourceName: `trust:${t.label}`, context: chosen.context });
     const by = await this.allowed(a, [req("sts:AssumeRole"), ...extra.map(req)]);
     if (!by) return [];
     // Credentials from a Lambda function's role carry lambda:SourceFunctionArn; a role session does not.

@@ -82,11 +82,12 @@ export class PathEngine {
   /** Whether a static look says the engine could allow it (identity policies, or the resource policy naming the actor). */
   mayAllow(a: Actor, r: Request): boolean {
     const p = a.principal;
-    const named = resourceMayGrant(r.resourcePolicy ?? null, { arn: p.arn, account: accountOf(p.arn) }, r.action, r.resource);
-    // Across accounts both sides must allow: the resource's policy has to name the caller.
+    const m = this.model;
+    // Across accounts both sides must allow: the resource's policy has to name the caller or its account.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
-    const resourceAccount = accountOf(r.resource);
-    const crossAccount = p.kind !== "service" && resourceAccount !== undefined && accountOf(p.arn) !== undefined && resourceAccount !== accountOf(p.arn);
+    const resourceAccount = accountOf(r.resource) ?? m.accountId;
+    const crossAccount = p.kind !== "service" && accountOf(p.arn) !== undefined && resourceAccount !== accountOf(p.arn);
+    const named = resourceMayGrant(r.resourcePolicy ?? null, { arn: p.arn, account: crossAccount ? accountOf(p.arn) : undefined }, r.action, r.resource);
     const ok = crossAccount ? named && identityMayAllow(a.identityPolicies, r.action, r.resource) : (p.kind !== "anonymous" && identityMayAllow(a.identityPolicies, r.action, r.resource)) || named;
     if (!ok) this.stats.pruned++;
     return ok;

@@ -17,7 +17,12 @@ export function identityMayAllow(policies: NamedPolicy[], action: string, resour
   return policies.some((p) => p.policy.Statement.some((st) => st.Effect === "Allow" && covers(st, action, resource)));
 }
 
-/** Some Allow statement of a resource (or trust) policy names the principal, its account, a service, or everyone. */
+/**
+ * Some Allow statement of a resource (or trust) policy names the principal, a service, everyone, or
+ * (when `account` is given: callers of another account) the principal's account. Within one account
+ * a grant to the account root still needs the caller's identity policy.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ */
 export function resourceMayGrant(doc: PolicyDocument | null, principal: { arn: string; account?: string }, action: string, resource: string): boolean {
   if (!doc) return false;
   return doc.Statement.some((st) => {
