@@ -149,6 +149,12 @@ const CASES: Case[] = [
   },
   { name: "retrust: iam:UpdateAssumeRolePolicy on the role", attacker: { identityPolicies: asPolicy(doc(allow("iam:UpdateAssumeRolePolicy", TARGET))) }, target: { trust: trusting({ Service: "ec2.amazonaws.com" }) }, expect: { kind: "retrust", to: TARGET } },
   { name: "retrust: on another role only", attacker: { identityPolicies: asPolicy(doc(allow("iam:UpdateAssumeRolePolicy", `arn:aws:iam::${ACCOUNT}:role/other`))) }, target: { trust: trusting({ Service: "ec2.amazonaws.com" }) }, expect: { none: ["retrust"] } },
+  {
+    name: "retrust: IAM Identity Center's roles are Identity Center's to change, not IAM's",
+    attacker: { identityPolicies: asPolicy(doc(allow(["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy"]))) },
+    others: [principal(`arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Approvers_0123456789abcdef`, { kind: "human", trust: null })],
+    expect: { none: ["retrust", "rewrite"] },
+  },
   { name: "rewrite: iam:PutRolePolicy", attacker: { identityPolicies: asPolicy(doc(allow("iam:PutRolePolicy", TARGET))) }, target: {}, expect: { kind: "rewrite", to: TARGET, action: /^iam:PutRolePolicy$/ } },
   { name: "rewrite: iam:AttachRolePolicy", attacker: { identityPolicies: asPolicy(doc(allow("iam:AttachRolePolicy", TARGET))) }, target: {}, expect: { kind: "rewrite", to: TARGET, action: /^iam:AttachRolePolicy$/ } },
   { name: "rewrite: iam:DeleteRolePermissionsBoundary", attacker: { identityPolicies: asPolicy(doc(allow("iam:DeleteRolePermissionsBoundary", TARGET))) }, target: {}, expect: { kind: "rewrite", to: TARGET, action: /Boundary/ } },

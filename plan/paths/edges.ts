@@ -9,6 +9,7 @@ import { ADMINISTRATOR_ACCESS } from "../planDocuments";
 import { COMPUTE_SERVICES } from "./compute";
 import type { Actor, PathEngine, Request } from "./engine";
 import type { PathModel, PathPrincipal } from "./model";
+import { humanArnOf, IDENTITY_CENTER_ROLE_PATH } from "./principals";
 
 export type EdgeKind =
   /** sts:AssumeRole through the target's trust. */
@@ -242,7 +243,9 @@ export class EdgeFinder {
     const session = `arn:aws:sts::${account(p.arn)}:assumed-role/${p.arn.split(":role/").pop()?.split("/").pop()}/attacker`;
     const callerArns = p.user ? [p.arn] : [session, p.arn];
     const patterns = [...b.requesters, ...b.approvers, ...b.breakGlass];
-    const brokerAccepts = patterns.some((pat) => callerArns.some((c) => arnLike(pat, c) || globLike(pat, c)));
+    // The broker checks its caller against these patterns in its own code; a pattern naming this
+    // principal's role (with the session names it allows) counts as accepting it.
+    const brokerAccepts = patterns.some((pat) => humanArnOf(pat)?.arn === p.arn || callerArns.some((c) => arnLike(pat, c) || globLike(pat, c)));
     if (b.hasUrl && publisher && brokerAccepts && a.via !== "rewritten") {
       const by = await this.allowed(a, [
         fn("lambda:InvokeFunctionUrl", { "lambda:FunctionUrlAuthType": "AWS_IAM" }),
@@ -269,6 +272,7 @@ export class EdgeFinder {
 
   private async rewrites(a: Actor, t: PathPrincipal): Promise<Edge[]> {
     const out: Edge[] = [];
+    if (t.arn.includes(`:role/${IDENTITY_CENTER_ROLE_PATH}`)) return out;
     if (t.user) {
       for (const action of USER_CREDENTIALS) {
         const by = await this.allowed(a, [{ action, resource: t.arn }]);

@@ -38,13 +38,24 @@ export function brokerCallerPolicy(functionArn: string): PolicyDocument {
   return { Version: "2012-10-17", Statement: [{ Sid: "UseJitBroker", Effect: "Allow", Action: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"], Resource: functionArn }] };
 }
 
+/**
+ * IAM Identity Center's roles: only Identity Center may change them (their policies come from the
+ * permission set), so no IAM principal can re-trust or re-policy them.
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
+ */
+export const IDENTITY_CENTER_ROLE_PATH = "aws-reserved/sso.amazonaws.com/";
+
 /** A person's principal from a config entry: the role behind an assumed-role pattern, a role, or a user. */
 export function humanArnOf(entry: string): { arn: string; user: boolean } | undefined {
   const a = parseArn(entry);
   if (!a) return undefined;
   const fill = (s: string) => s.replace(/\*/g, "example").replace(/\?/g, "x");
   const assumed = /^assumed-role\/([^/]+)\//.exec(a.resource);
-  if (a.service === "sts" && assumed) return { arn: `arn:${a.partition}:iam::${a.account}:role/${fill(assumed[1])}`, user: false };
+  if (a.service === "sts" && assumed) {
+    // IAM Identity Center's roles live under this path (an assumed-role ARN omits the path).
+    const path = assumed[1].startsWith("AWSReservedSSO_") ? IDENTITY_CENTER_ROLE_PATH : "";
+    return { arn: `arn:${a.partition}:iam::${a.account}:role/${path}${fill(assumed[1])}`, user: false };
+  }
   if (a.service === "iam" && a.resource.startsWith("role/")) return { arn: fill(entry), user: false };
   if (a.service === "iam" && a.resource.startsWith("user/")) return { arn: fill(entry), user: true };
   return undefined;
