@@ -29,6 +29,7 @@ function model(principals: PathPrincipal[], extra: Partial<PathModel> = {}): Pat
     scps: [],
     principals,
     bucket: { arn: "arn:aws:s3:::tiny", name: "tiny", policy: null, blockPublicAccess: true },
+    objectKeys: { read: ["models/example.safetensors"], write: ["models/example.safetensors"] },
     bucketKey: { arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`, policy: null },
     keys: [],
     revocationPolicyName: "jit-revocations",

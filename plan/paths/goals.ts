@@ -23,7 +23,7 @@ export interface Goal {
 }
 
 export function goalsFor(m: PathModel): Goal[] {
-  const object = `${m.bucket.arn}/models/example.safetensors`;
+  const object = `${m.bucket.arn}/${m.objectKeys.write[0]}`;
   const onBucket = (action: string, resource = object): Request => ({ action, resource, resourcePolicy: m.bucket.policy, resourceName: "bucket-policy" });
   // SSE-KMS: S3 calls KMS with the caller's credentials. https://docs.aws.amazon.com/kms/latest/developerguide/services-s3.html
   const viaS3 = (action: string): Request => ({
@@ -42,7 +42,7 @@ export function goalsFor(m: PathModel): Goal[] {
       id: "read-weights",
       label: "read weights",
       alternatives: [
-        [onBucket("s3:GetObject"), viaS3("kms:Decrypt")],
+        ...m.objectKeys.read.map((key) => [onBucket("s3:GetObject", `${m.bucket.arn}/${key}`), viaS3("kms:Decrypt")]),
         // A distribution without its key groups serves the weights to anyone.
         ...(m.distribution ? [[{ action: "cloudfront:UpdateDistribution", resource: m.distribution.arn, context: m.distribution.context }]] : []),
         // CloudFront key groups and public keys have no resource-level permissions: whoever may update

@@ -79,6 +79,8 @@ export interface PathModel {
   scps: PolicyDocument[];
   principals: PathPrincipal[];
   bucket: GuardedResource & { name: string; blockPublicAccess: boolean };
+  /** Object keys the goals try: one inside each prefix someone may read, and inside the publisher's. */
+  objectKeys: { read: string[]; write: string[] };
   bucketKey: GuardedResource;
   keys: GuardedResource[];
   auditBucket?: GuardedResource & { name: string };

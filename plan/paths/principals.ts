@@ -19,7 +19,7 @@ export interface PathsConfig {
   region: string;
   access: AccessConfig;
   jit: Pick<JitConfig, "enabled" | "requesters" | "approvers" | "breakGlass">;
-  cdn?: { enabled: boolean };
+  cdn?: { enabled: boolean; prefixes?: string[] };
 }
 
 /** An account no config names: the "principal of another account". */
@@ -83,6 +83,15 @@ export function functionPolicyOf(resources: PlanResource[], fn: PlanResource): P
     statements.push({ Sid: p.name, Effect: "Allow", Principal: principal, Action: str(p.inputs.action) ?? "lambda:InvokeFunction", Resource: arn, ...(Object.keys(cond).length ? { Condition: cond } : {}) });
   }
   return statements.length ? { Version: "2012-10-17", Statement: statements } : null;
+}
+
+const OBJECT_NAME = "example.safetensors";
+
+/** One object inside each prefix the config lets someone read, and inside the publisher's prefixes. */
+export function objectKeysFor(cfg: PathsConfig): PathModel["objectKeys"] {
+  const keys = (prefixes: string[]) => [...new Set(prefixes.length ? prefixes : ["models/"])].map((p) => `${p}${OBJECT_NAME}`);
+  const readable = [...cfg.access.consumers.flatMap((c) => c.prefixes), ...(cfg.cdn?.enabled ? (cfg.cdn.prefixes ?? []) : [])];
+  return { read: keys(readable), write: keys(cfg.access.publisher?.prefixes ?? []) };
 }
 
 export function pathModelFromPlan(plan: Plan, cfg: PathsConfig, scps: PolicyDocument[], warn: (m: string) => void = () => undefined): PathModel {
@@ -227,6 +236,7 @@ export function pathModelFromPlan(plan: Plan, cfg: PathsConfig, scps: PolicyDocu
     scps,
     principals,
     bucket: { arn: outOrIn(bucketRes, "arn") ?? `arn:aws:s3:::${bucketName}`, name: bucketName, policy: bucketPolicyOf(bucketName), blockPublicAccess },
+    objectKeys: objectKeysFor(cfg),
     bucketKey: guardedKey(modelKey, MODEL_KEY_ROLE),
     keys,
     auditBucket: auditBucketName ? { arn: `arn:aws:s3:::${auditBucketName}`, name: auditBucketName, policy: bucketPolicyOf(auditBucketName) } : undefined,

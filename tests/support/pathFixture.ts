@@ -37,7 +37,7 @@ if (require.main === module) {
       });
     const fixture: PathFixture = {
       plan: { project: plan.project, stack: plan.stack, resources, outputs: {} },
-      config: { accountId: config.accountId, region: config.region, access: config.access, jit: config.jit, cdn: { enabled: config.cdn.enabled } },
+      config: { accountId: config.accountId, region: config.region, access: config.access, jit: config.jit, cdn: { enabled: config.cdn.enabled, prefixes: config.cdn.prefixes } },
       scps: scps.map((s) => s.document),
     };
     fs.writeFileSync(FIXTURE, JSON.stringify(fixture, null, 1) + "\n");
