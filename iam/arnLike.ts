@@ -34,12 +34,13 @@ function arnFields(s: string): string[] | undefined {
 
 /**
  * ArnLike: `pattern` matches `arn` field by field. A bare `*` matches anything; a pattern that is
- * not an ARN (no six fields) is a plain glob on the whole string.
+ * not an ARN at all (a service principal, "anonymous") is a plain glob on the whole string.
  */
 export function arnLike(pattern: string, arn: string): boolean {
   if (pattern === "*") return true;
   const p = arnFields(pattern);
-  if (!p) return globLike(pattern, arn);
+  // A pattern that starts like an ARN but lacks a field matches no ARN: fields never merge.
+  if (!p) return pattern.startsWith("arn:") ? false : globLike(pattern, arn);
   const a = arnFields(arn);
   if (!a) return false;
   return p.every((field, i) => globLike(field, a[i]));
