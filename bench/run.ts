@@ -3,10 +3,15 @@
 import { benchAccess } from "./access";
 import { benchJit } from "./jit";
 import { benchPack } from "./pack";
-import { benchPlan } from "./plan";
+import { benchPlan, pathFigures } from "./plan";
 
 const benches: Record<string, () => Promise<unknown> | unknown> = {
-  plan: () => benchPlan(),
+  plan: async () => {
+    const r = benchPlan();
+    const s = await pathFigures();
+    console.log(`  attacker paths (dev): ${s.edgesEvaluated} edges evaluated, ${s.engineQuestions} engine questions (answers cached across plans), ${s.pruned} candidates pruned before the engine, ${s.principals} principals`);
+    return r;
+  },
   access: () => benchAccess(),
   pack: () => benchPack(),
   jit: () => benchJit(),

@@ -63,6 +63,11 @@ export function actorContext(m: PathModel, a: Actor, action: string): Record<str
   // Session tags override role tags of the same key. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
   for (const [k, v] of Object.entries({ ...p.tags, ...a.sessionTags })) ctx[`aws:PrincipalTag/${k}`] = v;
   if (a.sourceIdentity) ctx["aws:SourceIdentity"] = a.sourceIdentity;
+  // People sign in with MFA (the design asks it of every person); a role's own workload does not.
+  if (p.kind === "human" && a.via === "own") {
+    ctx["aws:MultiFactorAuthPresent"] = "true";
+    ctx["aws:MultiFactorAuthAge"] = "60";
+  }
   if (a.sourceFunctionArn) ctx["lambda:SourceFunctionArn"] = a.sourceFunctionArn;
   return ctx;
 }
