@@ -42,8 +42,9 @@ export interface PlanBench {
 
 /** The attacker paths' share of the work: edges evaluated, engine questions, candidates pruned (one in-process plan). */
 export async function pathFigures(stack = "dev"): Promise<PathsResult["stats"]> {
-  const { buildPlan } = await import("../plan/build");
-  const { lastPathStats } = await import("../plan/paths");
+  // Required here, not imported: the timed runs above must not pay for loading the plan in this process.
+  const { buildPlan } = require("../plan/build") as typeof import("../plan/build");
+  const { lastPathStats } = require("../plan/paths") as typeof import("../plan/paths");
   await buildPlan(stack);
   const s = lastPathStats();
   if (!s) throw new Error(`plan of ${stack} computed no attacker paths`);
