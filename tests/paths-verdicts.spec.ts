@@ -48,3 +48,38 @@ describe("attacker paths: verdicts are the design's promise", () => {
     }
   });
 });
+
+describe("attacker paths: the people the config names", () => {
+  it("reads assumed-role patterns, Identity Center roles (under their path), IAM users and mapped persons", () => {
+    const { pathModelFromPlan } = require("../plan/paths/principals") as typeof import("../plan/paths/principals");
+    const { loadPathFixture } = require("./support/pathFixture") as typeof import("./support/pathFixture");
+    const fx = loadPathFixture();
+    const jit = {
+      ...fx.config.jit,
+      people: [{ name: "dave", principals: ["arn:aws:iam::111111111111:role/dave-release"] }],
+      requesters: ["arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_MLReleaseEngineers_*/*", "person:dave"],
+      approvers: ["arn:aws:iam::111111111111:user/ml-lead-carol"],
+      breakGlass: [],
+    };
+    const m = pathModelFromPlan(fx.plan, { ...fx.config, jit }, fx.scps);
+    const humans = m.principals.filter((x) => x.kind === "human");
+    const byArn = (arn: string) => humans.find((h) => h.arn === arn);
+    assert.deepEqual(byArn("arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_MLReleaseEngineers_example")?.duties, ["requester"]);
+    assert.deepEqual(byArn("arn:aws:iam::111111111111:role/dave-release")?.duties, ["requester"]);
+    assert.equal(byArn("arn:aws:iam::111111111111:user/ml-lead-carol")?.user, true);
+    assert.ok(m.broker!.requesters.includes("arn:aws:iam::111111111111:role/dave-release"), "the broker's patterns resolve person: entries too");
+  });
+
+  it("an administrator who may create an approver user's access keys approves as that user (credentials edge)", async () => {
+    const { computeAttackPaths } = require("../plan/paths") as typeof import("../plan/paths");
+    const { loadPathFixture } = require("./support/pathFixture") as typeof import("./support/pathFixture");
+    const fx = loadPathFixture();
+    const carol = "arn:aws:iam::111111111111:user/ml-lead-carol";
+    const r = await computeAttackPaths(fx.plan, { ...fx.config, jit: { ...fx.config.jit, approvers: [carol] } }, fx.scps);
+    const publisher = r.edges.find((e) => e.kind === "broker-url" && e.from === carol)?.to;
+    assert.ok(publisher, "carol reaches the publisher through the function URL");
+    const e = r.edges.find((x) => x.kind === "credentials" && x.from === "arn:aws:iam::111111111111:role/workload-admin" && x.to === carol);
+    assert.ok(e, "the SCPs of the pre-fix plan do not protect the people's users");
+    assert.equal(e.hop.action, "iam:CreateAccessKey");
+  });
+});

@@ -18,7 +18,10 @@ export interface PathsConfig {
   accountId: string;
   region: string;
   access: AccessConfig;
-  jit: Pick<JitConfig, "enabled" | "requesters" | "approvers" | "breakGlass">;
+  jit: Pick<JitConfig, "enabled" | "requesters" | "approvers" | "breakGlass"> & {
+    /** Mapped persons (`person:<name>` entries name them), when the config has them. */
+    people?: { name: string; principals: string[] }[];
+  };
   cdn?: { enabled: boolean; prefixes?: string[] };
 }
 
@@ -101,6 +104,9 @@ export function pathModelFromPlan(plan: Plan, cfg: PathsConfig, scps: PolicyDocu
   const account = cfg.accountId;
   const sameAccount = (arn: string) => parseArn(arn)?.account === account;
   const bound = scps.length > 0;
+  const people = new Map((cfg.jit.people ?? []).map((p) => [`person:${p.name}`, p.principals]));
+  /** Config entries with each `person:<name>` replaced by that person's principals. */
+  const expand = (entries: string[]) => entries.flatMap((x) => people.get(x) ?? [x]);
 
   const bucketRes = tagged("aws:s3/bucket:Bucket", "model-bucket")[0];
   if (!bucketRes) throw new Error("attacker paths: the plan has no bucket tagged model-vault:role=model-bucket");
@@ -164,16 +170,16 @@ export function pathModelFromPlan(plan: Plan, cfg: PathsConfig, scps: PolicyDocu
       issuerArn: str(apiFn.inputs.role)!,
       functionPolicy: functionPolicyOf(rs, apiFn),
       hasUrl: ofType("aws:lambda/functionUrl:FunctionUrl").some((u) => names.has(str(u.inputs.functionName))),
-      requesters: cfg.jit.requesters,
-      approvers: cfg.jit.approvers,
-      breakGlass: cfg.jit.breakGlass,
+      requesters: expand(cfg.jit.requesters),
+      approvers: expand(cfg.jit.approvers),
+      breakGlass: expand(cfg.jit.breakGlass),
     };
   }
 
   // People the config names.
   const duties = new Map<string, { user: boolean; duties: Set<HumanDuty> }>();
   const name = (entries: string[], duty: HumanDuty) => {
-    for (const e of entries) {
+    for (const e of expand(entries)) {
       const h = humanArnOf(e);
       if (!h) {
         warn(`attacker paths: ${duty} entry ${JSON.stringify(e)} names no IAM principal; left out of the graph`);
