@@ -57,6 +57,12 @@ export function actorOf(p: PathPrincipal, via: string, session: Partial<Pick<Act
   return { key, principal: p, identityPolicies, boundary, underScps: p.underScps, via, sourceIdentity: session.sourceIdentity, sessionTags: tags, sourceFunctionArn: session.sourceFunctionArn, rewritten };
 }
 
+/** A service principal acting for a resource (aws:SourceArn): how a trust sees a service assume a role. */
+export function serviceActor(service: string, sourceArn: string): Actor {
+  const p: PathPrincipal = { id: `${service}@${sourceArn}`, arn: service, label: service, kind: "service", identityPolicies: [], boundary: null, attachedPolicyArns: [], trust: null, tags: {}, underScps: false, start: false, sourceArn };
+  return actorOf(p, "own");
+}
+
 /** A principal as its own holder starts a path. */
 export function startActor(p: PathPrincipal): Actor {
   return actorOf(p, "own", { sourceFunctionArn: p.ownFunctionArn });
@@ -202,8 +208,7 @@ export class EdgeFinder {
       if (!by) continue;
       // The service assumes the role for the caller's resource: the trust sees that resource.
       const chosen = callerChosenContext(t.trust);
-      const service: Actor = { ...startActor({ ...t, id: svc.service, arn: svc.service, kind: "service", identityPolicies: [], boundary: null, underScps: false, sourceArn: pinnedSourceArn(t.trust) ?? created }), key: svc.service };
-      const trust = await this.engine.ask(service, { action: "sts:AssumeRole", resource: t.arn, resourcePolicy: t.trust, resourceName: `trust:${t.label}`, context: chosen.context });
+      const trust = await this.engine.ask(serviceActor(svc.service, pinnedSourceArn(t.trust) ?? created), { action: "sts:AssumeRole", resource: t.arn, resourcePolicy: t.trust, resourceName: `trust:${t.label}`, context: chosen.context });
       if (!trust.allowed) continue;
       const fn = svc.service === "lambda.amazonaws.com" ? created : undefined;
       out.push({
@@ -246,7 +251,7 @@ export class EdgeFinder {
     // The broker checks its caller against these patterns in its own code; a pattern naming this
     // principal's role (with the session names it allows) counts as accepting it.
     const brokerAccepts = patterns.some((pat) => humanArnOf(pat)?.arn === p.arn || callerArns.some((c) => arnLike(pat, c) || globLike(pat, c)));
-    if (b.hasUrl && publisher && brokerAccepts && a.via !== "rewritten") {
+    if (b.hasUrl && publisher && brokerAccepts) {
       const by = await this.allowed(a, [
         fn("lambda:InvokeFunctionUrl", { "lambda:FunctionUrlAuthType": "AWS_IAM" }),
         fn("lambda:InvokeFunction", { "lambda:InvokedViaFunctionUrl": "true" }),
