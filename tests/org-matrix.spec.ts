@@ -86,9 +86,11 @@ describe("org: SCP effect on a workload account (iam-simulate)", () => {
     );
   });
 
-  it("the elevated role keeps its object writes and deletes", async () => {
-    for (const action of ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"])
+  // Issue 12: version deletes are no longer the elevated role's (the deployer's alone).
+  it("the elevated role keeps its object writes and deletes, not version deletes", async () => {
+    for (const action of ["s3:PutObject", "s3:DeleteObject"])
       assert.strictEqual((await evaluate(ELEVATED, action, obj, base, [elevatedPolicy], scps)).decision, "Allowed", action);
+    assert.strictEqual((await evaluate(ELEVATED, "s3:DeleteObjectVersion", obj, base, [elevatedPolicy], scps)).decision, "ExplicitlyDenied");
   });
 
   it("the deployer keeps bucket security, trail and role changes, but not object deletes", async () => {

@@ -46,12 +46,27 @@ describe("org: SCP statements (iam/scp.ts)", () => {
     }
   });
 
-  it("object deletes/overwrites on model buckets are denied unless the principal is the elevated role", () => {
+  it("publishing (PutObject, DeleteObject) on model buckets is denied unless the principal is the elevated role", () => {
     const s = bySid(stmts, "DenyModelObjectWritesExceptElevated");
     assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*/*"]);
-    for (const a of ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention"])
-      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(asArray(s.Action), ["s3:PutObject", "s3:DeleteObject"]);
     assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-*-elevated" } });
+  });
+
+  // Issue 12: the elevated role's exemption is exactly publishing; history and Object Lock are the deployer's.
+  it("version deletes, governance bypass, retention, legal hold, ACLs, restores and replication writes are the deployer's", () => {
+    const s = bySid(stmts, "DenyModelObjectProtectionChangesExceptDeployer");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*/*"]);
+    for (const a of ["s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:PutObjectAcl", "s3:RestoreObject", "s3:ReplicateObject"])
+      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-deployer" } });
+  });
+
+  it("nobody writes or deletes objects in the audit and access-log buckets", () => {
+    const s = bySid(stmts, "DenyLogObjectWrites");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*-audit/*", "arn:aws:s3:::model-vault-*-logs/*"]);
+    assert.ok(["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"].every((a) => asArray(s.Action).includes(a)));
+    assert.strictEqual(s.Condition, undefined);
   });
 
   it("bucket security configuration is denied unless the principal is the deployer", () => {
@@ -133,16 +148,17 @@ describe("org: SCP size and splitting", () => {
     assert.strictEqual(scpSize(doc), JSON.stringify(doc).length);
   });
 
-  it("the default rules fit one document", () => {
+  // Issue 12's statements no longer fit one document: the defaults take two of a target's four slots.
+  it("the default rules fit the slots a target has, every document within the limit", () => {
     const p = buildScps(patterns, { maxDocuments: 4 });
-    assert.strictEqual(p.documents.length, 1);
-    assert.ok(p.sizes[0] <= SCP_MAX_CHARS);
-    assert.deepStrictEqual(p.notes, []);
+    assert.strictEqual(p.documents.length, 2);
+    for (const s of p.sizes) assert.ok(s <= SCP_MAX_CHARS, `${s}`);
+    assert.match(p.notes[0], /split across 2 documents/);
   });
 
   it("splits across documents when one exceeds the limit, every document within it, no statement lost", () => {
     const stmts = buildScpStatements(patterns);
-    const p = packScps(stmts, { maxDocuments: 4, limit: 1600 });
+    const p = packScps(stmts, { maxDocuments: 10, limit: 1600 });
     assert.ok(p.documents.length > 1);
     for (const [i, d] of p.documents.entries()) {
       assert.ok(scpSize(d) <= 1600, `doc ${i} is ${scpSize(d)}`);
