@@ -148,6 +148,9 @@ export const JIT_FUNCTION_ACTIONS: readonly string[] = [
   "lambda:UpdateFunctionUrlConfig",
   "lambda:DeleteFunctionUrlConfig",
   "lambda:PutFunctionConcurrency",
+  // Zero retries and a short maximum event age would drop the scheduler's window-end invocations.
+  "lambda:PutFunctionEventInvokeConfig",
+  "lambda:UpdateFunctionEventInvokeConfig",
 ];
 
 /**

@@ -141,6 +141,18 @@ describe("org: attacks on the JIT broker under the SCPs (issue 12)", () => {
   });
 
   describe("the broker's plumbing is the deployer's alone", () => {
+    it("the functions: no new code, no throttling to zero, no dropped window-end invocations, no name squatting", async () => {
+      for (const a of ["lambda:UpdateFunctionCode", "lambda:PutFunctionConcurrency", "lambda:PutFunctionEventInvokeConfig", "lambda:UpdateFunctionUrlConfig"])
+        await refused(ADMIN, a, REVOKER_FN, admin);
+      await refused(ADMIN, "lambda:CreateFunction", `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${P}-api-prod`, admin);
+    });
+
+    it("the publisher's permissions boundary (a managed policy under /model-vault/) cannot be rewritten", async () => {
+      const boundary = `arn:aws:iam::${ACCOUNT}:policy/model-vault/model-vault-publisher-boundary-1a2b3c4`;
+      for (const a of ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy"]) await refused(ADMIN, a, boundary, admin);
+      await refused(ADMIN, "iam:DeleteRolePermissionsBoundary", ELEVATED, admin);
+    });
+
     it("the revocation trigger: an administrator cannot delete, disable or re-point the event-source mapping", async () => {
       for (const fn of [REVOKER_FN, API_FN])
         for (const a of ["lambda:DeleteEventSourceMapping", "lambda:UpdateEventSourceMapping"]) await refused(ADMIN, a, ESM, admin, { "lambda:FunctionArn": fn });
