@@ -158,6 +158,8 @@ export interface ScpRequest {
   context?: Record<string, string>;
   /** The resource's own policy (a key policy), when it is not the bucket's. */
   resourcePolicy?: PolicyDocument;
+  /** What sets this row apart from another with the same action and resource (its context), for the reader. */
+  note?: string;
 }
 
 /** The requests the SCP rows check, and whether each is a protected one (admin must be denied). */
@@ -240,8 +242,14 @@ function jitPlumbingRequests(jit: NonNullable<ScpMatrixInput["jit"]>, only: (...
     if (ok) rows.push({ ...r, jit: true });
   };
   // A direct invoke writes the event, the caller's identity included; a URL call does not.
-  add(jit.functionArn, { action: "lambda:InvokeFunction", resource: jit.functionArn!, protectedFor: only("deployer") });
-  add(jit.functionArn, { action: "lambda:InvokeFunction", resource: jit.functionArn!, protectedFor: null, context: { "lambda:InvokedViaFunctionUrl": "true" } });
+  add(jit.functionArn, { action: "lambda:InvokeFunction", resource: jit.functionArn!, protectedFor: only("deployer"), note: "direct invoke" });
+  add(jit.functionArn, {
+    action: "lambda:InvokeFunction",
+    resource: jit.functionArn!,
+    protectedFor: null,
+    context: { "lambda:InvokedViaFunctionUrl": "true" },
+    note: "through the function URL",
+  });
   add(jit.functionArn, { action: "lambda:InvokeFunctionUrl", resource: jit.functionArn!, protectedFor: null });
   add(jit.revokerFunctionArn, { action: "lambda:InvokeFunction", resource: jit.revokerFunctionArn!, protectedFor: only("deployer", "scheduler") });
   const toLambda = { "iam:PassedToService": "lambda.amazonaws.com" };
@@ -354,7 +362,7 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
         action: req.action,
         resource: req.resource,
         decision: withScps.decision,
-        by: withScps.by,
+        by: req.note ? `${withScps.by} (${req.note})` : withScps.by,
         expected: await expectedUnderScps(withScps.decision, restricted, without),
       });
     }
