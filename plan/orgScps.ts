@@ -602,12 +602,12 @@ export interface ScpHookTarget {
     environment?: string;
     access?: { deployerRoleArn: string | null; publisher?: { trustedPrincipals: readonly unknown[] } | null };
     /** The people lists (config/jit.ts); entries are read for the ARNs they hold, whatever their shape. */
-    jit?: { requesters?: readonly unknown[]; approvers?: readonly unknown[]; breakGlass?: readonly unknown[] };
+    jit?: { people?: readonly unknown[]; requesters?: readonly unknown[]; approvers?: readonly unknown[]; breakGlass?: readonly unknown[] };
   };
   failures: string[];
 }
 
-/** Every ARN (or ARN glob) the workload config names as a person, with the key that names it. */
+/** Every ARN (or ARN glob) the workload config names as a person, with the key that names it (`person:NAME` entries point into jit.people). */
 export function peopleArns(config: ScpHookTarget["config"]): { key: string; arn: string }[] {
   const out: { key: string; arn: string }[] = [];
   const walk = (key: string, v: unknown): void => {
@@ -616,7 +616,8 @@ export function peopleArns(config: ScpHookTarget["config"]): { key: string; arn:
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(`${key}[${i}]`, x));
     else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(`${key}.${k}`, x);
   };
-  for (const k of ["requesters", "approvers", "breakGlass"] as const) walk(`jit.${k}`, config.jit?.[k] ?? []);
+  // jit.people maps a person to roles only they can assume: re-trusting one makes anyone that person.
+  for (const k of ["people", "requesters", "approvers", "breakGlass"] as const) walk(`jit.${k}`, config.jit?.[k] ?? []);
   walk("publisher.trustedPrincipals", config.access?.publisher?.trustedPrincipals ?? []);
   return out;
 }

@@ -204,6 +204,19 @@ describe("org: the people's roles named by a workload stack are covered by the o
 
   it("roles covered by organization.humanRolePatterns and Identity Center roles pass", () => {
     assert.deepEqual(uncoveredPeople({ ...base, jit, access }, organization), []);
+    // Identity Center entries by permission set (any user of it), and a mapped person's role and user.
+    const sets = {
+      people: [{ name: "dave", principals: ["arn:aws:iam::222222222222:role/dave-release"] }],
+      requesters: ["arn:aws:sts::222222222222:assumed-role/AWSReservedSSO_MLReleaseEngineers_*/*", "person:dave"],
+      approvers: ["arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_MLLeads_0123456789abcdef", "arn:aws:iam::222222222222:user/ml-lead-carol"],
+    };
+    assert.deepEqual(uncoveredPeople({ ...base, jit: sets }, organization), []);
+  });
+
+  it("a mapped person's role (jit.people) must be covered too", () => {
+    const problems = uncoveredPeople({ ...base, jit: { people: [{ name: "eve", principals: ["arn:aws:iam::222222222222:role/eve-release"] }] } }, organization);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^jit\.people\[0\]\.principals\[0\]: role eve-release /);
   });
 
   it("an uncovered role, a user outside the user patterns and a non-role principal are each named with their key", () => {
