@@ -46,6 +46,11 @@ const arns: BrokerArns = {
   logGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${P}-api-logs-d36636f`,
   streamArn: `${TABLE}/stream/2026-01-01T00:00:00.000`,
 };
+// A broker role's policies as its own function holds them: a Lambda execution role's session carries
+// lambda:SourceFunctionArn, which the broker's roles may be pinned to (components/JitBroker.ts).
+const ownPolicy = (build: (a: BrokerArns) => ReturnType<typeof issuerPolicy>, functionArn: string) => [policyDocument(build(inFunction(functionArn)))];
+const inFunction = (functionArn: string) => ({ ...arns, functionArn });
+const inside = (functionArn: string) => ({ "lambda:SourceFunctionArn": functionArn });
 const base = { accountId: ACCOUNT, bucketName: BUCKET };
 const admin = [ADMINISTRATOR_ACCESS];
 
@@ -103,13 +108,13 @@ describe("org: attacks on the JIT broker under the SCPs (issue 12)", () => {
     });
 
     it("the issuer still passes the scheduler role to EventBridge Scheduler; the deployer passes the functions' roles", async () => {
-      await allowed(ISSUER, "iam:PassRole", SCHEDULER, [policyDocument(issuerPolicy(arns))], { "iam:PassedToService": "scheduler.amazonaws.com" });
+      await allowed(ISSUER, "iam:PassRole", SCHEDULER, ownPolicy(issuerPolicy, API_FN), { "iam:PassedToService": "scheduler.amazonaws.com", ...inside(API_FN) });
       await allowed(DEPLOYER, "iam:PassRole", ISSUER, admin, { "iam:PassedToService": "lambda.amazonaws.com" });
       await allowed(DEPLOYER, "iam:PassRole", REVOKER, admin, { "iam:PassedToService": "lambda.amazonaws.com" });
     });
 
     it("the revoker still writes the elevated role's revocation policy", async () => {
-      for (const a of ["iam:PutRolePolicy", "iam:DeleteRolePolicy"]) await allowed(REVOKER, a, ELEVATED, [policyDocument(revokerPolicy(arns))]);
+      for (const a of ["iam:PutRolePolicy", "iam:DeleteRolePolicy"]) await allowed(REVOKER, a, ELEVATED, ownPolicy(revokerPolicy, REVOKER_FN), inside(REVOKER_FN));
     });
   });
 
@@ -167,7 +172,7 @@ describe("org: attacks on the JIT broker under the SCPs (issue 12)", () => {
       const group = `arn:aws:scheduler:us-east-1:${ACCOUNT}:schedule-group/${GROUP}`;
       for (const a of ["scheduler:DeleteSchedule", "scheduler:UpdateSchedule", "scheduler:CreateSchedule"]) await refused(ADMIN, a, schedule, admin);
       for (const a of ["scheduler:DeleteScheduleGroup", "scheduler:TagResource", "scheduler:UntagResource"]) await refused(ADMIN, a, group, admin);
-      await allowed(ISSUER, "scheduler:CreateSchedule", schedule, [policyDocument(issuerPolicy(arns))]);
+      await allowed(ISSUER, "scheduler:CreateSchedule", schedule, ownPolicy(issuerPolicy, API_FN), inside(API_FN));
       await allowed(DEPLOYER, "scheduler:DeleteScheduleGroup", group, admin);
     });
 
@@ -176,7 +181,7 @@ describe("org: attacks on the JIT broker under the SCPs (issue 12)", () => {
         await refused(ADMIN, a, TOPIC, admin);
       // Both name the topic as their (optional) resource in the service authorization reference.
       for (const a of ["sns:Unsubscribe", "sns:SetSubscriptionAttributes"]) await refused(ADMIN, a, TOPIC, admin);
-      await allowed(ISSUER, "sns:Publish", TOPIC, [policyDocument(issuerPolicy(arns))]);
+      await allowed(ISSUER, "sns:Publish", TOPIC, ownPolicy(issuerPolicy, API_FN), inside(API_FN));
       await allowed(DEPLOYER, "sns:Subscribe", TOPIC, admin);
     });
 
