@@ -35,7 +35,8 @@ const TABLE = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${P}-requests-9877ca9
 const GROUP = `${P}-windows-0584c63`;
 const TOPIC = `arn:aws:sns:us-east-1:${ACCOUNT}:${P}-notices-8a3d500`;
 const ESM = `arn:aws:lambda:us-east-1:${ACCOUNT}:event-source-mapping:fa123456-14a1-4fd2-9fec-83de64ad683d`;
-const arns: BrokerArns = {
+// Every broker ARN but the function's own, which each role's policy adds (inFunction).
+const arns = {
   accountId: ACCOUNT,
   region: "us-east-1",
   tableArn: TABLE,
@@ -45,7 +46,7 @@ const arns: BrokerArns = {
   schedulerRoleArn: SCHEDULER,
   logGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${P}-api-logs-d36636f`,
   streamArn: `${TABLE}/stream/2026-01-01T00:00:00.000`,
-};
+} satisfies Omit<BrokerArns, "functionArn">;
 // A broker role's policies as its own function holds them: a Lambda execution role's session carries
 // lambda:SourceFunctionArn, which the broker's roles may be pinned to (components/JitBroker.ts).
 const ownPolicy = (build: (a: BrokerArns) => ReturnType<typeof issuerPolicy>, functionArn: string) => [policyDocument(build(inFunction(functionArn)))];
