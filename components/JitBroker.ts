@@ -197,7 +197,8 @@ export class JitBroker extends pulumi.ComponentResource {
     // is not dropped silently: Lambda publishes a record of it (shard, sequence numbers, error) to
     // the notice topic, where approvers see that a revocation may not be in force. Every later
     // revoker run rebuilds the whole deny from the table, so the next revocation or window end
-    // repairs it. https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+    // repairs it. https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html (SNS is a valid
+    // destination for DynamoDB streams: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-onfailure.html)
     new aws.lambda.EventSourceMapping(
       `${name}-revocations`,
       {

@@ -93,7 +93,8 @@ export function schedulerTrust(accountId: string, scheduleGroupArn: string): Sta
  * role's credentials (and to the CloudWatch Logs calls it makes for it), never to calls made
  * elsewhere with the same role: a function of the attacker's own, given this role by iam:PassRole,
  * sends its own ARN; credentials copied out of the function send none. ArnNotEquals is true when the
- * key is absent, so both are denied. Source: https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html
+ * key is absent, so both are denied (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+ * Source: https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html
  * An explicit Deny is needed because a trust policy that names a role ARN grants AssumeRole by
  * itself, without the caller's identity policy
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html);
