@@ -11,8 +11,12 @@ import { PUBLISHER_BOUNDARY_NAME_PREFIX, publisherBoundaryName } from "../iam/pu
 import { brokerFunctionNames } from "../jit/trust";
 import { ROLE_PATH } from "../iam/arns";
 import { MAX_SESSION_SECONDS } from "../jit/sts-params";
+import { objectMutationGroups } from "../iam/bucketPolicy";
+import { S3_OBJECT_MUTATING_ACTIONS } from "../iam/s3Actions";
 import { decide } from "./support/iam";
-import { ofType, one, planFor } from "./support/plans";
+import { ofType, one, planFor, serially } from "./support/plans";
+import { lastRunRegistrations, runProgram } from "../plan/run";
+import { readStackConfig } from "../plan/stackFiles";
 
 const SI = "alice@example.com";
 const REQUEST = "abcdef0123456789";
@@ -307,6 +311,18 @@ for (const stack of ["dev", "prod"]) {
   });
 }
 
+describe("the bucket policy's object-mutation groups", () => {
+  it("put every mutating object action in exactly one group; the publisher's holds only publishing", () => {
+    for (const mayDelete of [false, true]) {
+      const g = objectMutationGroups(mayDelete);
+      const all = [...g.publishing, ...g.deployerOnly, ...g.nobody];
+      assert.equal(new Set(all).size, all.length);
+      assert.deepEqual([...all].sort(), [...S3_OBJECT_MUTATING_ACTIONS].sort());
+      assert.deepEqual(g.publishing, mayDelete ? ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"] : ["s3:PutObject", "s3:AbortMultipartUpload"]);
+    }
+  });
+});
+
 describe("names built from the stack name", () => {
   it("refuses a stack whose name cannot name the broker's functions or the boundary, naming the stack", () => {
     assert.deepEqual(brokerFunctionNames("model-vault-jit", "dev"), { api: "model-vault-jit-api-dev", revoker: "model-vault-jit-revoker-dev" });
@@ -314,5 +330,13 @@ describe("names built from the stack name", () => {
     assert.throws(() => brokerFunctionNames("model-vault-jit", "x".repeat(41)), /model-vault-jit-revoker-x+/);
     assert.equal(publisherBoundaryName("prod"), "model-vault-publisher-boundary-prod");
     assert.throws(() => publisherBoundaryName("p".repeat(100)), /stack name "p+": .*at most 128 characters/);
+  });
+
+  it("refuses such a stack before the program registers anything", async () => {
+    await assert.rejects(
+      serially(() => runProgram("dev.eu", { config: readStackConfig("dev") })),
+      /stack name "dev.eu": the JIT broker's functions would be named "model-vault-jit-api-dev.eu"/,
+    );
+    assert.equal(lastRunRegistrations(), 0);
   });
 });
