@@ -92,7 +92,7 @@ export function schedulerTrust(accountId: string, scheduleGroupArn: string): Sta
  * Lambda adds lambda:SourceFunctionArn to the requests a function's code makes with its execution
  * role's credentials (and to the CloudWatch Logs calls it makes for it), never to calls made
  * elsewhere with the same role: a function of the attacker's own, given this role by iam:PassRole,
- * sends its own ARN; credentials copied out of the function send none. ArnNotEquals is true when the
+ * sends its own ARN; credentials copied out of the function send none. ArnNotLike is true when the
  * key is absent, so both are denied (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
  * Source: https://docs.aws.amazon.com/lambda/latest/dg/permissions-source-function-arn.html
  * An explicit Deny is needed because a trust policy that names a role ARN grants AssumeRole by
@@ -111,7 +111,8 @@ export function pinnedToFunction(allows: Statement[], functionArn: string, unpin
     Effect: "Deny",
     Action: actions,
     Resource: "*",
-    Condition: { ArnNotEquals: { "lambda:SourceFunctionArn": functionArn } },
+    // The function's own ARN, or a version/alias of it (a function name cannot contain ':').
+    Condition: { ArnNotLike: { "lambda:SourceFunctionArn": [functionArn, `${functionArn}:*`] } },
   };
 }
 

@@ -168,7 +168,8 @@ for (const stack of ["dev", "prod"]) {
       });
 
       it("refuses AssumeRole on the publisher to an issuer session running in another function, or outside Lambda", async () => {
-        for (const source of [foreignFunction(), `arn:aws:lambda:eu-west-3:${p.account}:function:model-vault-jit-api-${stack}`, undefined]) {
+        const real = String(p.api.outputs.arn);
+        for (const source of [foreignFunction(), `${real}-lookalike`, real.replace(p.region, "eu-west-3"), undefined]) {
           const d = await asFunction(p, p.issuer, source)("sts:AssumeRole", p.publisher.arn, issueContext, p.publisher.trust);
           assert.equal(d, "ExplicitlyDenied", `source ${source}`);
         }

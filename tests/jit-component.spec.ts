@@ -97,7 +97,7 @@ describe("JitBroker component", function () {
       assert.equal(fn.inputs.name, fnName);
       const pin = doc(one("aws:iam/rolePolicy:RolePolicy", `${part}-policy`), "policy").Statement.filter((s) => s.Effect === "Deny");
       assert.equal(pin.length, 1, part);
-      assert.deepEqual(pin[0].Condition, { ArnNotEquals: { "lambda:SourceFunctionArn": fn.outputs.arn } });
+      assert.deepEqual(pin[0].Condition, { ArnNotLike: { "lambda:SourceFunctionArn": [fn.outputs.arn, `${fn.outputs.arn}:*`] } });
     }
   });
 
