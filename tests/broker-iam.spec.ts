@@ -222,9 +222,10 @@ for (const stack of ["dev", "prod"]) {
         assert.ok(p.publisher.boundary, "the publisher role has a permissions boundary the plan can read");
         const arn = p.publisher.boundaryArn!;
         assert.equal(arn, `arn:aws:iam::${p.account}:policy${ROLE_PATH}${PUBLISHER_BOUNDARY_NAME_PREFIX}-${stack}`);
-        const pol = one(p.result.plan.resources, "aws:iam/policy:Policy");
-        assert.equal(pol.inputs.path, ROLE_PATH);
-        assert.equal(pol.outputs.arn, arn);
+        const pol = ofType(p.result.plan.resources, "aws:iam/policy:Policy").filter((x) => x.outputs.arn === arn);
+        assert.equal(pol.length, 1);
+        assert.equal(pol[0].inputs.path, ROLE_PATH);
+        assert.equal(pol[0].inputs.name, `${PUBLISHER_BOUNDARY_NAME_PREFIX}-${stack}`);
       });
 
       it("caps an arbitrary inline policy (Allow *:*) written on the publisher", async () => {
