@@ -103,6 +103,8 @@ export interface ScpMatrixPrincipal {
   exempt: Exemption | Exemption[] | null;
   /** Evaluated on the JIT broker's requests only (the broker's own roles). */
   jitOnly?: boolean;
+  /** Request context the principal always sends (a broker role: lambda:SourceFunctionArn of its function). */
+  context?: Record<string, string>;
 }
 
 export interface ScpMatrixInput {
@@ -352,7 +354,7 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
   const cells: AccessCell[] = [];
   for (const p of input.principals) {
     for (const req of scpRequests(input).filter((r) => !p.jitOnly || r.jit)) {
-      const opts = { boundary: p.boundary, context: req.context, resourcePolicy: req.resourcePolicy };
+      const opts = { boundary: p.boundary, context: { ...p.context, ...req.context }, resourcePolicy: req.resourcePolicy };
       const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, opts);
       const restricted = isRestricted(req, p);
       const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts)).decision;
@@ -573,7 +575,10 @@ function jitScpInputs(
     const arn = role && str(role.outputs.arn);
     if (!role || !arn) continue;
     const { identityPolicies, boundary } = read(role, label);
-    principals.push({ arn, label, identityPolicies: identityPolicies.map((p) => p.policy), boundary: boundary?.policy ?? null, exempt: [...exempt], jitOnly: true });
+    // Its policy is pinned to its function (jit/trust.ts pinnedToFunction): evaluate the calls the function makes.
+    const fn = str(plan.resources.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.role === arn)?.outputs.arn);
+    const context = fn ? { "lambda:SourceFunctionArn": fn } : undefined;
+    principals.push({ arn, label, identityPolicies: identityPolicies.map((p) => p.policy), boundary: boundary?.policy ?? null, exempt: [...exempt], jitOnly: true, ...(context ? { context } : {}) });
   }
   return jit;
 }
