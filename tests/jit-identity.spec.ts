@@ -10,7 +10,11 @@ import { Broker } from "../jit/handlers";
 import { startLocalDynamo, type LocalDynamo } from "../jit/local-dynamo";
 import { DynamoRequestStore } from "../jit/store";
 import { MemoryNotifier, SandboxIssuer, TimerScheduler } from "../jit/sandbox-adapters";
-import { resolveJitConfig, JitConfigError, type JitConfig } from "../config/jit";
+import { checkJitIdentity, resolveJitConfig, JitConfigError, type JitConfig } from "../config/jit";
+import { ConfigError, loadStackConfig } from "../config";
+import { buildPlan } from "../plan/build";
+import { readStackConfig } from "../plan/stackFiles";
+import { serially } from "./support/plans";
 import { runCli, runningSandboxes, type CliIo } from "../jit/cli-main";
 
 const ACCT = "111111111111";
@@ -252,5 +256,32 @@ describe("jit identity: config entries that let a caller choose their name", () 
     } finally {
       await runningSandboxes.pop()?.close();
     }
+  });
+});
+
+describe("jit identity: the stack files", () => {
+  it("refuses a prod stack whose jit section lets callers pick their name, naming the stack file and key, and registers nothing", () => {
+    const raw = readStackConfig("prod");
+    const jit = JSON.parse(raw["model-vault:jit"]) as Record<string, unknown>;
+    const bad = { ...raw, "model-vault:jit": JSON.stringify({ ...jit, approvers: ["arn:aws:sts::222222222222:assumed-role/ml-leads/alice", "bob"], breakGlass: ["*"] }) };
+    assert.throws(
+      () => loadStackConfig("prod", bad),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.stackFile === "Pulumi.prod.yaml" &&
+        e.problems.some((p) => /^model-vault:jit\.approvers\[0\]: .*ml-leads/.test(p)) &&
+        e.problems.some((p) => /^model-vault:jit\.approvers\[1\]: /.test(p)) &&
+        e.problems.some((p) => /^model-vault:jit\.breakGlass\[0\]: /.test(p)),
+    );
+    assert.equal(loadStackConfig("prod", raw).jit.enabled, true, "the shipped prod section passes");
+  });
+
+  it("shows dev's warned entries in the plan's warnings", async () => {
+    const raw = readStackConfig("dev");
+    const jit = JSON.parse(raw["model-vault:jit"]) as Record<string, unknown>;
+    const warned = { ...raw, "model-vault:jit": JSON.stringify({ ...jit, approvers: [...(jit.approvers as string[]), `arn:aws:sts::${ACCT}:assumed-role/ml-leads/*`] }) };
+    const r = await serially(() => buildPlan("dev", { config: warned }));
+    assert.ok(r.plan.warnings!.some((w) => /^model-vault:jit\.approvers\[2\]: .*ml-leads/.test(w)), r.plan.warnings!.join("\n"));
+    assert.deepEqual(checkJitIdentity(loadStackConfig("dev", raw).jit, "dev").warnings, [], "the shipped dev section is an example without warnings");
   });
 });

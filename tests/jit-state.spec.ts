@@ -3,7 +3,7 @@ import { applyTransition, decide, openRequest, overdue, SYSTEM, type Command } f
 import { JitError } from "../jit/errors";
 import type { Caller, JitRequest } from "../jit/types";
 import { resolveJitConfig, JitConfigError } from "../config/jit";
-import { alice, at, bob, carol, erin, mallory, testConfig, T0 } from "./jit-fixtures";
+import { alice, at, bob, carol, erin, mallory, ssoArn, testConfig, T0 } from "./jit-fixtures";
 
 const cfg = testConfig();
 const input = { prefix: "models/llama/", actions: ["write" as const], minutes: 30, reason: "publish llama 3 weights" };
@@ -160,7 +160,7 @@ describe("jit config", () => {
     assert.throws(() => resolveJitConfig({ maxWindowMinutes: 90 }, "dev"), /jit\.maxWindowMinutes/);
     assert.throws(() => resolveJitConfig({ prefixes: ["models/*"] }, "dev"), /jit\.prefixes\[0\]/);
     assert.throws(() => resolveJitConfig({ prefixes: ["models/../x/"] }, "dev"), /jit\.prefixes\[0\]/);
-    assert.throws(() => resolveJitConfig({ enabled: true, requesters: ["a1"], approvers: ["b1"] }, "prod"), /at least 2 approvers/);
+    assert.throws(() => resolveJitConfig({ enabled: true, requesters: [ssoArn("a1")], approvers: [ssoArn("b1")] }, "prod"), /2 distinct persons/);
     assert.throws(() => resolveJitConfig({ approvalsRequired: 1 }, "prod"), /prod requires/);
     assert.throws(() => resolveJitConfig({ ticketPattern: "([" }, "dev"), /regular expression/);
   });
