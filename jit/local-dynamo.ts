@@ -34,8 +34,9 @@ export async function startLocalDynamo(table = "jit-requests", opts: { path?: st
   });
   // A data directory from an earlier run already holds the table.
   const existing = await client.send(new DescribeTableCommand({ TableName: table })).catch(() => undefined);
-  if (!existing) await client.send(
-    new CreateTableCommand({
+  if (!existing) {
+    await client.send(
+      new CreateTableCommand({
       TableName: table,
       BillingMode: "PAY_PER_REQUEST",
       AttributeDefinitions: TABLE_ATTRIBUTES.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
@@ -48,8 +49,9 @@ export async function startLocalDynamo(table = "jit-requests", opts: { path?: st
         ],
         Projection: { ProjectionType: "ALL" },
       })),
-    }),
-  );
+      }),
+    );
+  }
   for (;;) {
     const d = await client.send(new DescribeTableCommand({ TableName: table }));
     if (d.Table?.TableStatus === "ACTIVE") break;

@@ -242,6 +242,25 @@ describe("jit identity: config entries that let a caller choose their name", () 
     assert.equal(cfg.approvalsRequired, 2);
   });
 
+  it("validates jit.people: exact role/user ARNs, one person per principal, no Identity Center role, known person: entries", () => {
+    fails(
+      () =>
+        prod({
+          people: [
+            { name: "dave", principals: [`arn:aws:iam::${ACCT}:role/dave-*`, `arn:aws:iam::${ACCT}:role/path/shared`] },
+            { name: "erin", principals: [`arn:aws:iam::${ACCT}:role/other/shared`, `arn:aws:iam::${ACCT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_MLLeads_0123456789abcdef`] },
+            { name: "dave", principals: [`arn:aws:iam::${ACCT}:user/dave`] },
+          ],
+          breakGlass: ["person:frank"],
+        }),
+      /jit\.people\[0\]\.principals\[0\]: .*no wildcards/,
+      /jit\.people\[1\]\.principals\[0\]: .*already jit\.people\[0\]\.principals\[1\]/,
+      /jit\.people\[1\]\.principals\[1\]: .*Identity Center role/,
+      /jit\.people\[2\]\.name: 'dave' is already jit\.people\[0\]/,
+      /jit\.breakGlass\[0\]: person:frank: names no person/,
+    );
+  });
+
   it("warns in dev, through the sandbox that runs the config", async () => {
     const dir = mkdtempSync(join(tmpdir(), "jit-identity-"));
     const file = join(dir, "jit.json");
