@@ -54,12 +54,13 @@ function parseRoleArn(arn: string): { partition: string; account: string; name: 
   return m ? { partition: m[1], account: m[2], name: m[3] } : undefined;
 }
 
-function mappedPerson(p: PrincipalArn, arn: string, people: readonly JitPersonConfig[]): JitPersonConfig | undefined {
+/** The person whose `principals` list this role (by partition, account and name) or this exact user ARN. */
+function mappedTo(people: readonly JitPersonConfig[], role: { partition: string; account: string; name: string } | { userArn: string }): JitPersonConfig | undefined {
   return people.find((person) =>
     person.principals.some((principal) => {
-      if (p.kind === "user") return principal === arn;
+      if ("userArn" in role) return principal === role.userArn;
       const r = parseRoleArn(principal);
-      return r !== undefined && r.partition === p.partition && r.account === p.account && r.name === p.name;
+      return r !== undefined && r.partition === role.partition && r.account === role.account && r.name === role.name;
     }),
   );
 }
@@ -78,9 +79,10 @@ function personName(name: string, arn: string): string {
 export function callerFromPrincipal(arn: string, principalId: string, people: readonly JitPersonConfig[] = []): Caller {
   const p = parsePrincipalArn(arn);
   if (!p) throw new JitError("forbidden", `caller ${arn} is not an IAM user or an assumed-role session`);
-  if (p.kind === "user" ? !USER_ID.test(principalId) : !(ROLE_ID.test(principalId.split(":")[0]) && principalId === `${principalId.split(":")[0]}:${p.session}`))
-    throw new JitError("forbidden", `caller ${arn}: principal id ${principalId} is not the id of that ${p.kind === "user" ? "IAM user" : "role session"}`);
-  const mapped = mappedPerson(p, arn, people);
+  const [uniqueId, idSession, ...extra] = principalId.split(":");
+  const consistent = p.kind === "user" ? USER_ID.test(principalId) : ROLE_ID.test(uniqueId) && idSession === p.session && extra.length === 0;
+  if (!consistent) throw new JitError("forbidden", `caller ${arn}: principal id ${principalId} is not the id of that ${p.kind === "user" ? "IAM user" : "role session"}`);
+  const mapped = mappedTo(people, p.kind === "user" ? { userArn: arn } : p);
   let person: Person;
   if (mapped) person = { key: `person:${mapped.name}`, name: mapped.name, kind: "mapped" };
   else if (p.kind === "user") person = { key: `iam-user:${arn}#${principalId}`, name: personName(p.name, arn), kind: "iam-user" };
@@ -163,7 +165,7 @@ export function classifyEntry(entry: string, people: readonly JitPersonConfig[])
   if (kind === "user") {
     if (service !== "iam") return { persons: 0, problem: SHAPES };
     if (wild(entry)) return { persons: Infinity };
-    const mapped = people.find((p) => p.principals.includes(entry));
+    const mapped = mappedTo(people, { userArn: entry });
     return { persons: 1, personKey: mapped ? `person:${mapped.name}` : `iam-user:${entry}` };
   }
   const slash = rest.indexOf("/");
@@ -174,7 +176,7 @@ export function classifyEntry(entry: string, people: readonly JitPersonConfig[])
     return wild(sessionPart) ? { persons: Infinity } : { persons: 1, personKey: `identity-center:${partition}:${sessionPart.toLowerCase()}` };
   }
   if (!wild(role) && !wild(account)) {
-    const mapped = people.find((p) => p.principals.some((pr) => { const r = parseRoleArn(pr); return r?.name === role && r.account === account && r.partition === partition; }));
+    const mapped = mappedTo(people, { partition, account, name: role });
     if (mapped) return { persons: 1, personKey: `person:${mapped.name}` };
   }
   return {
