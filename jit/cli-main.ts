@@ -105,14 +105,15 @@ export function buildProgram(io: CliIo = processIo): Command {
       runningSandboxes.push(sb);
       io.err(sandboxBanner(o.dataDir));
       // The same notes the plan prints: entries that let a caller choose their own name.
-      for (const w of checkJitIdentity(config, env).warnings) io.err(`warning: ${w}`);
+      if (o.config) for (const w of checkJitIdentity(config, env).warnings) io.err(`warning: ${w}`);
+      else io.err("demo config: bare names match --as NAME callers (dev only: prod refuses names a caller can choose)");
       io.err(`sandbox listening on ${sb.url}  (${env} rules${o.config ? ` from ${o.config}` : ", demo config"}; ${config.approvalsRequired} approval(s) needed)`);
       io.err(`  requesters: ${config.requesters.join(", ")}`);
       io.err(`  approvers:  ${config.approvers.join(", ")}`);
       const arnPattern = config.requesters.find((r) => r.startsWith("arn:"));
       io.err(
         arnPattern
-          ? `try: npm run jit -- --as-arn ${exampleArn(arnPattern)} request --prefix ${config.prefixes[0]} --actions ${config.actions[0]} --minutes 15 --reason "publish"${config.ticketPattern ? " --ticket TICKET-1" : ""}`
+          ? `try: npm run jit -- --as-arn ${exampleArn(arnPattern)} request --prefix ${config.prefixes[0]} --actions ${config.actions[0]} --minutes 15 --reason "publish"${config.ticketPattern ? ` --ticket ID  (ID matching ${config.ticketPattern})` : ""}`
           : `try: npm run jit -- --as alice request --prefix models/llama/ --actions write --minutes 30 --reason "publish"`,
       );
     });

@@ -23,16 +23,17 @@ export const SANDBOX_PRINCIPAL_ID_HEADER = "x-sandbox-principal-id";
 export const DEFAULT_SANDBOX_PORT = 8787;
 
 export function sandboxBanner(dataDir?: string): string {
-  return [
-    "#################################################################",
-    "#  model-vault JIT broker -- LOCAL SANDBOX, NOT A REAL BROKER   #",
-    "#  callers are whoever --as / --as-arn say; no AWS, STS or IAM. #",
-    "#  claim prints the AssumeRole call it WOULD make.              #",
-    dataDir
-      ? `#  state is kept in ${dataDir} (--data-dir) across restarts.`
-      : "#  state lives in memory: it is lost when the server stops     #\n#  (keep it with --data-dir DIR).                               #",
-    "#################################################################",
-  ].join("\n");
+  const lines = [
+    "model-vault JIT broker -- LOCAL SANDBOX, NOT A REAL BROKER",
+    "callers are whoever --as / --as-arn say; no AWS, STS or IAM.",
+    "claim prints the AssumeRole call it WOULD make.",
+    ...(dataDir
+      ? ["state is kept in (--data-dir):", dataDir, "and survives restarts."]
+      : ["state lives in memory: it is lost when the server stops", "(keep it with --data-dir DIR)."]),
+  ];
+  const width = Math.max(60, ...lines.map((l) => l.length));
+  const rule = "#".repeat(width + 6);
+  return [rule, ...lines.map((l) => `#  ${l.padEnd(width)}  #`), rule].join("\n");
 }
 
 /** A config that lets the sandbox be tried at once: anyone requests, alice/bob/carol approve. */
