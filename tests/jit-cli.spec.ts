@@ -1,7 +1,7 @@
 // The CLI end to end against the local sandbox, and bad input over HTTP.
 import { strict as assert } from "assert";
 import { spawn, type ChildProcess } from "child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { createServer as createNetServer } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -210,6 +210,7 @@ describe("jit sandbox with a stack's rules (serve --local --config Pulumi.<stack
     writeFileSync(file, readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("breakGlass: [", 'breakGlass: ["arn:aws:sts::222222222222:assumed-role/ml-oncall/*", '));
     const err: string[] = [];
     const code = await runCli(["serve", "--local", "--port", "0", "--config", file], { out: () => undefined, err: (l) => err.push(l), env: {} });
+    rmSync(dir, { recursive: true, force: true });
     assert.equal(code, 1);
     assert.match(err.join("\n"), /Pulumi\.prod\.yaml: .*jit\.breakGlass\[0\]: .*ml-oncall/);
   });
@@ -232,6 +233,7 @@ describe("jit sandbox with a stack's rules (serve --local --config Pulumi.<stack
       assert.match(shown.out, /PENDING\s+erin/);
     } finally {
       await second.sb.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -2,7 +2,7 @@
 // at the real function URL handler over dynalite, one person posing as two, and config entries
 // that would let a caller pick their own identity.
 import { strict as assert } from "assert";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { handler, type FunctionUrlEvent } from "../jit/lambda/api";
@@ -274,6 +274,7 @@ describe("jit identity: config entries that let a caller choose their name", () 
       assert.match(text, /warning: jit\.approvers\[0\]: .*ml-leads/);
     } finally {
       await runningSandboxes.pop()?.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
