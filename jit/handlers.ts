@@ -71,7 +71,7 @@ export class Broker {
   private assertKnown(caller: Caller): void {
     const c = this.d.config;
     if (!matches(c.requesters, caller) && !matches(c.approvers, caller) && !matches(c.breakGlass, caller))
-      throw new JitError("forbidden", `${caller.name} is not a requester or approver of this broker`);
+      throw new JitError("forbidden", `${caller.person.name} (${caller.arn}) is not a requester or approver of this broker`);
   }
 
   async request(caller: Caller, input: NewRequest): Promise<JitRequest> {
@@ -94,7 +94,9 @@ export class Broker {
 
   async list(caller: Caller, filter: { status?: Status; mine?: boolean }): Promise<JitRequest[]> {
     this.assertKnown(caller);
-    return this.d.store.list({ status: filter.status, requester: filter.mine ? caller.name : undefined });
+    const rs = await this.d.store.list({ status: filter.status, requester: filter.mine ? caller.person.name : undefined });
+    // The index is keyed by name; "mine" means this person (another person may share the name).
+    return filter.mine ? rs.filter((r) => r.requesterPerson === caller.person.key) : rs;
   }
 
   async approve(caller: Caller, id: string, reason?: string): Promise<JitRequest> {
@@ -105,7 +107,7 @@ export class Broker {
       await this.notify({
         audience: bg ? "approvers" : "everyone",
         subject: `${bg ? "BREAK-GLASS " : ""}JIT request ${id} approved`,
-        message: `${bg ? `BREAK-GLASS self-approval by ${caller.name}: ${reason}. ` : ""}${after.requester} may write ${after.prefix} until ${after.windowEnd}. Approvals: ${after.approvals.map((a) => a.by).join(", ")}`,
+        message: `${bg ? `BREAK-GLASS self-approval by ${caller.person.name}: ${reason}. ` : ""}${after.requester} may write ${after.prefix} until ${after.windowEnd}. Approvals: ${after.approvals.map((a) => a.by).join(", ")}`,
         requestId: id,
         breakGlass: bg,
       });
@@ -115,14 +117,14 @@ export class Broker {
 
   async deny(caller: Caller, id: string, reason: string): Promise<JitRequest> {
     const after = await this.mutate(id, { kind: "deny", reason }, caller);
-    await this.notify({ audience: "everyone", subject: `JIT request ${id} denied`, message: `${caller.name} denied request ${id}: ${reason}`, requestId: id, breakGlass: false });
+    await this.notify({ audience: "everyone", subject: `JIT request ${id} denied`, message: `${caller.person.name} denied request ${id}: ${reason}`, requestId: id, breakGlass: false });
     return after;
   }
 
   async revoke(caller: Caller, id: string, reason?: string): Promise<JitRequest> {
     const after = await this.mutate(id, { kind: "revoke", reason }, caller);
     if (this.d.onRevoked) await this.d.onRevoked();
-    await this.notify({ audience: "everyone", subject: `JIT request ${id} revoked`, message: `${caller.name} revoked request ${id}${reason ? `: ${reason}` : ""}`, requestId: id, breakGlass: false });
+    await this.notify({ audience: "everyone", subject: `JIT request ${id} revoked`, message: `${caller.person.name} revoked request ${id}${reason ? `: ${reason}` : ""}`, requestId: id, breakGlass: false });
     return after;
   }
 
