@@ -37,8 +37,9 @@ export function applyClaim(req: JitRequest, c: ClaimCommit): ClaimedRequest {
 
 /**
  * Bounded retries with full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/):
- * a writer that keeps losing gives up with a retryable 503 after `attempts` tries or `budgetMs`,
- * whichever comes first, instead of spinning for tens of seconds.
+ * a writer that keeps losing gives up with a retryable 503 after `attempts` tries or once its
+ * sleeps would pass `budgetMs`, instead of spinning for tens of seconds. The budget counts the
+ * waiting this adds, not the store's own latency (bounded by the SDK's timeouts).
  */
 export interface RetryPolicy {
   attempts: number;
@@ -47,11 +48,11 @@ export interface RetryPolicy {
   budgetMs: number;
 }
 
-export const RETRY: RetryPolicy = { attempts: 8, baseMs: 4, capMs: 120, budgetMs: 1_500 };
+export const RETRY: RetryPolicy = { attempts: 8, baseMs: 4, capMs: 120, budgetMs: 500 };
 
 export class Backoff {
   private attempt = 0;
-  private readonly start = Date.now();
+  private slept = 0;
   constructor(
     private readonly what: string,
     private readonly policy: RetryPolicy = RETRY,
@@ -63,8 +64,9 @@ export class Backoff {
   async next(): Promise<void> {
     this.attempt++;
     const wait = Math.floor(this.random() * Math.min(this.policy.capMs, this.policy.baseMs * 2 ** this.attempt));
-    if (this.attempt >= this.policy.attempts || Date.now() - this.start + wait > this.policy.budgetMs)
+    if (this.attempt >= this.policy.attempts || this.slept + wait > this.policy.budgetMs)
       throw new JitError("unavailable", `${this.what}: too much contention after ${this.attempt} attempts, try again`);
+    this.slept += wait;
     await this.sleep(wait);
   }
 }

@@ -199,22 +199,26 @@ export class Broker {
       if (claimKeysOf(req).includes(key)) {
         if (confirmed) return result(req);
       } else {
-        const commit: ClaimCommit = {
-          id,
-          from: req.status,
-          windowEnd: req.windowEnd as string,
-          now: this.clock().toISOString(),
-          key,
-          entry: { ...decided.entry, from: req.status, idempotencyKey: key },
-        };
-        let ok: boolean;
-        try {
-          ok = await this.d.store.commitClaim(commit);
-        } catch (e) {
-          // Possibly committed: a retry with the same key finds it and records nothing more.
-          throw unavailable(`recording the claim of ${id}`, e);
+        // Read APPROVED: most likely a concurrent first claim made it ACTIVE, so try that next
+        // before re-reading. Either condition keeps the history's `from` exact.
+        for (const from of req.status === "APPROVED" ? (["APPROVED", "ACTIVE"] as const) : [req.status]) {
+          const commit: ClaimCommit = {
+            id,
+            from,
+            windowEnd: req.windowEnd as string,
+            now: this.clock().toISOString(),
+            key,
+            entry: { ...decided.entry, from, idempotencyKey: key },
+          };
+          let ok: boolean;
+          try {
+            ok = await this.d.store.commitClaim(commit);
+          } catch (e) {
+            // Possibly committed: a retry with the same key finds it and records nothing more.
+            throw unavailable(`recording the claim of ${id}`, e);
+          }
+          if (ok) return result(applyClaim({ ...req, status: from }, commit));
         }
-        if (ok) return result(applyClaim(req, commit));
         await backoff.next();
       }
       req = await this.load(id);
