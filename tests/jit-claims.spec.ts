@@ -10,6 +10,8 @@ import { MemoryNotifier, MemoryRevocationSink, TimerScheduler } from "../jit/san
 import { buildSessionPolicy } from "../jit/session-policy";
 import { route } from "../jit/routes";
 import { newIdempotencyKey, type ClaimEntry } from "../jit/claims";
+import { claimWithRetries as cliClaim } from "../jit/claim-client";
+import { ClientError } from "../jit/client";
 import { toJson } from "../iam/types";
 import type { CredentialIssuer, IssuedCredentials } from "../jit/ports";
 import type { AssumeRoleParams } from "../jit/sts-params";
@@ -210,6 +212,35 @@ describe("jit claims: idempotent and bounded (dynalite)", function () {
       await assert.rejects(attempt(), (e: unknown) => e instanceof JitError && e.status === 503 && /contention/.test(e.message));
       assert.ok(Date.now() - t < 1_500, `${Date.now() - t} ms`);
     }
+  });
+
+  it("the CLI's claim sends one key per invocation and reuses it when the answer is lost", async () => {
+    const b = broker(new CountingIssuer());
+    const r = await approved(b);
+    const keys: string[] = [];
+    let drop = 2;
+    // The broker handles the call, then the answer is lost on the way back (twice), as a timeout would.
+    const client = {
+      call: async <T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> => {
+        keys.push((body as { idempotencyKey: string }).idempotencyKey);
+        const res = await route(b, alice, { method, path, query: {}, body: JSON.stringify(body) });
+        if (drop-- > 0) throw new ClientError("cannot reach the broker: socket hang up");
+        if (res.status !== 200) throw new ClientError(JSON.stringify(res.body), res.status);
+        return res.body as T;
+      },
+    };
+    const out = await cliClaim(client, r.id, { sleep: async () => undefined });
+    assert.ok(out.credentials);
+    assert.equal(keys.length, 3);
+    assert.equal(new Set(keys).size, 1, "the same key on every retry");
+    assert.equal(claimsOf(await b.get(bob, r.id)).length, 1, "three deliveries, one recorded claim");
+    await cliClaim(client, r.id);
+    assert.equal(claimsOf(await b.get(bob, r.id)).length, 2, "a new invocation is a new claim");
+    // A refusal is final: no retry.
+    await b.revoke(carol, r.id);
+    keys.length = 0;
+    await assert.rejects(cliClaim(client, r.id, { sleep: async () => undefined }), (e: unknown) => e instanceof ClientError && e.status === 409);
+    assert.equal(keys.length, 1);
   });
 
   it("the route takes an idempotency key in the claim body and refuses malformed ones", async () => {
