@@ -61,11 +61,6 @@ export interface AuditView {
 /** How many requests `list` returns to a person. */
 const LIST_LIMIT = 50;
 
-/** A store or AWS call that failed without a decision: retryable, and every retry converges. */
-function unavailable(what: string, e: unknown): JitError {
-  if (e instanceof JitError) return e;
-  return new JitError("unavailable", `${what} failed (${(e as Error)?.name ?? "error"}: ${(e as Error)?.message ?? String(e)}); try again`);
-}
 
 export class Broker {
   private readonly clock: () => Date;
@@ -151,11 +146,22 @@ export class Broker {
       after = current;
       retried = true;
     }
+    if (retried && !this.d.onRevoked) {
+      // Lambda: the deny is the revoker's job, triggered by the stream. An unchanged item yields
+      // no stream record, so touch it: a retried revoke re-triggers the revoker even if the first
+      // trigger's retries ran out.
+      try {
+        await this.d.store.requestDenySync(id, this.clock().toISOString());
+      } catch (e) {
+        throw this.unavailable(`re-triggering the deny of ${id}`, e);
+      }
+    }
     if (this.d.onRevoked) {
       try {
         await this.d.onRevoked(after);
       } catch (e) {
-        throw new JitError("unavailable", `request ${id} is REVOKED but its deny could not be written yet (${(e as Error).message}); run revoke again`);
+        this.log(`jit: the deny for ${id} could not be written: ${(e as Error)?.stack ?? String(e)}`);
+        throw new JitError("unavailable", `request ${id} is REVOKED but its deny could not be written yet; run revoke again`);
       }
     }
     if (!retried)
@@ -189,8 +195,7 @@ export class Broker {
     try {
       credentials = await this.d.issuer.issue(assumeRole);
     } catch (e) {
-      this.log(`jit: sts:AssumeRole for ${id} failed: ${(e as Error).message}`);
-      throw unavailable(`issuing credentials for ${id} (nothing was recorded)`, e);
+      throw this.unavailable(`issuing credentials for ${id} (nothing was recorded)`, e);
     }
     const result = (request: JitRequest): ClaimResult => (credentials ? { request, assumeRole, credentials } : { request, assumeRole });
     const backoff = new Backoff(`claim of ${id}`, this.d.retry ?? RETRY);
@@ -215,7 +220,7 @@ export class Broker {
             ok = await this.d.store.commitClaim(commit);
           } catch (e) {
             // Possibly committed: a retry with the same key finds it and records nothing more.
-            throw unavailable(`recording the claim of ${id}`, e);
+            throw this.unavailable(`recording the claim of ${id}`, e);
           }
           if (ok) return result(applyClaim({ ...req, status: from }, commit));
         }
@@ -290,7 +295,7 @@ export class Broker {
     try {
       r = await this.d.store.get(id);
     } catch (e) {
-      throw unavailable(`reading request ${id}`, e);
+      throw this.unavailable(`reading request ${id}`, e);
     }
     if (!r) throw new JitError("not-found", `no request ${id}`);
     return r;
@@ -329,8 +334,18 @@ export class Broker {
     try {
       return await this.d.store.transition(req, t);
     } catch (e) {
-      throw unavailable(`writing request ${req.id}`, e);
+      throw this.unavailable(`writing request ${req.id}`, e);
     }
+  }
+
+  /**
+   * A store or AWS call that failed without a decision: retryable, and every retry converges. The
+   * caller learns which step failed; the AWS message (ARNs, account details) goes to the log only.
+   */
+  private unavailable(what: string, e: unknown): JitError {
+    if (e instanceof JitError) return e;
+    this.log(`jit: ${what} failed: ${(e as Error)?.stack ?? String(e)}`);
+    return new JitError("unavailable", `${what} failed (${(e as Error)?.name ?? "error"}); try again`);
   }
 
   private async schedule(req: JitRequest): Promise<void> {

@@ -31,6 +31,13 @@ export interface RequestStore {
   /** Records one claim (see ClaimCommit); false when the condition does not hold (re-read to learn why). */
   commitClaim(c: ClaimCommit): Promise<boolean>;
   list(filter: ListFilter): Promise<JitRequest[]>;
+  /**
+   * Marks a REVOKED request as needing its deny rebuilt (sets `denySyncRequestedAt`): the change
+   * makes the table stream deliver the REVOKED item to the revoker again (a write that changes
+   * nothing produces no stream record,
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html).
+   */
+  requestDenySync(id: string, at: string): Promise<void>;
 }
 
 function isConditionFailure(e: unknown): boolean {
@@ -104,6 +111,19 @@ export class DynamoRequestStore implements RequestStore {
           ":keys": new Set([c.key]),
           ":key": c.key,
         },
+      }),
+    );
+  }
+
+  async requestDenySync(id: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: "SET #sync = :at",
+        ConditionExpression: "#status = :revoked",
+        ExpressionAttributeNames: { "#sync": "denySyncRequestedAt", "#status": "status" },
+        ExpressionAttributeValues: { ":at": at, ":revoked": "REVOKED" },
       }),
     );
   }

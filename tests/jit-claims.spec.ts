@@ -18,6 +18,7 @@ import type { AssumeRoleParams } from "../jit/sts-params";
 import type { JitRequest } from "../jit/types";
 import type { JitConfig } from "../config/jit";
 import { alice, at, bob, carol, testConfig, T0 } from "./jit-fixtures";
+import { delegating } from "./support/jit-store";
 
 const target = { elevatedRoleArn: "arn:aws:iam::111111111111:role/model-vault-elevated", bucketName: "mv-models", region: "eu-west-1", accountId: "111111111111" };
 const input = { prefix: "models/llama/", actions: ["write" as const], minutes: 30, reason: "publish llama weights" };
@@ -144,16 +145,12 @@ describe("jit claims: idempotent and bounded (dynalite)", function () {
     const issuer = new CountingIssuer();
     const real = new DynamoRequestStore(db.client, db.table);
     let commitFails = false;
-    const store: RequestStore = {
-      create: (x) => real.create(x),
-      get: (id) => real.get(id),
-      transition: (x, t) => real.transition(x, t),
-      list: (f) => real.list(f),
+    const store = delegating(real, {
       commitClaim: async (c) => {
         if (commitFails) throw new Error("socket hang up");
         return real.commitClaim(c);
       },
-    };
+    });
     const b = broker(issuer, { store });
     const r = await approved(b);
     const key = newIdempotencyKey();
@@ -197,13 +194,7 @@ describe("jit claims: idempotent and bounded (dynalite)", function () {
 
   it("contention ends in a clear 503 within the bound, never a long wait", async () => {
     const real = new DynamoRequestStore(db.client, db.table);
-    const losing: RequestStore = {
-      create: (x) => real.create(x),
-      get: (id) => real.get(id),
-      list: (f) => real.list(f),
-      transition: async () => false,
-      commitClaim: async () => false,
-    };
+    const losing = delegating(real, { transition: async () => false, commitClaim: async () => false });
     const setup = broker(new CountingIssuer());
     const r = await approved(setup);
     const b = broker(new CountingIssuer(), { store: losing });

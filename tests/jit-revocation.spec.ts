@@ -19,6 +19,7 @@ import type { JitRequest } from "../jit/types";
 import type { JitConfig } from "../config/jit";
 import { alice, at, bob, carol, mallory, testConfig, T0 } from "./jit-fixtures";
 import { decide as iamDecide } from "./support/iam";
+import { delegating } from "./support/jit-store";
 
 const ACCOUNT = "111111111111";
 const target = { elevatedRoleArn: `arn:aws:iam::${ACCOUNT}:role/model-vault-elevated`, bucketName: "mv-models", region: "eu-west-1", accountId: ACCOUNT };
@@ -207,16 +208,12 @@ describe("jit revocation fails closed (dynalite + IAM engine)", function () {
       const sink = new MemoryRevocationSink();
       const real = new DynamoRequestStore(db.client, db.table);
       let fail = false;
-      const store: RequestStore = {
-        create: (r) => real.create(r),
-        get: (id) => real.get(id),
-        transition: (r, t) => real.transition(r, t),
-        commitClaim: (c) => real.commitClaim(c),
+      const store = delegating(real, {
         list: async (f) => {
           if (fail) throw new Error("ProvisionedThroughputExceededException");
           return real.list(f);
         },
-      };
+      });
       const b = broker(testConfig(), sink, store);
       const live = await approvedAndClaimed(b);
       fail = true;
@@ -230,18 +227,14 @@ describe("jit revocation fails closed (dynalite + IAM engine)", function () {
       const sink = new MemoryRevocationSink();
       const real = new DynamoRequestStore(db.client, db.table);
       let mode: "ok" | "before" | "after" = "ok";
-      const store: RequestStore = {
-        create: (r) => real.create(r),
-        get: (id) => real.get(id),
-        commitClaim: (c) => real.commitClaim(c),
-        list: (f) => real.list(f),
+      const store = delegating(real, {
         transition: async (r, t) => {
           if (mode === "before") throw new Error("socket hang up");
           const ok = await real.transition(r, t);
           if (mode === "after") throw new Error("socket hang up (after the write)");
           return ok;
         },
-      };
+      });
       const b = broker(testConfig(), sink, store);
       const live = await approvedAndClaimed(b);
       mode = "before";
@@ -254,6 +247,21 @@ describe("jit revocation fails closed (dynalite + IAM engine)", function () {
       mode = "ok";
       await b.revoke(alice, live.id);
       assert.equal(await putObject(live, T0, at(1), sink.current), "ExplicitlyDenied");
+    });
+
+    it("in AWS (no synchronous deny), re-revoking touches the item so the stream triggers the revoker again", async () => {
+      const store = new DynamoRequestStore(db.client, db.table);
+      const b = new Broker({ config: testConfig(), store, target, issuer: new SandboxIssuer(), notifier: new MemoryNotifier(), scheduler: new TimerScheduler(), clock: () => now, log: () => undefined, newId: () => `lambda${String(++seq).padStart(10, "0")}` });
+      const live = await approvedAndClaimed(b);
+      await b.revoke(carol, live.id);
+      const first = (await store.get(live.id)) as JitRequest & { denySyncRequestedAt?: string };
+      assert.equal(first.denySyncRequestedAt, undefined);
+      now = at(1);
+      const again = await b.revoke(carol, live.id);
+      assert.equal(again.status, "REVOKED");
+      const touched = (await store.get(live.id)) as JitRequest & { denySyncRequestedAt?: string };
+      assert.equal(touched.denySyncRequestedAt, at(1).toISOString(), "the item changed: DynamoDB emits a stream record");
+      assert.equal(touched.history.length, first.history.length, "history untouched");
     });
 
     it("re-revoking is idempotent only for those who may revoke", async () => {
@@ -272,7 +280,7 @@ describe("jit revocation fails closed (dynalite + IAM engine)", function () {
     it("adds the stream record's image to what the (lagging) status index returns", async () => {
       const sink = new MemoryRevocationSink();
       const real = new DynamoRequestStore(db.client, db.table);
-      const lagging: RequestStore = { ...real, create: (r) => real.create(r), get: (id) => real.get(id), transition: (r, t) => real.transition(r, t), commitClaim: (c) => real.commitClaim(c), list: async () => [] };
+      const lagging = delegating(real, { list: async () => [] });
       const b = broker(testConfig(), sink, lagging);
       const out = await revoker(
         { Records: [{ eventName: "MODIFY", dynamodb: { NewImage: { id: { S: "abcdef0123456789" }, status: { S: "REVOKED" }, windowEnd: { S: at(30).toISOString() }, endedAt: { S: at(1).toISOString() } } } }] },
