@@ -5,8 +5,9 @@ import { Command, CommanderError, Option } from "commander";
 import { parse as parseYaml } from "yaml";
 import { checkJitIdentity, resolveJitConfig, type JitConfig, type JitEnvironment } from "../config/jit";
 import { BrokerClient, ClientError } from "./client";
+import { claimWithRetries } from "./claim-client";
 import { DEFAULT_SANDBOX_PORT, sandboxBanner, SANDBOX_CONFIG, startSandbox, type Sandbox } from "./local-server";
-import type { AuditView, ClaimResult } from "./handlers";
+import type { AuditView } from "./handlers";
 import type { JitRequest } from "./types";
 
 export interface CliIo {
@@ -182,7 +183,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .description("get the credentials of an approved request (shell exports)")
     .option("--credential-process", "print credential_process JSON for ~/.aws/config")
     .action(async (id: string, o: { credentialProcess?: boolean }) => {
-      const r = await client().call<ClaimResult>("POST", `/requests/${encodeURIComponent(id)}/claim`, {});
+      const r = await claimWithRetries(client(), id);
       if (!r.credentials) {
         // Sandbox: there is no STS; show exactly what would have been sent.
         if (o.credentialProcess) throw new ClientError("the sandbox issues no credentials (no STS); run claim without --credential-process to see the AssumeRole call");
