@@ -11,6 +11,8 @@ import { servedPrefixes } from "./config/cdn";
 import { AuditTrail } from "./components/AuditTrail";
 import { JitBroker } from "./components/JitBroker";
 import { auditBucketName, JIT_NAME_PREFIX } from "./iam/arns";
+import { publisherBoundaryName } from "./iam/publisher";
+import { brokerFunctionNames } from "./jit/trust";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -21,6 +23,10 @@ export = async () => {
     const org = new OrgGuardrails("org", { organization: cfg.organization, tags: cfg.tags, protect: cfg.protect });
     return { scpPolicyIds: org.policyIds, scpSizes: org.sizes, scpTargets: cfg.organization.targets };
   }
+
+  // Fixed names built from the stack name (the broker's functions, the publisher's boundary): checked before anything is registered.
+  const brokerFunctions = cfg.jit.enabled ? brokerFunctionNames(JIT_NAME_PREFIX, pulumi.getStack()) : undefined;
+  const publisherBoundary = publisherBoundaryName(pulumi.getStack());
 
   // 2. Account-wide guardrails.
   new AccountGuardrails("account", { accountId: cfg.accountId, protect: cfg.protect });
@@ -37,9 +43,10 @@ export = async () => {
   // The just-in-time broker, when enabled (jit/README.md): the publisher role then trusts only its issuer.
   // The broker needs the publisher's ARN and the publisher's trust needs the broker: a deferred output ties the knot.
   const [publisherArn, resolvePublisherArn] = pulumi.deferredOutput<string>();
-  const jit = cfg.jit.enabled
+  const jit = brokerFunctions
     ? new JitBroker(JIT_NAME_PREFIX, {
         jit: cfg.jit,
+        functionNames: brokerFunctions,
         elevatedRoleArn: publisherArn,
         modelBucketName: models.bucketName,
         modelBucketKeyArn: models.keyArn,
@@ -56,6 +63,7 @@ export = async () => {
     access: cfg.access,
     accountId: cfg.accountId,
     tags: cfg.tags,
+    publisherBoundaryName: publisherBoundary,
     publisherBrokerTrust: jit?.elevatedTrustStatements,
   });
   resolvePublisherArn(access.publisherRoleArn.apply((arn) => arn ?? ""));

@@ -14,6 +14,8 @@ export interface AccessRolesArgs {
   access: AccessConfig;
   accountId: string;
   tags: Record<string, string>;
+  /** Name of the publisher's permissions boundary policy (iam/publisher.ts publisherBoundaryName). */
+  publisherBoundaryName: string;
   /** The JIT broker's trust statements: when given, the publisher role trusts only the broker's issuer. */
   publisherBrokerTrust?: pulumi.Input<Statement[]>;
 }
@@ -41,7 +43,7 @@ export class AccessRoles extends pulumi.ComponentResource {
         {
           modelBucket: args.modelBucket,
           publisher: access.publisher,
-          permissionsBoundaryArn: access.permissionsBoundaryArn,
+          boundaryName: args.publisherBoundaryName,
           brokerTrustStatements: args.publisherBrokerTrust,
           tags: args.tags,
         },
@@ -52,7 +54,12 @@ export class AccessRoles extends pulumi.ComponentResource {
     args.modelBucket.addBucketPolicyStatements(
       name,
       pulumi.all([args.modelBucket.bucketArn, publisherArn]).apply(([bucketArn, publisherRoleArn]) =>
-        accessBucketPolicyStatements({ bucketArn, publisherRoleArn, deployerRoleArn: access.deployerRoleArn ?? undefined }),
+        accessBucketPolicyStatements({
+          bucketArn,
+          publisherRoleArn,
+          publisherMayDelete: access.publisher?.allowDelete ?? false,
+          deployerRoleArn: access.deployerRoleArn ?? undefined,
+        }),
       ),
     );
     const entries = Object.entries(this.consumers);

@@ -10,7 +10,18 @@ import { policyDocument, toJson, type Statement } from "../iam/types";
 import { bundleLambda, type LambdaEntry } from "../jit/bundle";
 import { ENV } from "../jit/lambda/env";
 import { STATUS_INDEX, REQUESTER_INDEX, TABLE_ATTRIBUTES, TABLE_INDEXES, TABLE_KEY, TTL_ATTRIBUTE } from "../jit/table";
-import { elevatedTrustStatements, issuerPolicy, lambdaTrust, revokerPolicy, schedulerPolicy, schedulerTrust, type BrokerArns } from "../jit/trust";
+import { MAX_SESSION_SECONDS } from "../jit/sts-params";
+import {
+  type BrokerFunctionNames,
+  elevatedTrustStatements,
+  issuerPolicy,
+  lambdaFunctionArn,
+  lambdaTrust,
+  revokerPolicy,
+  schedulerPolicy,
+  schedulerTrust,
+  type BrokerArns,
+} from "../jit/trust";
 import { dataBearing } from "./options";
 
 export const JIT_LAMBDA_RUNTIME = "nodejs22.x";
@@ -25,6 +36,8 @@ export interface JitBrokerArgs {
   modelBucketKeyArn?: pulumi.Input<string>;
   accountId: string;
   region: string;
+  /** The functions' fixed names (jit/trust.ts brokerFunctionNames): their roles are pinned to their ARNs. */
+  functionNames: BrokerFunctionNames;
   tags: Record<string, string>;
   /** prod: protect + retain the requests table (the audit history) and turn on deletion protection. */
   protect: boolean;
@@ -51,6 +64,8 @@ export class JitBroker extends pulumi.ComponentResource {
     const { accountId, region, tags } = args;
     const child = { parent: this };
     const lambdaRoleTrust = toJson(policyDocument(lambdaTrust(accountId)));
+    const functionNames = args.functionNames;
+    const functionArn = (entry: LambdaEntry) => lambdaFunctionArn(region, accountId, functionNames[entry]);
 
     this.table = new aws.dynamodb.Table(
       `${name}-requests`,
@@ -96,7 +111,7 @@ export class JitBroker extends pulumi.ComponentResource {
       scheduleGroup.arn.apply((g) => toJson(policyDocument(schedulerTrust(accountId, g)))),
     );
 
-    const arns = (logGroupArn: pulumi.Output<string>): pulumi.Output<BrokerArns> =>
+    const arns = (entry: LambdaEntry, logGroupArn: pulumi.Output<string>): pulumi.Output<BrokerArns> =>
       pulumi
         .all([this.table.arn, this.table.streamArn, this.topic.arn, pulumi.output(args.elevatedRoleArn), scheduleGroup.name, schedulerRole.arn, logGroupArn])
         .apply(([tableArn, streamArn, topicArn, elevatedRoleArn, scheduleGroupName, schedulerRoleArn, lg]) => ({
@@ -109,16 +124,17 @@ export class JitBroker extends pulumi.ComponentResource {
           scheduleGroupName,
           schedulerRoleArn,
           logGroupArn: lg,
+          functionArn: functionArn(entry),
         }));
 
     const issuerPolicyRes = new aws.iam.RolePolicy(
       `${name}-issuer-policy`,
-      { role: issuer.id, policy: arns(apiLogs.arn).apply((a) => toJson(policyDocument(issuerPolicy(a)))) },
+      { role: issuer.id, policy: arns("api", apiLogs.arn).apply((a) => toJson(policyDocument(issuerPolicy(a)))) },
       child,
     );
     const revokerPolicyRes = new aws.iam.RolePolicy(
       `${name}-revoker-policy`,
-      { role: revokerRole.id, policy: arns(revokerLogs.arn).apply((a) => toJson(policyDocument(revokerPolicy(a)))) },
+      { role: revokerRole.id, policy: arns("revoker", revokerLogs.arn).apply((a) => toJson(policyDocument(revokerPolicy(a)))) },
       child,
     );
 
@@ -135,6 +151,7 @@ export class JitBroker extends pulumi.ComponentResource {
       new aws.lambda.Function(
         `${name}-${entry}`,
         {
+          name: functionNames[entry],
           description: `model-vault JIT broker ${entry}`,
           runtime: JIT_LAMBDA_RUNTIME,
           architectures: ["arm64"],
@@ -147,7 +164,8 @@ export class JitBroker extends pulumi.ComponentResource {
           loggingConfig: { logFormat: "JSON", logGroup: logs.name },
           tags: { ...tags, "model-vault:jit": entry },
         },
-        { parent: this, dependsOn },
+        // A fixed name cannot be created before the old function is gone.
+        { parent: this, dependsOn, deleteBeforeReplace: true },
       );
 
     this.revokerFunction = fn("revoker", revokerRole, revokerLogs, commonEnv, [revokerPolicyRes]);
@@ -172,7 +190,15 @@ export class JitBroker extends pulumi.ComponentResource {
       [issuerPolicyRes],
     );
 
-    // Revocations reach the revoker within seconds: only REVOKED items pass the filter.
+    // Revocations reach the revoker within seconds: only REVOKED items pass the filter. The revoker
+    // fails loudly when it cannot write the deny, so Lambda retries the batch, halving it on each
+    // error to isolate a bad record (bisect). A batch still failing after the retries, or older than
+    // the longest session it could cut (a session issued just before the revocation ends by then),
+    // is not dropped silently: Lambda publishes a record of it (shard, sequence numbers, error) to
+    // the notice topic, where approvers see that a revocation may not be in force. Every later
+    // revoker run rebuilds the whole deny from the table, so the next revocation or window end
+    // repairs it. https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html (SNS is a valid
+    // destination for DynamoDB streams: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-eventsourcemapping-onfailure.html)
     new aws.lambda.EventSourceMapping(
       `${name}-revocations`,
       {
@@ -180,6 +206,9 @@ export class JitBroker extends pulumi.ComponentResource {
         functionName: this.revokerFunction.arn,
         startingPosition: "LATEST",
         maximumRetryAttempts: 10,
+        bisectBatchOnFunctionError: true,
+        maximumRecordAgeInSeconds: MAX_SESSION_SECONDS,
+        destinationConfig: { onFailure: { destinationArn: this.topic.arn } },
         filterCriteria: { filters: [{ pattern: JSON.stringify({ dynamodb: { NewImage: { status: { S: ["REVOKED"] } } } }) }] },
         tags,
       },

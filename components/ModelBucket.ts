@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../config/resolve";
-import { MODEL_KEY_ROLE } from "../iam/arns";
+import { MODEL_KEY_ROLE, accessLogBucketName } from "../iam/arns";
 import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
 import type { Statement } from "../iam/types";
 import { dataBearing } from "./options";
@@ -21,8 +21,7 @@ export interface ModelBucketArgs {
 
 /** Where server access logs land inside the log bucket. */
 export const ACCESS_LOG_PREFIX = "access-logs/";
-/** The server access log bucket's name (config/storage.ts keeps bucket names short enough for it). */
-export const accessLogBucketName = (bucketName: string) => `${bucketName}-logs`;
+export { accessLogBucketName };
 const BUCKET_POLICY_MAX = 20_480;
 const KEY_POLICY_MAX = 32_768;
 

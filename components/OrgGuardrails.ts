@@ -1,6 +1,7 @@
 // OrgGuardrails: Organizations service control policies that keep member-account administrators from
 // undoing model-vault's protections (object deletes/overwrites, bucket security, account Block Public
-// Access, the audit trail, model-vault's own roles, leaving the organization), attached to the OUs,
+// Access, the audit trail and its logs, model-vault's own roles, the people's roles, the JIT broker,
+// leaving the organization), attached to the OUs,
 // accounts or root in config. Deployed from the management account (or a delegated administrator):
 // see Pulumi.org.yaml and docs/org.md.
 //
@@ -58,7 +59,8 @@ export class OrgGuardrails extends pulumi.ComponentResource {
             name: many ? `${org.policyName}-${i + 1}` : org.policyName,
             description:
               `model-vault guardrails${many ? ` (part ${i + 1} of ${packed.documents.length})` : ""}: ` +
-              `only the elevated role writes or deletes model objects; only the deployer changes bucket security, the audit trail and model-vault roles`,
+              `only the elevated role publishes model objects; nobody deletes logs; only the deployer changes bucket security, ` +
+              `the audit trail, model-vault's and the people's roles and the JIT broker`,
             type: "SERVICE_CONTROL_POLICY",
             content: minify(doc),
             tags: args.tags,

@@ -4,7 +4,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PublisherConfig } from "../config/access";
 import { ROLE_PATH } from "../iam/arns";
-import { assertPolicySize, ROLE_TRUST_POLICY_MAX } from "../iam/limits";
+import { assertPolicySize, MANAGED_POLICY_MAX, ROLE_TRUST_POLICY_MAX } from "../iam/limits";
+import { publisherBoundaryPolicy } from "../iam/publisher";
 import { publisherTrustPolicy } from "../iam/trust";
 import { toJson, type Statement } from "../iam/types";
 import { grantPublish, type GrantableBucket } from "./grants";
@@ -14,7 +15,13 @@ export const PUBLISHER_MAX_SESSION_SECONDS = 3600;
 export interface PublisherRoleArgs {
   modelBucket: GrantableBucket;
   publisher: PublisherConfig;
-  permissionsBoundaryArn?: string | null;
+  /**
+   * Name of the role's own permissions boundary (iam/publisher.ts publisherBoundaryName). A role has
+   * one boundary, and the publisher's is always this one: a boundary configured for the stack
+   * (`permissionsBoundaryArn`) is not in the plan, so nothing could be proven about it, and the org
+   * SCPs protect this one. The configured boundary applies to the consumer roles.
+   */
+  boundaryName: string;
   /**
    * The just-in-time broker's trust statements. When given, they are the ONLY trust: the named MFA
    * principals lose direct access, so every elevation goes through request -> approve -> claim.
@@ -28,6 +35,8 @@ export class PublisherRole extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
   readonly roleName: pulumi.Output<string>;
   readonly policy: aws.iam.RolePolicy;
+  /** The permissions boundary: the most the role may ever do, whatever policy is written on it later. */
+  readonly boundary: aws.iam.Policy;
 
   constructor(name: string, args: PublisherRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("model-vault:access:PublisherRole", name, {}, opts);
@@ -42,6 +51,25 @@ export class PublisherRole extends pulumi.ComponentResource {
           `${name} trust policy`,
         ),
       );
+    this.boundary = new aws.iam.Policy(
+      `${name}-boundary`,
+      {
+        name: args.boundaryName,
+        path: ROLE_PATH,
+        description: `model-vault: the most the elevated publisher may ever do (object writes in ${p.prefixes.join(", ")}${p.allowDelete ? ", deletes" : ""})`,
+        policy: pulumi
+          .all([args.modelBucket.bucketArn, args.modelBucket.keyArn])
+          .apply(([bucketArn, keyArn]) =>
+            assertPolicySize(
+              toJson(publisherBoundaryPolicy({ bucketArn, keyArn, prefixes: p.prefixes, allowDelete: p.allowDelete })),
+              MANAGED_POLICY_MAX,
+              `${name} permissions boundary`,
+            ),
+          ),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     this.role = new aws.iam.Role(
       name,
       {
@@ -49,7 +77,7 @@ export class PublisherRole extends pulumi.ComponentResource {
         path: ROLE_PATH,
         assumeRolePolicy: trust,
         maxSessionDuration: PUBLISHER_MAX_SESSION_SECONDS,
-        ...(args.permissionsBoundaryArn ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
+        permissionsBoundary: this.boundary.arn,
         tags: { ...args.tags, "model-vault:role": "elevated" },
       },
       { parent: this },

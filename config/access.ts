@@ -120,7 +120,7 @@ export const accessShape = {
   publisher: publisherSchema.optional(),
   /** The role that runs `pulumi up`: the only principal allowed to change bucket configuration. Default: none; required in prod. */
   deployerRoleArn: roleArn.optional(),
-  /** Managed policy ARN set as permissions boundary on every role this program creates. Default: none. */
+  /** Managed policy ARN set as permissions boundary on the consumer roles (the publisher carries its own: components/PublisherRole.ts). Default: none. */
   permissionsBoundaryArn: policyArn.optional(),
 };
 

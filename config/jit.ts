@@ -1,6 +1,7 @@
 // The `jit` section of a stack's config: who may ask for elevated access, who approves, and the
 // limits of what may be granted. Pure (zod only) so the broker, the component and the plan share it.
 import { z } from "zod";
+import { classifyEntry, PERSON_ENTRY_PREFIX, PERSON_NAME, personPrincipalProblem, samePrincipal } from "../jit/principals";
 
 export type JitEnvironment = "dev" | "prod";
 
@@ -12,17 +13,24 @@ export const MAX_PREFIX_LENGTH = 200;
 export const JIT_ACTIONS = ["write", "delete"] as const;
 export type JitAction = (typeof JIT_ACTIONS)[number];
 
-// A principal is either an ARN glob (`arn:aws:sts::123456789012:assumed-role/Publishers/*`) matched
-// against the SigV4-authenticated caller ARN, or a bare name matched against the caller's name
-// (IAM user name, or role session name). Bare names are weaker: anyone who may pick a session name
-// on some role can claim one; prefer ARN patterns in prod. "*" means any authenticated caller
-// (who must still hold lambda:InvokeFunctionUrl on the broker's URL).
+// A principal entry (jit/README.md "Identity model"): an ARN glob matched against the
+// SigV4-authenticated caller ARN (Identity Center role sessions, IAM users), `person:NAME` for a
+// person of `jit.people`, or, refused in prod and warned in dev because the caller picks it, a
+// bare name, "*", or a session pattern of an ordinary role (jit/principals.ts classifyEntry).
 const principal = z
   .string()
   .min(1)
-  .refine((s) => s === "*" || s.startsWith("arn:") || /^[\w+=,.@-]{2,64}$/.test(s), {
-    message: "expected \"*\", an ARN pattern (arn:...) or a name of 2-64 characters [A-Za-z0-9_+=,.@-]",
+  .refine((s) => s === "*" || s.startsWith("arn:") || s.startsWith(PERSON_ENTRY_PREFIX) || PERSON_NAME.test(s), {
+    message: "expected an ARN pattern (arn:...), person:NAME, \"*\" or a name of 2-64 characters [A-Za-z0-9_+=,.@-]",
   });
+
+// One person and the principals only they can use: IAM users, or roles whose trust admits that
+// person alone. Every session of a mapped role is that person, whatever its session name.
+const person = z.strictObject({
+  name: z.string().regex(PERSON_NAME, "expected 2-64 characters [A-Za-z0-9_+=,.@-] (it becomes the STS source identity)"),
+  principals: z.array(z.string()).min(1, "expected at least one IAM role or user ARN"),
+});
+export type JitPersonConfig = z.infer<typeof person>;
 
 const prefix = z
   .string()
@@ -35,6 +43,7 @@ const prefix = z
 /** Raw section as written in Pulumi.<stack>.yaml. Every key is optional; defaults come from resolveJitConfig. */
 export const jitConfigSchema = z.strictObject({
   enabled: z.boolean().optional(),
+  people: z.array(person).optional(),
   requesters: z.array(principal).optional(),
   approvers: z.array(principal).optional(),
   approvalsRequired: z.number().int().min(1).max(5).optional(),
@@ -65,6 +74,8 @@ export type JitConfigInput = z.infer<typeof jitConfigSchema>;
 /** The resolved section: every key present. */
 export interface JitConfig {
   enabled: boolean;
+  /** Mapped persons (`jit.people`). */
+  people: JitPersonConfig[];
   requesters: string[];
   approvers: string[];
   approvalsRequired: number;
@@ -81,6 +92,7 @@ export interface JitConfig {
 export const JIT_DEFAULTS: Record<JitEnvironment, JitConfig> = {
   dev: {
     enabled: false,
+    people: [],
     requesters: [],
     approvers: [],
     approvalsRequired: 1,
@@ -94,6 +106,7 @@ export const JIT_DEFAULTS: Record<JitEnvironment, JitConfig> = {
   },
   prod: {
     enabled: false,
+    people: [],
     requesters: [],
     approvers: [],
     approvalsRequired: 2,
@@ -125,6 +138,7 @@ export function resolveJitConfig(raw: unknown, env: JitEnvironment): JitConfig {
   const v = parsed.data;
   const cfg: JitConfig = {
     enabled: v.enabled ?? d.enabled,
+    people: v.people ?? d.people,
     requesters: v.requesters ?? d.requesters,
     approvers: v.approvers ?? d.approvers,
     approvalsRequired: v.approvalsRequired ?? d.approvalsRequired,
@@ -136,15 +150,66 @@ export function resolveJitConfig(raw: unknown, env: JitEnvironment): JitConfig {
     breakGlass: v.breakGlass ?? d.breakGlass,
     historyRetentionDays: v.historyRetentionDays ?? d.historyRetentionDays,
   };
+  const problems: string[] = [];
+  if (cfg.enabled && cfg.requesters.length === 0) problems.push("jit.requesters: expected at least one requester when jit.enabled is true");
+  if (env === "prod" && cfg.approvalsRequired < 2) problems.push("jit.approvalsRequired: prod requires at least 2 distinct approvals");
+  problems.push(...checkJitIdentity(cfg, env).problems);
+  if (problems.length > 0) throw new JitConfigError(problems.join("; "));
+  return cfg;
+}
+
+const LISTS = ["requesters", "approvers", "breakGlass"] as const;
+
+/**
+ * The identity rules of the section (jit/README.md "Identity model"), every problem at once:
+ * - `jit.people`: unique names, exact role/user ARNs, no principal under two people, no
+ *   Identity Center role (shared by a whole permission set);
+ * - entries: well-formed; no duplicate, nor two entries denoting the same person; entries a caller
+ *   can match under a name it chooses are errors in prod and warnings in dev;
+ * - `approvalsRequired` (when enabled): the approvers must be able to denote that many distinct
+ *   persons. A pattern over Identity Center users or IAM users counts as many; an exact entry or
+ *   a mapped person counts one; all sessions of one unmapped ordinary role count one.
+ */
+export function checkJitIdentity(cfg: JitConfig, env: JitEnvironment): { problems: string[]; warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  cfg.people.forEach((p, i) => {
+    const first = cfg.people.findIndex((q) => q.name === p.name);
+    if (first !== i) problems.push(`jit.people[${i}].name: '${p.name}' is already jit.people[${first}]`);
+    p.principals.forEach((arn, j) => {
+      const where = `jit.people[${i}].principals[${j}]`;
+      const bad = personPrincipalProblem(arn);
+      if (bad) {
+        problems.push(`${where}: ${bad}`);
+        return;
+      }
+      cfg.people.forEach((q, k) =>
+        q.principals.forEach((other, l) => {
+          if ((k < i || (k === i && l < j)) && samePrincipal(arn, other)) problems.push(`${where}: ${arn} is already jit.people[${k}].principals[${l}] (${q.name}); a principal belongs to one person`);
+        }),
+      );
+    });
+  });
+  for (const list of LISTS) {
+    const classes = cfg[list].map((e) => classifyEntry(e, cfg.people));
+    cfg[list].forEach((entry, i) => {
+      const where = `jit.${list}[${i}]`;
+      const c = classes[i];
+      const dup = cfg[list].indexOf(entry);
+      const same = c.personKey === undefined ? -1 : classes.findIndex((o) => o.personKey === c.personKey);
+      if (c.problem) problems.push(`${where}: ${entry}: ${c.problem}`);
+      else if (dup !== i) problems.push(`${where}: ${entry} is a duplicate of jit.${list}[${dup}]`);
+      else if (same !== -1 && same !== i) problems.push(`${where}: ${entry} denotes the same person as jit.${list}[${same}] (${c.personKey}): one person counts once`);
+      else if (c.selfChosen) (env === "prod" ? problems : warnings).push(`${where}: ${entry}: ${c.selfChosen}${env === "prod" ? " (refused in prod)" : ""}`);
+    });
+  }
   if (cfg.enabled) {
-    if (cfg.requesters.length === 0) throw new JitConfigError("jit.requesters: expected at least one requester when jit.enabled is true");
-    // Self-approval is forbidden, so n approvals need n approvers besides any requester.
-    if (cfg.approvers.length < cfg.approvalsRequired)
-      throw new JitConfigError(
-        `jit.approvers: expected at least ${cfg.approvalsRequired} approvers (jit.approvalsRequired), got ${cfg.approvers.length}`,
+    const classes = cfg.approvers.map((e) => classifyEntry(e, cfg.people)).filter((c) => !c.problem);
+    const reach = classes.some((c) => c.persons === Infinity) ? Infinity : new Set(classes.map((c) => c.personKey)).size;
+    if (reach < cfg.approvalsRequired)
+      problems.push(
+        `jit.approvalsRequired: ${cfg.approvalsRequired} approvals need ${cfg.approvalsRequired} distinct persons among jit.approvers, which can denote ${reach} (an exact entry or mapped person counts one; all sessions of an unmapped role count one)`,
       );
   }
-  if (env === "prod" && cfg.approvalsRequired < 2)
-    throw new JitConfigError("jit.approvalsRequired: prod requires at least 2 distinct approvals");
-  return cfg;
+  return { problems, warnings };
 }

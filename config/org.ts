@@ -37,6 +37,12 @@ const rolePattern = (example: string) =>
     `a role path-or-name pattern is what follows "role/" in the ARN and does not start with '/', e.g. ${example}`,
   );
 
+/** IAM user "path/name" pattern: the part of the user ARN after "user/". */
+const userPattern = pattern("user path-or-name", /^[\w+=,.@\-/*?]+$/, "letters, digits, + = , . @ _ - and '/' (path separator)", "people/*").refine(
+  (s) => !s.startsWith("/"),
+  `a user path-or-name pattern is what follows "user/" in the ARN and does not start with '/', e.g. people/*`,
+);
+
 const trailPattern = pattern("trail-name", /^[A-Za-z0-9._\-*?]+$/, "letters, digits, '.', '_' and '-'", "model-vault-*");
 
 /** An SCP target: an OU, an account or the organization root, checked for the form AWS uses. */
@@ -60,6 +66,9 @@ export const ORG_DEFAULTS = {
   jitNamePrefix: JIT_NAME_PREFIX,
   policyName: "model-vault-guardrails",
   otherScpsPerTarget: 0,
+  humanRolePatterns: [] as string[],
+  humanUserPatterns: [] as string[],
+  requireMfaForIamUsers: true,
 };
 
 export const organizationSchema = z.strictObject(
@@ -85,6 +94,22 @@ export const organizationSchema = z.strictObject(
       .string({ error: "expected the JIT broker's name prefix, e.g. model-vault-jit" })
       .regex(/^[A-Za-z0-9-]{3,40}$/, "expected the JIT broker's name prefix: 3-40 letters, digits and '-', no wildcards, e.g. model-vault-jit")
       .default(ORG_DEFAULTS.jitNamePrefix),
+    /**
+     * Role path-or-name patterns of the people's roles: what the workload stacks' jit.requesters,
+     * jit.approvers, jit.breakGlass and publisher.trustedPrincipals sign in as. Only the deployer may
+     * re-trust, re-policy or delete them. IAM Identity Center roles (AWSReservedSSO_*) need no
+     * pattern: AWS lets only Identity Center change them. Default [] (a workload plan then warns,
+     * or in prod fails, for every such role not covered).
+     */
+    humanRolePatterns: z
+      .array(rolePattern("ml-leads"), { error: "expected a list of role path-or-name patterns such as ml-leads" })
+      .default(ORG_DEFAULTS.humanRolePatterns),
+    /** IAM user path-or-name patterns of the same people: no access keys, login profiles or MFA removal outside the deployer. Default []. */
+    humanUserPatterns: z
+      .array(userPattern, { error: "expected a list of user path-or-name patterns such as people/*" })
+      .default(ORG_DEFAULTS.humanUserPatterns),
+    /** Deny IAM users (not role sessions) any call to the broker's API without MFA (aws:MultiFactorAuthPresent). Default true. */
+    requireMfaForIamUsers: z.boolean({ error: "expected true or false" }).default(ORG_DEFAULTS.requireMfaForIamUsers),
     /** Where the SCPs are attached: OU ids, account ids or the root id. Required, at least one. */
     targets: z
       .array(target, { error: "expected a list of SCP targets (OU ids ou-..., 12-digit account ids or the root id r-...)" })

@@ -29,3 +29,9 @@ export const CDN_ROLE = "model-cdn";
 
 /** The audit trail's log bucket: named after the model bucket, so the org SCPs' bucket pattern covers it. */
 export const auditBucketName = (modelBucketName: string) => `${modelBucketName}-audit`;
+
+/**
+ * The model bucket's server access log bucket (config/storage.ts keeps bucket names short enough for
+ * it). Named after the model bucket like the audit bucket: the org SCPs find both by suffix.
+ */
+export const accessLogBucketName = (modelBucketName: string) => `${modelBucketName}-logs`;

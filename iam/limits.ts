@@ -2,6 +2,8 @@
 
 /** Aggregate size of a role's inline policies, whitespace excluded. */
 export const ROLE_INLINE_POLICIES_MAX = 10_240;
+/** A customer-managed policy (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
+export const MANAGED_POLICY_MAX = 6_144;
 /** A role's trust policy (default quota; can be raised to 4,096). */
 export const ROLE_TRUST_POLICY_MAX = 2_048;
 

@@ -45,3 +45,29 @@ export function publisherStatements(a: PublisherArgs): Statement[] {
 export function publisherPolicy(a: PublisherArgs): PolicyDocument {
   return policyDocument(publisherStatements(a));
 }
+
+/**
+ * The publisher's permissions boundary, a customer-managed policy under ROLE_PATH (so the org SCPs'
+ * `policy/model-vault/*` protection covers it) named `model-vault-publisher-boundary-<stack>`.
+ */
+export const PUBLISHER_BOUNDARY_NAME_PREFIX = "model-vault-publisher-boundary";
+
+/** IAM policy names: 1-128 characters of [A-Za-z0-9+=,.@_-] (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html). */
+const POLICY_NAME_RE = /^[\w+=,.@-]{1,128}$/;
+
+/** Throws, naming the stack, when its name cannot make a valid policy name (index.ts asks before registering anything). */
+export function publisherBoundaryName(stack: string): string {
+  const name = `${PUBLISHER_BOUNDARY_NAME_PREFIX}-${stack}`;
+  if (!POLICY_NAME_RE.test(name)) {
+    throw new Error(`stack name ${JSON.stringify(stack)}: the publisher's boundary policy would be named ${JSON.stringify(name)}; expected at most 128 characters of [A-Za-z0-9+=,.@_-]`);
+  }
+  return name;
+}
+
+/**
+ * The boundary is the publisher policy itself: the most the role may ever do. Whatever else is
+ * attached to or written on the role (a borrowed revoker's inline policy, a managed policy) is
+ * intersected with it, so it can narrow the publisher, never widen it
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html).
+ */
+export const publisherBoundaryPolicy = publisherPolicy;

@@ -69,6 +69,22 @@ export const S3_BUCKET_MUTATING_ACTIONS = [
   "s3:UpdateBucketMetadataJournalTableConfiguration",
 ] as const;
 
+/**
+ * Object actions that rewrite history, retention or ownership: on the model bucket nobody but the
+ * deployer may take them, the elevated publisher included (issue 12: its exemptions are exactly
+ * publishing). Governance-mode Object Lock is only as strong as who holds BypassGovernanceRetention
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes).
+ */
+export const DEPLOYER_ONLY_OBJECT_ACTIONS = [
+  "s3:DeleteObjectVersion",
+  "s3:BypassGovernanceRetention",
+  "s3:PutObjectRetention",
+  "s3:PutObjectLegalHold",
+  "s3:PutObjectAcl",
+  "s3:PutObjectVersionAcl",
+  "s3:RestoreObject",
+] as const;
+
 /** The object writes the publisher may make (DeleteObject only when configured). */
 export const PUBLISHER_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] as const;
 export const PUBLISHER_DELETE_ACTIONS = ["s3:DeleteObject"] as const;

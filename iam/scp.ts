@@ -9,7 +9,7 @@
 // anything: FullAWSAccess (or whatever Allow SCPs the organization already has) keeps granting, and these
 // documents only carve out what nobody but the named roles may do.
 
-import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE, ROLE_PATH } from "./arns";
+import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE, ROLE_PATH, accessLogBucketName, auditBucketName } from "./arns";
 import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
 
 /** AWS limit on an SCP document, in characters of the minified JSON. */
@@ -39,20 +39,44 @@ export interface ScpPatterns {
    * policy. Without it, the SCP leaves the broker alone (and denies the revoker that write).
    */
   jitNamePrefix?: string;
+  /**
+   * Role path-or-name patterns of the people's roles: the roles the broker's requesters, approvers
+   * and break-glass callers sign in as, and the publisher's trusted principals. Only the deployer
+   * may re-trust, re-policy or delete them (whoever re-trusts an approver's role approves as them).
+   */
+  humanRolePatterns?: string[];
+  /** IAM user path-or-name patterns (the part after "user/") of the same people. */
+  humanUserPatterns?: string[];
+  /** Deny IAM users without MFA in the request any call to the broker's API (default on). */
+  requireMfaForIamUsers?: boolean;
 }
 
-/** Actions that delete, overwrite or un-protect objects. Only the elevated role may do them. */
-export const OBJECT_WRITE_ACTIONS: readonly string[] = [
-  "s3:PutObject",
-  "s3:DeleteObject",
+/**
+ * Publishing: the only object writes the elevated role is exempt for (the lead's decision in issue
+ * 12). A multipart upload is authorized as s3:PutObject on each part and on completion.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
+ */
+export const PUBLISH_ACTIONS: readonly string[] = ["s3:PutObject", "s3:DeleteObject"];
+
+/**
+ * Removing history or protection from objects: old versions, Object Lock retention and legal hold,
+ * ACLs, restores, and replication into the bucket (a replication role writes objects without
+ * s3:PutObject). Only the deployer may do it, where the design says so.
+ */
+export const OBJECT_PROTECTION_ACTIONS: readonly string[] = [
   "s3:DeleteObjectVersion",
-  "s3:PutObjectAcl",
-  "s3:PutObjectVersionAcl",
+  "s3:BypassGovernanceRetention",
   "s3:PutObjectRetention",
   "s3:PutObjectLegalHold",
-  "s3:BypassGovernanceRetention",
+  "s3:PutObjectAcl",
+  "s3:PutObjectVersionAcl",
   "s3:RestoreObject",
+  "s3:ReplicateObject",
+  "s3:ReplicateDelete",
 ];
+
+/** Every action that writes, deletes or un-protects an object. Nobody may do any on the log buckets. */
+export const OBJECT_WRITE_ACTIONS: readonly string[] = [...PUBLISH_ACTIONS, ...OBJECT_PROTECTION_ACTIONS];
 
 /** Bucket security configuration. Only the deployer may change it. */
 export const BUCKET_SECURITY_ACTIONS: readonly string[] = [
@@ -107,9 +131,11 @@ export const REVOCATION_ACTIONS: readonly string[] = ["iam:PutRolePolicy", "iam:
 
 /**
  * The JIT broker's functions: whoever changes their code or configuration acts as the issuer, which
- * may assume the elevated role. Only the deployer may do it.
+ * may assume the elevated role; whoever creates one under the broker's name squats the name the
+ * publisher's trust pins. Only the deployer may do it.
  */
 export const JIT_FUNCTION_ACTIONS: readonly string[] = [
+  "lambda:CreateFunction",
   "lambda:UpdateFunctionCode",
   "lambda:UpdateFunctionConfiguration",
   "lambda:DeleteFunction",
@@ -122,11 +148,62 @@ export const JIT_FUNCTION_ACTIONS: readonly string[] = [
   "lambda:UpdateFunctionUrlConfig",
   "lambda:DeleteFunctionUrlConfig",
   "lambda:PutFunctionConcurrency",
+  // Zero retries and a short maximum event age would drop the scheduler's window-end invocations.
+  "lambda:PutFunctionEventInvokeConfig",
+  "lambda:UpdateFunctionEventInvokeConfig",
+];
+
+/**
+ * Invoking a broker function directly: the caller writes the whole event, the API's
+ * requestContext.authorizer.iam (the caller's identity) included. InvokeAsync is the deprecated
+ * form of the same call.
+ */
+export const INVOKE_ACTIONS: readonly string[] = ["lambda:InvokeFunction", "lambda:InvokeAsync"];
+
+/**
+ * The revocation trigger (the request table's stream -> the revoker). CreateEventSourceMapping
+ * supports no resource, the three support the lambda:FunctionArn condition key:
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html
+ */
+export const ESM_ACTIONS: readonly string[] = ["lambda:CreateEventSourceMapping", "lambda:UpdateEventSourceMapping", "lambda:DeleteEventSourceMapping"];
+
+/** Window-end schedules: deleting or re-pointing one leaves an issued window open. Only the issuer creates them. */
+export const SCHEDULE_ACTIONS: readonly string[] = ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"];
+
+/**
+ * The rest of the broker's plumbing, deployer-only: the schedule group; the notice topic (a new
+ * subscriber reads every notice, an unsubscribe or a changed filter silences approvers); the request
+ * table's settings (TTL, point-in-time recovery, the stream behind revocation, its resource policy,
+ * deletion); the functions' log groups.
+ */
+export const JIT_PLUMBING_ACTIONS: readonly string[] = [
+  "scheduler:CreateScheduleGroup",
+  "scheduler:DeleteScheduleGroup",
+  "scheduler:TagResource",
+  "scheduler:UntagResource",
+  "sns:Subscribe",
+  "sns:Unsubscribe",
+  "sns:SetSubscriptionAttributes",
+  "sns:SetTopicAttributes",
+  "sns:DeleteTopic",
+  "sns:AddPermission",
+  "sns:RemovePermission",
+  "sns:PutDataProtectionPolicy",
+  "sns:TagResource",
+  "sns:UntagResource",
+  "dynamodb:UpdateTable",
+  "dynamodb:DeleteTable",
+  "dynamodb:UpdateTimeToLive",
+  "dynamodb:UpdateContinuousBackups",
+  "dynamodb:PutResourcePolicy",
+  "dynamodb:DeleteResourcePolicy",
+  "logs:DeleteLogGroup",
+  "logs:PutRetentionPolicy",
 ];
 
 /**
  * The broker's request table holds approvals: writing it directly forges one. Only the broker's own
- * roles (and the deployer) may; a resource policy could let another account in, past the SCPs.
+ * roles (and the deployer) may. (Its settings and resource policy are JIT_PLUMBING_ACTIONS.)
  */
 export const JIT_TABLE_ACTIONS: readonly string[] = [
   "dynamodb:PutItem",
@@ -136,9 +213,6 @@ export const JIT_TABLE_ACTIONS: readonly string[] = [
   "dynamodb:PartiQLInsert",
   "dynamodb:PartiQLUpdate",
   "dynamodb:PartiQLDelete",
-  "dynamodb:DeleteTable",
-  "dynamodb:UpdateTable",
-  "dynamodb:PutResourcePolicy",
 ];
 
 /**
@@ -183,11 +257,49 @@ export const MANAGED_POLICY_ACTIONS: readonly string[] = [
 
 export const LEAVE_ORG_ACTIONS: readonly string[] = ["organizations:LeaveOrganization"];
 
-/** Role path-or-name patterns of the JIT broker's roles (all of them, and the revoker's), under ROLE_PATH. */
-export function jitRolePatterns(prefix: string): { brokerRoles: string; revokerRole: string } {
+/**
+ * What the SCPs match the JIT broker by (contract with components/JitBroker.ts): its roles under
+ * ROLE_PATH, named <prefix>-<part>-<suffix>; its API and revoker functions, request table, schedule
+ * group, notice topic and log groups, named <prefix>-<part>-...
+ */
+export function jitPatterns(prefix: string) {
   const path = ROLE_PATH.replace(/^\//, "");
-  return { brokerRoles: `${path}${prefix}-*`, revokerRole: `${path}${prefix}-revoker-*` };
+  return {
+    brokerRoles: `${path}${prefix}-*`,
+    issuerRole: `${path}${prefix}-issuer-*`,
+    revokerRole: `${path}${prefix}-revoker-*`,
+    schedulerRole: `${path}${prefix}-scheduler-*`,
+    /** Every broker resource that is not a role: functions, table, schedule group, topic, log groups. */
+    names: `${prefix}-*`,
+    apiFunction: `${prefix}-api-*`,
+    revokerFunction: `${prefix}-revoker-*`,
+  };
 }
+
+/** The multi-factor key AWS sets on requests signed with temporary credentials. */
+export const MFA_KEY = "aws:MultiFactorAuthPresent";
+
+/**
+ * People's IAM users: minting a password or access key for one, or removing their MFA device, lets
+ * someone else act as them. CreateAccessKey and login profiles are denied to the users themselves
+ * too (a person self-serves only ChangePassword and EnableMFADevice); their MFA cannot be removed.
+ */
+export const USER_ACTIONS: readonly string[] = [
+  "iam:CreateUser",
+  "iam:DeleteUser",
+  "iam:UpdateUser",
+  "iam:CreateAccessKey",
+  "iam:UpdateAccessKey",
+  "iam:CreateLoginProfile",
+  "iam:UpdateLoginProfile",
+  "iam:DeactivateMFADevice",
+  "iam:AttachUserPolicy",
+  "iam:DetachUserPolicy",
+  "iam:PutUserPolicy",
+  "iam:DeleteUserPolicy",
+  "iam:PutUserPermissionsBoundary",
+  "iam:DeleteUserPermissionsBoundary",
+];
 
 /** `arn:<partition>:iam::*:role/<pattern>`: what aws:PrincipalArn looks like for a role session. */
 export function roleArnPattern(partition: Partition, pathOrName: string): string {
@@ -221,25 +333,47 @@ function exceptPrincipals(arns: string[]): Statement["Condition"] {
 /** The guardrail statements, in a stable order (Sids are stable: the plan and tests refer to them). */
 export function buildScpStatements(p: ScpPatterns): Statement[] {
   const part = p.partition ?? "aws";
-  const elevated = roleArnPattern(part, p.elevatedRolePattern);
-  const deployer = roleArnPattern(part, p.deployerRolePattern);
+  const role = (pattern: string) => roleArnPattern(part, pattern);
+  const elevated = role(p.elevatedRolePattern);
+  const deployer = role(p.deployerRolePattern);
   const bucketArn = `arn:${part}:s3:::${p.modelBucketPattern}`;
   // The exemption patterns themselves are protected too: otherwise an administrator could create or
   // re-trust a role whose name matches the elevated or deployer pattern and inherit its exemption.
-  const jit = p.jitNamePrefix ? { prefix: p.jitNamePrefix, ...jitRolePatterns(p.jitNamePrefix) } : undefined;
+  const jit = p.jitNamePrefix ? { prefix: p.jitNamePrefix, ...jitPatterns(p.jitNamePrefix) } : undefined;
   const roleResources = minimalPatterns([
     ...asArray(p.rolePathOrNamePattern),
     p.elevatedRolePattern,
     p.deployerRolePattern,
     ...(jit ? [jit.brokerRoles] : []),
-  ]);
+  ]).map(role);
+  const people = [
+    ...minimalPatterns(p.humanRolePatterns ?? []).map(role),
+    ...minimalPatterns(p.humanUserPatterns ?? []).map((u) => `arn:${part}:iam::*:user/${u}`),
+  ];
+  const fn = (name: string) => `arn:${part}:lambda:*:*:function:${name}`;
   return [
     {
       Sid: "DenyModelObjectWritesExceptElevated",
       Effect: "Deny",
-      Action: [...OBJECT_WRITE_ACTIONS],
+      Action: [...PUBLISH_ACTIONS],
       Resource: `${bucketArn}/*`,
       Condition: exceptPrincipals([elevated]),
+    },
+    {
+      Sid: "DenyModelObjectProtectionChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...OBJECT_PROTECTION_ACTIONS],
+      Resource: `${bucketArn}/*`,
+      Condition: exceptPrincipals([deployer]),
+    },
+    {
+      // The record of every access: log delivery is by service principals, which SCPs do not bind
+      // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html),
+      // so nobody in the account needs to write or delete here, the deployer included.
+      Sid: "DenyLogObjectWrites",
+      Effect: "Deny",
+      Action: [...OBJECT_WRITE_ACTIONS],
+      Resource: [auditBucketName(bucketArn), accessLogBucketName(bucketArn)].map((b) => `${b}/*`),
     },
     {
       Sid: "DenyModelBucketSecurityChangesExceptDeployer",
@@ -277,41 +411,27 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Sid: "DenyModelVaultRoleChangesExceptDeployer",
       Effect: "Deny",
       Action: jit ? ROLE_ACTIONS.filter((a) => !REVOCATION_ACTIONS.includes(a)) : [...ROLE_ACTIONS],
-      Resource: roleResources.map((r) => roleArnPattern(part, r)),
+      Resource: roleResources,
       Condition: exceptPrincipals([deployer]),
     },
-    // The revoker may also write inline role policies; its identity policy limits it to the
-    // elevated role, and only the deployer may change that policy (it is a model-vault role too).
-    ...(jit
+    ...(people.length > 0
       ? [
           {
-            Sid: "DenyModelVaultRolePolicyWritesExceptDeployerAndRevoker",
+            // Whoever re-trusts an approver's role, or mints a key for a requester, acts as that person.
+            Sid: "DenyPeopleChangesExceptDeployer",
             Effect: "Deny" as const,
-            Action: [...REVOCATION_ACTIONS],
-            Resource: roleResources.map((r) => roleArnPattern(part, r)),
-            Condition: exceptPrincipals([deployer, roleArnPattern(part, jit.revokerRole)]),
-          },
-          {
-            Sid: "DenyJitBrokerChangesExceptDeployer",
-            Effect: "Deny" as const,
-            Action: [...JIT_FUNCTION_ACTIONS],
-            Resource: `arn:${part}:lambda:*:*:function:${jit.prefix}-*`,
+            Action: [...ROLE_ACTIONS, ...USER_ACTIONS],
+            Resource: people,
             Condition: exceptPrincipals([deployer]),
-          },
-          {
-            Sid: "DenyJitRequestWritesExceptBroker",
-            Effect: "Deny" as const,
-            Action: [...JIT_TABLE_ACTIONS],
-            Resource: `arn:${part}:dynamodb:*:*:table/${jit.prefix}-*`,
-            Condition: exceptPrincipals([deployer, roleArnPattern(part, jit.brokerRoles)]),
           },
         ]
       : []),
+    ...(jit ? jitStatements(part, jit, { elevated, deployer, roleResources, mfa: p.requireMfaForIamUsers ?? true }) : []),
     {
       Sid: "DenyModelVaultPolicyChangesExceptDeployer",
       Effect: "Deny",
       Action: [...MANAGED_POLICY_ACTIONS],
-      Resource: roleResources.map((r) => `arn:${part}:iam::*:policy/${r}`),
+      Resource: roleResources.map((r) => r.replace(":role/", ":policy/")),
       Condition: exceptPrincipals([deployer]),
     },
     {
@@ -321,6 +441,108 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Resource: "*",
     },
   ];
+
+  function jitStatements(
+    part: Partition,
+    jit: ReturnType<typeof jitPatterns> & { prefix: string },
+    a: { elevated: string; deployer: string; roleResources: string[]; mfa: boolean },
+  ): Statement[] {
+    const any = `arn:${part}:`;
+    return [
+      {
+        // The revoker may also write inline role policies; its identity policy limits it to the
+        // elevated role, and only the deployer may change that policy (it is a model-vault role too).
+        Sid: "DenyModelVaultRolePolicyWritesExceptDeployerAndRevoker",
+        Effect: "Deny",
+        Action: [...REVOCATION_ACTIONS],
+        Resource: a.roleResources,
+        Condition: exceptPrincipals([a.deployer, role(jit.revokerRole)]),
+      },
+      {
+        // Passing the issuer to one's own function assumes the elevated role with any source identity;
+        // passing the revoker rewrites the elevated role's policy.
+        Sid: "DenyJitRolePassExceptDeployer",
+        Effect: "Deny",
+        Action: "iam:PassRole",
+        Resource: [a.elevated, role(jit.issuerRole), role(jit.revokerRole)],
+        Condition: exceptPrincipals([a.deployer]),
+      },
+      {
+        // The issuer passes the scheduler role to EventBridge Scheduler (its own policy pins the service).
+        Sid: "DenyJitSchedulerRolePassExceptIssuer",
+        Effect: "Deny",
+        Action: "iam:PassRole",
+        Resource: role(jit.schedulerRole),
+        Condition: exceptPrincipals([a.deployer, role(jit.issuerRole)]),
+      },
+      {
+        // A URL call carries lambda:InvokedViaFunctionUrl = true; a direct Invoke does not, and its
+        // caller writes the event (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+        Sid: "DenyJitApiDirectInvokeExceptDeployer",
+        Effect: "Deny",
+        Action: [...INVOKE_ACTIONS],
+        Resource: `${fn(jit.apiFunction)}`,
+        Condition: { BoolIfExists: { "lambda:InvokedViaFunctionUrl": "false" }, ...exceptPrincipals([a.deployer]) },
+      },
+      {
+        // EventBridge Scheduler invokes the revoker as the scheduler role (a member-account role, so
+        // the SCP binds it); the stream's event-source mapping is Lambda's own poller, not a caller.
+        Sid: "DenyJitRevokerInvokeExceptScheduler",
+        Effect: "Deny",
+        Action: [...INVOKE_ACTIONS],
+        Resource: `${fn(jit.revokerFunction)}`,
+        Condition: exceptPrincipals([a.deployer, role(jit.schedulerRole)]),
+      },
+      ...(a.mfa
+        ? [
+            {
+              // IAM users: the key is absent with long-term keys and false without MFA; role sessions
+              // (Identity Center included) are left to their sign-in (docs/org.md, MFA).
+              // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent
+              Sid: "DenyJitApiCallsByIamUsersWithoutMfa",
+              Effect: "Deny" as const,
+              Action: ["lambda:InvokeFunctionUrl", ...INVOKE_ACTIONS],
+              Resource: `${fn(jit.apiFunction)}`,
+              Condition: { ArnLike: { "aws:PrincipalArn": `${any}iam::*:user/*` }, BoolIfExists: { [MFA_KEY]: "false" } },
+            },
+          ]
+        : []),
+      {
+        Sid: "DenyJitTriggerChangesExceptDeployer",
+        Effect: "Deny",
+        Action: [...ESM_ACTIONS],
+        Resource: "*",
+        Condition: { ArnLike: { "lambda:FunctionArn": fn(jit.names) }, ...exceptPrincipals([a.deployer]) },
+      },
+      {
+        Sid: "DenyJitScheduleChangesExceptIssuer",
+        Effect: "Deny",
+        Action: [...SCHEDULE_ACTIONS],
+        Resource: `${any}scheduler:*:*:schedule/${jit.names}/*`,
+        Condition: exceptPrincipals([a.deployer, role(jit.issuerRole)]),
+      },
+      {
+        Sid: "DenyJitBrokerChangesExceptDeployer",
+        Effect: "Deny",
+        Action: [...JIT_FUNCTION_ACTIONS, ...JIT_PLUMBING_ACTIONS],
+        Resource: [
+          fn(jit.names),
+          `${any}scheduler:*:*:schedule-group/${jit.names}`,
+          `${any}sns:*:*:${jit.names}`,
+          `${any}dynamodb:*:*:table/${jit.names}`,
+          `${any}logs:*:*:log-group:${jit.names}`,
+        ],
+        Condition: exceptPrincipals([a.deployer]),
+      },
+      {
+        Sid: "DenyJitRequestWritesExceptBroker",
+        Effect: "Deny",
+        Action: [...JIT_TABLE_ACTIONS],
+        Resource: `${any}dynamodb:*:*:table/${jit.names}`,
+        Condition: exceptPrincipals([a.deployer, role(jit.brokerRoles)]),
+      },
+    ];
+  }
 }
 
 /**
@@ -414,4 +636,49 @@ export function packScps(
 /** Everything the OrgGuardrails component needs: statements built, packed and measured. */
 export function buildScps(p: ScpPatterns, opts: { maxDocuments: number; limit?: number }): PackedScps {
   return packScps(buildScpStatements(p), opts);
+}
+
+/**
+ * IAM Identity Center's roles: only Identity Center may change them; IAM principals of the account,
+ * administrators included, get "Cannot perform the operation on the protected role"
+ * (https://repost.aws/knowledge-center/identity-center-aws-reserved-sso,
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html).
+ */
+export const IDENTITY_CENTER_ROLE_PREFIX = "AWSReservedSSO_";
+
+/** Identity Center creates its roles under this path; an assumed-role ARN shows only the name. */
+export const IDENTITY_CENTER_ROLE_PATH = "aws-reserved/sso.amazonaws.com/";
+
+export function isIdentityCenterRole(p: { pathOrName: string; name: string }): boolean {
+  if (!p.name.startsWith(IDENTITY_CENTER_ROLE_PREFIX)) return false;
+  return p.pathOrName === p.name || p.pathOrName.startsWith(IDENTITY_CENTER_ROLE_PATH);
+}
+
+export type PersonPrincipal =
+  | { kind: "role"; /** path/name as in a role ARN, or the bare name of an assumed-role ARN (which carries no path) */ pathOrName: string; name: string }
+  | { kind: "user"; pathOrName: string }
+  | { kind: "other" };
+
+/** What a people's principal ARN (or ARN glob) of the workload config is, for the SCPs' purposes. */
+export function personPrincipal(arn: string): PersonPrincipal {
+  const m = /^arn:[^:]+:(iam|sts)::[^:]*:(role|user|assumed-role)\/(.+)$/.exec(arn);
+  if (!m) return { kind: "other" };
+  const [, , type, rest] = m;
+  if (type === "user") return { kind: "user", pathOrName: rest };
+  // assumed-role/<role name>/<session name>: the role's path is not in it.
+  const pathOrName = type === "assumed-role" ? rest.split("/")[0] : rest;
+  return { kind: "role", pathOrName, name: pathOrName.split("/").pop() ?? pathOrName };
+}
+
+/**
+ * Whether the SCPs' people patterns (or AWS itself, for Identity Center roles) keep this principal
+ * from being re-trusted, re-policied or given new credentials. An assumed-role ARN is checked by the
+ * role's name, i.e. as a role with the path "/": a role under a longer path needs its role ARN in
+ * the config or a pattern that covers the bare name.
+ */
+export function personCovered(p: PersonPrincipal, patterns: { humanRolePatterns?: string[]; humanUserPatterns?: string[] }): boolean {
+  if (p.kind === "other") return false;
+  if (p.kind === "role" && isIdentityCenterRole(p)) return true;
+  const list = p.kind === "role" ? patterns.humanRolePatterns ?? [] : patterns.humanUserPatterns ?? [];
+  return list.some((pat) => patternCovers(pat, p.pathOrName));
 }

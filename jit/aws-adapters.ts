@@ -8,7 +8,7 @@ import { toJson, type PolicyDocument } from "../iam/types";
 import type { CredentialIssuer, IssuedCredentials, Notice, Notifier, RevocationSink, WindowScheduler } from "./ports";
 import type { AssumeRoleParams } from "./sts-params";
 import type { JitRequest } from "./types";
-import { REVOCATION_POLICY_NAME } from "./revocation";
+import { REVOCATION_POLICY_NAME, RevocationTooLarge } from "./revocation";
 
 export class StsIssuer implements CredentialIssuer {
   constructor(private readonly sts: Pick<STSClient, "send">) {}
@@ -76,7 +76,15 @@ export class IamRevocationSink implements RevocationSink {
   ) {}
   async apply(doc: PolicyDocument | null): Promise<void> {
     if (doc) {
-      await this.iam.send(new PutRolePolicyCommand({ RoleName: this.roleName, PolicyName: REVOCATION_POLICY_NAME, PolicyDocument: toJson(doc) }));
+      try {
+        await this.iam.send(new PutRolePolicyCommand({ RoleName: this.roleName, PolicyName: REVOCATION_POLICY_NAME, PolicyDocument: toJson(doc) }));
+      } catch (e) {
+        // PutRolePolicy answers LimitExceeded when the role's inline policies together would pass
+        // their size quota (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html):
+        // the broker then writes the smaller issued-before deny instead.
+        if ((e as { name?: string }).name === "LimitExceededException") throw new RevocationTooLarge((e as Error).message);
+        throw e;
+      }
       return;
     }
     try {

@@ -3,10 +3,11 @@ import { readFileSync } from "fs";
 import { execFileSync } from "child_process";
 import { Command, CommanderError, Option } from "commander";
 import { parse as parseYaml } from "yaml";
-import { resolveJitConfig, type JitConfig } from "../config/jit";
+import { checkJitIdentity, resolveJitConfig, type JitConfig, type JitEnvironment } from "../config/jit";
 import { BrokerClient, ClientError } from "./client";
-import { DEFAULT_SANDBOX_PORT, SANDBOX_BANNER, SANDBOX_CONFIG, startSandbox, type Sandbox } from "./local-server";
-import type { AuditView, ClaimResult } from "./handlers";
+import { claimWithRetries } from "./claim-client";
+import { DEFAULT_SANDBOX_PORT, sandboxBanner, SANDBOX_CONFIG, startSandbox, type Sandbox } from "./local-server";
+import type { AuditView } from "./handlers";
 import type { JitRequest } from "./types";
 
 export interface CliIo {
@@ -25,22 +26,40 @@ function summary(r: JitRequest): string {
   return `${r.id}  ${r.status.padEnd(8)} ${r.requester}  ${r.actions.join("+")} ${r.prefix} ${r.minutes}min${window}  approvals ${r.approvals.length}/${r.approvalsRequired}${r.breakGlass ? "  BREAK-GLASS" : ""}`;
 }
 
-function loadConfigFile(file: string, env: "dev" | "prod"): JitConfig {
-  const text = readFileSync(file, "utf8");
-  const doc = (file.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown> | null;
-  // Accept either the bare `jit` section or a Pulumi.<stack>.yaml holding `model-vault:jit`.
-  const stackSection = (doc?.config as Record<string, unknown> | undefined)?.["model-vault:jit"];
+/**
+ * A bare `jit` section (JSON/YAML), or a Pulumi.<stack>.yaml holding `model-vault:jit`: then the
+ * stack's environment (model-vault:environment, else a stack named prod*) picks the defaults and
+ * the identity rules, as the deploy would.
+ */
+function loadConfigFile(file: string, envOption?: JitEnvironment): { config: JitConfig; env: JitEnvironment } {
+  let doc: Record<string, unknown> | null;
   try {
-    return resolveJitConfig(stackSection ?? doc, env);
+    const text = readFileSync(file, "utf8");
+    doc = (file.endsWith(".json") ? JSON.parse(text) : parseYaml(text)) as Record<string, unknown> | null;
+  } catch (e) {
+    throw new ClientError(`${file}: ${(e as Error).message}`);
+  }
+  const stackConfig = doc?.config as Record<string, unknown> | undefined;
+  const stackSection = stackConfig?.["model-vault:jit"];
+  const stack = /Pulumi\.([^/\\]+)\.ya?ml$/.exec(file)?.[1];
+  const declared = stackConfig?.["model-vault:environment"];
+  const env: JitEnvironment = envOption ?? (declared === "prod" || declared === "dev" ? declared : stack?.startsWith("prod") ? "prod" : "dev");
+  try {
+    return { config: resolveJitConfig(stackSection ?? doc, env), env };
   } catch (e) {
     throw new ClientError(`${file}: ${(e as Error).message}`);
   }
 }
 
-function endpointFrom(opts: { endpoint?: string; as?: string; stack?: string }, env: CliIo["env"]): string {
+/** An ARN of a pattern's shape for the "try:" line: the session becomes dave, other wildcards a suffix. */
+function exampleArn(pattern: string): string {
+  return pattern.replace(/\*$/, "dave").replace(/\*/g, "0123456789abcdef");
+}
+
+function endpointFrom(opts: { endpoint?: string; as?: string; asArn?: string; stack?: string }, env: CliIo["env"]): string {
   if (opts.endpoint) return opts.endpoint;
   if (env.JIT_ENDPOINT) return env.JIT_ENDPOINT;
-  if (opts.as !== undefined) return `http://127.0.0.1:${env.JIT_SANDBOX_PORT ?? DEFAULT_SANDBOX_PORT}`;
+  if (opts.as !== undefined || opts.asArn !== undefined) return `http://127.0.0.1:${env.JIT_SANDBOX_PORT ?? DEFAULT_SANDBOX_PORT}`;
   try {
     const args = ["stack", "output", "jitEndpoint", ...(opts.stack ? ["--stack", opts.stack] : [])];
     const url = execFileSync("pulumi", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
@@ -58,31 +77,46 @@ export function buildProgram(io: CliIo = processIo): Command {
     .option("--stack <name>", "Pulumi stack whose jitEndpoint output to use")
     .option("--region <region>", "AWS region for SigV4 (default: from the function URL)")
     .option("--as <name>", "SANDBOX ONLY: act as this person against the local sandbox")
+    .option("--as-arn <arn>", "SANDBOX ONLY: act as this principal (an IAM user or assumed-role session ARN of the stack's shape)")
+    .option("--principal-id <id>", "SANDBOX ONLY: with --as-arn, the principal id (AIDA... or AROA...:session; default: derived from the ARN)")
     .option("--json", "print raw JSON")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
 
   const client = (): BrokerClient => {
-    const g = program.opts<{ endpoint?: string; as?: string; region?: string; stack?: string }>();
-    return new BrokerClient({ endpoint: endpointFrom(g, io.env), as: g.as, region: g.region });
+    const g = program.opts<{ endpoint?: string; as?: string; asArn?: string; principalId?: string; region?: string; stack?: string }>();
+    if (g.as !== undefined && g.asArn !== undefined) throw new ClientError("--as and --as-arn are exclusive");
+    if (g.principalId !== undefined && g.asArn === undefined) throw new ClientError("--principal-id goes with --as-arn");
+    return new BrokerClient({ endpoint: endpointFrom(g, io.env), as: g.as, asArn: g.asArn, principalId: g.principalId, region: g.region });
   };
   const json = (): boolean => program.opts<{ json?: boolean }>().json === true;
   const show = (r: JitRequest, verb: string): void => io.out(json() ? JSON.stringify(r, null, 2) : `${verb}: ${summary(r)}`);
 
   program
     .command("serve")
-    .description("run the broker locally (a SANDBOX: no AWS, identities from --as)")
+    .description("run the broker locally (a SANDBOX: no AWS, identities from --as / --as-arn)")
     .requiredOption("--local", "run the local sandbox (the only mode)")
     .option("--port <n>", "port on 127.0.0.1", String(DEFAULT_SANDBOX_PORT))
-    .option("--config <file>", "jit section (JSON/YAML) or a Pulumi.<stack>.yaml; default: a demo config")
-    .addOption(new Option("--env <env>", "defaults to apply to --config").choices(["dev", "prod"]).default("dev"))
-    .action(async (o: { port: string; config?: string; env: "dev" | "prod" }) => {
-      const config = o.config ? loadConfigFile(o.config, o.env) : SANDBOX_CONFIG;
-      const sb = await startSandbox({ port: Number(o.port), config, log: (l) => io.err(l) });
+    .option("--config <file>", "a Pulumi.<stack>.yaml (its model-vault:jit section) or a bare jit section (JSON/YAML); default: a demo config")
+    .addOption(new Option("--env <env>", "defaults and identity rules to apply to --config (default: the stack's environment)").choices(["dev", "prod"]))
+    .option("--data-dir <dir>", "keep the sandbox's requests in this directory across restarts (default: in memory)")
+    .action(async (o: { port: string; config?: string; env?: JitEnvironment; dataDir?: string }) => {
+      const { config, env } = o.config ? loadConfigFile(o.config, o.env) : { config: SANDBOX_CONFIG, env: "dev" as const };
+      const sb = await startSandbox({ port: Number(o.port), config, dataDir: o.dataDir, log: (l) => io.err(l) });
       runningSandboxes.push(sb);
-      io.err(SANDBOX_BANNER);
-      io.err(`sandbox listening on ${sb.url}  (approvers: ${config.approvers.join(", ")}; ${config.approvalsRequired} approval(s) needed)`);
-      io.err(`try: npm run jit -- --as alice request --prefix models/llama/ --actions write --minutes 30 --reason "publish"`);
+      io.err(sandboxBanner(o.dataDir));
+      // The same notes the plan prints: entries that let a caller choose their own name.
+      if (o.config) for (const w of checkJitIdentity(config, env).warnings) io.err(`warning: ${w}`);
+      else io.err("demo config: bare names match --as NAME callers (dev only: prod refuses names a caller can choose)");
+      io.err(`sandbox listening on ${sb.url}  (${env} rules${o.config ? ` from ${o.config}` : ", demo config"}; ${config.approvalsRequired} approval(s) needed)`);
+      io.err(`  requesters: ${config.requesters.join(", ")}`);
+      io.err(`  approvers:  ${config.approvers.join(", ")}`);
+      const arnPattern = config.requesters.find((r) => r.startsWith("arn:"));
+      io.err(
+        arnPattern
+          ? `try: npm run jit -- --as-arn ${exampleArn(arnPattern)} request --prefix ${config.prefixes[0]} --actions ${config.actions[0]} --minutes 15 --reason "publish"${config.ticketPattern ? ` --ticket ID  (ID matching ${config.ticketPattern})` : ""}`
+          : `try: npm run jit -- --as alice request --prefix models/llama/ --actions write --minutes 30 --reason "publish"`,
+      );
     });
 
   program
@@ -149,7 +183,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .description("get the credentials of an approved request (shell exports)")
     .option("--credential-process", "print credential_process JSON for ~/.aws/config")
     .action(async (id: string, o: { credentialProcess?: boolean }) => {
-      const r = await client().call<ClaimResult>("POST", `/requests/${encodeURIComponent(id)}/claim`, {});
+      const r = await claimWithRetries(client(), id);
       if (!r.credentials) {
         // Sandbox: there is no STS; show exactly what would have been sent.
         if (o.credentialProcess) throw new ClientError("the sandbox issues no credentials (no STS); run claim without --credential-process to see the AssumeRole call");

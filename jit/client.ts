@@ -5,7 +5,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { HttpRequest } from "@smithy/protocol-http";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { SANDBOX_CALLER_HEADER } from "./local-server";
+import { SANDBOX_ARN_HEADER, SANDBOX_CALLER_HEADER, SANDBOX_PRINCIPAL_ID_HEADER } from "./local-server";
 
 export class ClientError extends Error {
   constructor(
@@ -20,6 +20,9 @@ export interface ClientOptions {
   endpoint: string;
   /** Sandbox only: the caller's name. */
   as?: string;
+  /** Sandbox only: the caller's principal ARN, and optionally its principal id. */
+  asArn?: string;
+  principalId?: string;
   region?: string;
 }
 
@@ -36,9 +39,10 @@ export function isLoopback(endpoint: string): boolean {
 export class BrokerClient {
   private signer?: SignatureV4;
   constructor(private readonly opts: ClientOptions) {
-    if (opts.as !== undefined && !isLoopback(opts.endpoint))
-      throw new ClientError(`--as only works against the local sandbox (127.0.0.1), not ${opts.endpoint}`);
-    if (opts.as === undefined) {
+    const sandbox = opts.as !== undefined || opts.asArn !== undefined;
+    if (sandbox && !isLoopback(opts.endpoint))
+      throw new ClientError(`--as and --as-arn only work against the local sandbox (127.0.0.1), not ${opts.endpoint}`);
+    if (!sandbox) {
       const region = opts.region ?? regionOfEndpoint(opts.endpoint) ?? process.env.AWS_REGION;
       if (!region) throw new ClientError("cannot tell the broker's region: pass --region");
       this.signer = new SignatureV4({ service: "lambda", region, credentials: fromNodeProviderChain(), sha256: Sha256 });
@@ -51,6 +55,8 @@ export class BrokerClient {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let headers: Record<string, string> = { "content-type": "application/json", host: url.host };
     if (this.opts.as !== undefined) headers[SANDBOX_CALLER_HEADER] = this.opts.as;
+    if (this.opts.asArn !== undefined) headers[SANDBOX_ARN_HEADER] = this.opts.asArn;
+    if (this.opts.principalId !== undefined) headers[SANDBOX_PRINCIPAL_ID_HEADER] = this.opts.principalId;
     if (this.signer) {
       const signed = await this.signer.sign(
         new HttpRequest({

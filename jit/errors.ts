@@ -9,6 +9,7 @@ export type JitErrorCode =
   | "not-found"
   | "conflict"
   | "expired"
+  | "unavailable"
   | "internal";
 
 const STATUS: Record<JitErrorCode, number> = {
@@ -19,6 +20,9 @@ const STATUS: Record<JitErrorCode, number> = {
   "not-found": 404,
   conflict: 409,
   expired: 410,
+  // Retryable: contention past the retry bound, or a dependency that failed before anything
+  // changed (or in a way a retry converges from).
+  unavailable: 503,
   internal: 500,
 };
 

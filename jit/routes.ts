@@ -3,7 +3,7 @@
 import type { Broker } from "./handlers";
 import { JitError } from "./errors";
 import { STATUSES, type Caller, type Status } from "./types";
-import { approveSchema, denySchema, emptySchema, newRequestSchema, parseBody, parseId, revokeSchema } from "./validate";
+import { approveSchema, claimSchema, denySchema, newRequestSchema, parseBody, parseId, revokeSchema } from "./validate";
 
 export interface HttpRequest {
   method: string;
@@ -51,8 +51,7 @@ export async function route(broker: Broker, caller: Caller, req: HttpRequest): P
         case "revoke":
           return { status: 200, body: await broker.revoke(caller, id, parseBody(revokeSchema, req.body).reason) };
         case "claim":
-          parseBody(emptySchema, req.body);
-          return { status: 200, body: await broker.claim(caller, id) };
+          return { status: 200, body: await broker.claim(caller, id, parseBody(claimSchema, req.body)) };
       }
     }
     throw new JitError("not-found", `no route ${m} ${req.path}`);

@@ -19,7 +19,7 @@ export type Command =
   | { kind: "end" };
 
 /** The broker itself, for time-driven transitions. */
-export const SYSTEM: Caller = { arn: "system", name: "broker" };
+export const SYSTEM: Caller = { arn: "system", principalId: "system", person: { key: "system:broker", name: "broker", kind: "system" } };
 
 /** Fields a transition sets; history gets `entry` appended, version is bumped. */
 export type Patch = Partial<Pick<JitRequest, "approvals" | "approvedAt" | "windowEnd" | "claims" | "endedAt" | "ttl" | "breakGlass">>;
@@ -33,9 +33,26 @@ export interface Transition {
 
 const MINUTE = 60_000;
 
+function actorFields(c: Caller): Pick<HistoryEntry, "by" | "byPerson" | "byArn" | "byPrincipalId"> {
+  return { by: c.person.name, byPerson: c.person.key, byArn: c.arn, byPrincipalId: c.principalId };
+}
+
+/**
+ * Acting as the requester (claim, withdraw) takes the requester's person AND the very principal
+ * that requested (a person's other roles or permission sets do not qualify), and the caller must
+ * still be a requester under the config in force now. Why not, when not; undefined when yes.
+ */
+function notTheRequester(req: JitRequest, actor: Caller, cfg: JitConfig): string | undefined {
+  if (actor.person.key !== req.requesterPerson) return `request ${req.id} is not yours`;
+  if (actor.principalId !== req.requesterPrincipalId || actor.arn !== req.requesterArn)
+    return `request ${req.id} was made by another principal of yours (${req.requesterArn}); use that principal`;
+  if (!matches(cfg.requesters, actor)) return `${actor.person.name} (${actor.arn}) is no longer a requester (jit.requesters)`;
+  return undefined;
+}
+
 export function openRequest(input: NewRequest, caller: Caller, cfg: JitConfig, now: Date, id: string): JitRequest {
   if (!cfg.enabled) throw new JitError("forbidden", "the broker is disabled in this stack's config");
-  if (!matches(cfg.requesters, caller)) throw new JitError("forbidden", `${caller.name} may not request elevated access`);
+  if (!matches(cfg.requesters, caller)) throw new JitError("forbidden", `${caller.person.name} (${caller.arn}) may not request elevated access`);
   if (!cfg.prefixes.some((p) => input.prefix.startsWith(p)))
     throw new JitError("forbidden", `prefix ${input.prefix} is outside the allowed prefixes (${cfg.prefixes.join(", ")})`);
   const denied = input.actions.filter((a) => !cfg.actions.includes(a));
@@ -51,8 +68,10 @@ export function openRequest(input: NewRequest, caller: Caller, cfg: JitConfig, n
   return {
     id,
     status: "PENDING",
-    requester: caller.name,
+    requester: caller.person.name,
+    requesterPerson: caller.person.key,
     requesterArn: caller.arn,
+    requesterPrincipalId: caller.principalId,
     prefix: input.prefix,
     actions: [...new Set(input.actions)].sort(),
     minutes: input.minutes,
@@ -65,7 +84,7 @@ export function openRequest(input: NewRequest, caller: Caller, cfg: JitConfig, n
     breakGlass: false,
     claims: 0,
     version: 1,
-    history: [{ at, event: "request", by: caller.name, byArn: caller.arn, from: null, to: "PENDING", reason: input.reason }],
+    history: [{ at, event: "request", ...actorFields(caller), from: null, to: "PENDING", reason: input.reason }],
   };
 }
 
@@ -89,8 +108,7 @@ export function decide(req: JitRequest, cmd: Command, actor: Caller, cfg: JitCon
   const entry = (event: EventKind, to: Status, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
     at,
     event,
-    by: actor.name,
-    byArn: actor.arn,
+    ...actorFields(actor),
     from: req.status,
     to,
     ...extra,
@@ -109,17 +127,19 @@ export function decide(req: JitRequest, cmd: Command, actor: Caller, cfg: JitCon
     case "approve": {
       if (req.status === "APPROVED" || req.status === "ACTIVE") throw new JitError("conflict", `request ${req.id} is already approved`);
       if (req.status !== "PENDING") throw stateError(req, "only a PENDING request can be approved");
-      const self = actor.name === req.requester;
+      // Persons, not names: the same person under another role or permission set is still self.
+      const self = actor.person.key === req.requesterPerson;
       let breakGlass = false;
       if (self) {
         if (!matches(cfg.breakGlass, actor)) throw new JitError("forbidden", "no self-approval: another approver must approve");
         if (!cmd.reason?.trim()) throw new JitError("bad-request", "break-glass self-approval needs a reason");
         breakGlass = true;
       } else if (!matches(cfg.approvers, actor)) {
-        throw new JitError("forbidden", `${actor.name} is not an approver`);
+        throw new JitError("forbidden", `${actor.person.name} (${actor.arn}) is not an approver`);
       }
-      if (req.approvals.some((a) => a.by === actor.name)) throw new JitError("conflict", `${actor.name} already approved request ${req.id}`);
-      const approvals = [...req.approvals, { by: actor.name, byArn: actor.arn, at, breakGlass }];
+      if (req.approvals.some((a) => a.byPerson === actor.person.key))
+        throw new JitError("conflict", `${actor.person.name} (${actor.person.key}) already approved request ${req.id}`);
+      const approvals = [...req.approvals, { ...actorFields(actor), at, breakGlass }];
       // Break-glass stands in for every approval: it exists for when approvers are unreachable,
       // and is paid for with a notification to all approvers and a flag in the audit.
       const done = breakGlass || approvals.length >= req.approvalsRequired;
@@ -134,13 +154,13 @@ export function decide(req: JitRequest, cmd: Command, actor: Caller, cfg: JitCon
     }
     case "deny": {
       if (!cmd.reason.trim()) throw new JitError("bad-request", "a denial needs a reason");
-      if (!matches(cfg.approvers, actor)) throw new JitError("forbidden", `${actor.name} is not an approver`);
-      if (actor.name === req.requester) throw new JitError("forbidden", "requesters withdraw their own requests with revoke, not deny");
+      if (!matches(cfg.approvers, actor)) throw new JitError("forbidden", `${actor.person.name} (${actor.arn}) is not an approver`);
+      if (actor.person.key === req.requesterPerson) throw new JitError("forbidden", "requesters withdraw their own requests with revoke, not deny");
       if (req.status !== "PENDING") throw stateError(req, "only a PENDING request can be denied");
       return { from: "PENDING", to: "DENIED", patch: terminal(), entry: entry("deny", "DENIED", { reason: cmd.reason }) };
     }
     case "revoke": {
-      const mayRevoke = actor.name === req.requester || matches(cfg.approvers, actor) || matches(cfg.breakGlass, actor);
+      const mayRevoke = notTheRequester(req, actor, cfg) === undefined || matches(cfg.approvers, actor) || matches(cfg.breakGlass, actor);
       if (!mayRevoke) throw new JitError("forbidden", `only the requester or an approver may revoke request ${req.id}`);
       if (TERMINAL.has(req.status)) throw stateError(req, "it cannot be revoked");
       return {
@@ -151,7 +171,8 @@ export function decide(req: JitRequest, cmd: Command, actor: Caller, cfg: JitCon
       };
     }
     case "claim": {
-      if (actor.name !== req.requester) throw new JitError("forbidden", `request ${req.id} is not yours`);
+      const why = notTheRequester(req, actor, cfg);
+      if (why) throw new JitError("forbidden", why);
       if (req.status === "PENDING")
         throw new JitError("conflict", `request ${req.id} is not approved yet (${req.approvals.length}/${req.approvalsRequired} approvals)`);
       if (req.status !== "APPROVED" && req.status !== "ACTIVE") throw stateError(req, "no credentials can be issued");

@@ -5,12 +5,33 @@ export const STATUSES = ["PENDING", "APPROVED", "ACTIVE", "ENDED", "DENIED", "EX
 export type Status = (typeof STATUSES)[number];
 export const TERMINAL: ReadonlySet<Status> = new Set<Status>(["ENDED", "DENIED", "EXPIRED", "REVOKED"]);
 
-/** Who is calling, as established by SigV4 (Lambda) or by --as (sandbox only). */
-export interface Caller {
-  /** Authenticated ARN (sandbox: arn:sandbox:::user/NAME). */
-  arn: string;
-  /** Person-level name: IAM user name or role session name. Becomes the STS SourceIdentity. */
+/**
+ * What a principal is, as a person (jit/README.md "Identity model"):
+ * - `iam-user`: an IAM user, keyed by its ARN and unique id (a re-created user is someone else);
+ * - `identity-center`: an IAM Identity Center user, keyed by the username Identity Center puts in
+ *   the session name of its `AWSReservedSSO_*` roles (one person across permission sets);
+ * - `mapped`: a principal listed under a person in `jit.people`;
+ * - `role-session`: a session of any other role. Its session name is chosen by whoever assumes
+ *   the role, so all sessions of the role are ONE person (dev only: prod config refuses it);
+ * - `sandbox`: a local sandbox `--as NAME`, never produced from AWS credentials.
+ */
+export type PersonKind = "iam-user" | "identity-center" | "mapped" | "role-session" | "sandbox" | "system";
+
+export interface Person {
+  /** What every decision compares. Never shown as a name; never a session name alone. */
+  key: string;
+  /** Display name and the STS SourceIdentity of issued sessions (STS's alphabet). */
   name: string;
+  kind: PersonKind;
+}
+
+/** Who is calling, as established by SigV4 (Lambda) or by --as / --as-arn (sandbox only). */
+export interface Caller {
+  /** Authenticated ARN (sandbox --as: arn:sandbox:::user/NAME). */
+  arn: string;
+  /** The authorizer's principal id: `AIDA…` (IAM user) or `AROA…:<session>` (role session). */
+  principalId: string;
+  person: Person;
 }
 
 export type EventKind = "request" | "approve" | "deny" | "claim" | "revoke" | "expire" | "end";
@@ -19,8 +40,11 @@ export type EventKind = "request" | "approve" | "deny" | "claim" | "revoke" | "e
 export interface HistoryEntry {
   at: string;
   event: EventKind;
+  /** The actor's person name (display); `byPerson` is what was compared. */
   by: string;
+  byPerson: string;
   byArn: string;
+  byPrincipalId: string;
   from: Status | null;
   to: Status;
   reason?: string;
@@ -31,7 +55,9 @@ export interface HistoryEntry {
 
 export interface Approval {
   by: string;
+  byPerson: string;
   byArn: string;
+  byPrincipalId: string;
   at: string;
   breakGlass: boolean;
 }
@@ -39,8 +65,13 @@ export interface Approval {
 export interface JitRequest {
   id: string;
   status: Status;
+  /** The requester's person name: the by-requester index key and the sessions' SourceIdentity. */
   requester: string;
+  /** The requester's person key: what approve/deny/claim/revoke compare. */
+  requesterPerson: string;
   requesterArn: string;
+  /** Claim and revoke-as-requester need this same principal (not only the same person). */
+  requesterPrincipalId: string;
   prefix: string;
   actions: JitAction[];
   minutes: number;

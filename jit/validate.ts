@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { JIT_ACTIONS, MAX_PREFIX_LENGTH, MAX_WINDOW_MINUTES } from "../config/jit";
 import { JitError } from "./errors";
+import { IDEMPOTENCY_KEY } from "./claims";
 
 export const MAX_BODY_BYTES = 8 * 1024;
 
@@ -26,6 +27,10 @@ export const approveSchema = z.strictObject({ reason: reason.optional() });
 export const denySchema = z.strictObject({ reason });
 export const revokeSchema = z.strictObject({ reason: reason.optional() });
 export const emptySchema = z.strictObject({});
+/** A client sends one key per claim it means (the CLI: one per invocation) and reuses it on retries. */
+export const claimSchema = z.strictObject({
+  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY, "idempotencyKey must be 16-64 characters [A-Za-z0-9_-]").optional(),
+});
 
 export function parseBody<T>(schema: z.ZodType<T>, body: string | undefined): T {
   if (body !== undefined && Buffer.byteLength(body) > MAX_BODY_BYTES)

@@ -221,9 +221,11 @@ export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean
       return "ExplicitlyDenied"; // identity-policy deny, whatever else is attached
     case "publisher":
       if (configChange) return hasDeployer ? "ExplicitlyDenied" : "ImplicitlyDenied";
+      // Without allowDelete the bucket policy denies DeleteObject to everyone (iam/bucketPolicy.ts).
+      if (r.action === "s3:DeleteObject" && !p.allowDelete) return "ExplicitlyDenied";
       if (r.scope !== "inside") return "ImplicitlyDenied";
       if (r.action === "s3:ListBucket" || r.action === "s3:PutObject") return "Allowed";
-      if (r.action === "s3:DeleteObject") return p.allowDelete ? "Allowed" : "ImplicitlyDenied";
+      if (r.action === "s3:DeleteObject") return "Allowed";
       return "ImplicitlyDenied";
     case "publisher-without-source-identity":
       if (configChange) return hasDeployer ? "ExplicitlyDenied" : "ImplicitlyDenied";

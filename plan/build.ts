@@ -1,5 +1,6 @@
 // The offline plan: run the program, then judge what it would deploy.
 import { loadStackConfig, type StackConfig } from "../config";
+import { checkJitIdentity } from "../config/jit";
 import { computeAccessMatrix } from "./access";
 import { applyScpStack } from "./orgScps";
 import { computeAttackPaths } from "./paths";
@@ -21,7 +22,9 @@ export async function buildPlan(stack: string, opts: RunOptions = {}): Promise<P
   // The program validated this same config already; this copy feeds the judges below.
   const config = loadStackConfig(stack, rawConfig);
   const resources = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
-  const plan: Plan = { project: PROJECT, stack, resources, outputs: run.outputs, warnings: [] };
+  // Broker entries a caller could match under a name it picks: refused in prod, noted here in dev.
+  const jitWarnings = checkJitIdentity(config.jit, config.environment).warnings.map((w) => `model-vault:${w}`);
+  const plan: Plan = { project: PROJECT, stack, resources, outputs: run.outputs, warnings: jitWarnings };
   const failures: string[] = [];
   // The policy pack (policypack/policies.ts), with the stack's pack config, exactly as `pulumi preview --policy-pack` runs it.
   const violations = evaluatePolicyPack(resources, stack, loadPackConfig(stack));

@@ -11,8 +11,20 @@
 //                               policies, and the JIT broker out of a workload stack's plan.
 import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import type { OrgConfig } from "../config/org";
-import { KEY_TAG, PROTECTED_KEY_ROLES, SCP_MAX_CHARS, SCP_MAX_PER_TARGET, jitRolePatterns, roleArnPattern, scpSize, type Partition } from "../iam/scp";
-import { CDN_ROLE } from "../iam/arns";
+import {
+  KEY_TAG,
+  PROTECTED_KEY_ROLES,
+  SCP_MAX_CHARS,
+  SCP_MAX_PER_TARGET,
+  isIdentityCenterRole,
+  jitPatterns,
+  personCovered,
+  personPrincipal,
+  roleArnPattern,
+  scpSize,
+  type Partition,
+} from "../iam/scp";
+import { CDN_ROLE, accessLogBucketName } from "../iam/arns";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, rolePolicyReader, str, tagsOf } from "./planDocuments";
@@ -71,7 +83,7 @@ export function renderScpSection(plan: Plan): string[] {
   return lines;
 }
 
-export type Exemption = "elevated" | "deployer" | "revoker" | "broker";
+export type Exemption = "elevated" | "deployer" | "revoker" | "broker" | "issuer" | "scheduler";
 
 /** A principal evaluated in the SCP rows of the matrix. */
 export interface ScpMatrixPrincipal {
@@ -82,7 +94,8 @@ export interface ScpMatrixPrincipal {
   boundary?: PolicyDocument | null;
   /**
    * The exemptions the principal holds: "elevated" (object writes), "deployer" (security changes),
-   * "revoker" (the elevated role's revocation policy), "broker" (the JIT request table); null for a
+   * "revoker" (the elevated role's revocation policy), "broker" (the JIT request table), "issuer"
+   * (window schedules, passing the scheduler role), "scheduler" (invoking the revoker); null for a
    * principal the SCPs must stop (the workload administrator). Requests covered by one of them, and
    * unprotected ones, must decide exactly as without the SCPs; every other protected request must be
    * ExplicitlyDenied.
@@ -90,6 +103,8 @@ export interface ScpMatrixPrincipal {
   exempt: Exemption | Exemption[] | null;
   /** Evaluated on the JIT broker's requests only (the broker's own roles). */
   jitOnly?: boolean;
+  /** Request context the principal always sends (a broker role: lambda:SourceFunctionArn of its function). */
+  context?: Record<string, string>;
 }
 
 export interface ScpMatrixInput {
@@ -106,13 +121,29 @@ export interface ScpMatrixInput {
   trailArn?: string;
   /** The trail's log bucket: its logs and its policy get rows of their own. */
   auditBucketName?: string;
+  /** The model bucket's access-log bucket: nobody may delete its logs. */
+  logBucketName?: string;
+  /** A people's role (requester, approver, break-glass, publisher-trusted) the SCPs must keep as it is. */
+  personRoleArn?: string;
   /**
    * Resources the SCPs find by their `model-vault:role` tag (the model and audit keys, the
    * distribution): the destructive request checked on each, and the resource's own policy if any.
    */
   tagged?: { arn: string; role: string; action: string; policy?: PolicyDocument }[];
-  /** The JIT broker as planned: its issuer role, API function and request table get rows of their own. */
-  jit?: { issuerRoleArn?: string; functionArn?: string; tableArn?: string };
+  /** The JIT broker as planned: its roles, functions, table, trigger, schedules and topic get rows of their own. */
+  jit?: {
+    issuerRoleArn?: string;
+    revokerRoleArn?: string;
+    schedulerRoleArn?: string;
+    functionArn?: string;
+    revokerFunctionArn?: string;
+    tableArn?: string;
+    /** The revocation event-source mapping (its ARN; the SCP matches it by lambda:FunctionArn). */
+    triggerArn?: string;
+    /** A window-end schedule in the broker's schedule group (the issuer names them jit-*). */
+    scheduleArn?: string;
+    topicArn?: string;
+  };
   principals: ScpMatrixPrincipal[];
 }
 
@@ -129,6 +160,8 @@ export interface ScpRequest {
   context?: Record<string, string>;
   /** The resource's own policy (a key policy), when it is not the bucket's. */
   resourcePolicy?: PolicyDocument;
+  /** What sets this row apart from another with the same action and resource (its context), for the reader. */
+  note?: string;
 }
 
 /** The requests the SCP rows check, and whether each is a protected one (admin must be denied). */
@@ -144,7 +177,9 @@ export function scpRequests(input: ScpMatrixInput): ScpRequest[] {
     { action: "s3:GetObject", resource: object, protectedFor: null },
     { action: "s3:PutObject", resource: object, protectedFor: only("elevated") },
     { action: "s3:DeleteObject", resource: object, protectedFor: only("elevated") },
-    { action: "s3:DeleteObjectVersion", resource: object, protectedFor: only("elevated") },
+    // Publishing is the elevated role's only exemption: history and Object Lock are the deployer's.
+    { action: "s3:DeleteObjectVersion", resource: object, protectedFor: only("deployer") },
+    { action: "s3:BypassGovernanceRetention", resource: object, protectedFor: only("deployer") },
     { action: "s3:PutBucketPolicy", resource: bucket, protectedFor: only("deployer") },
     { action: "s3:DeleteBucketPolicy", resource: bucket, protectedFor: only("deployer") },
     { action: "s3:PutBucketPublicAccessBlock", resource: bucket, protectedFor: only("deployer") },
@@ -165,9 +200,12 @@ export function scpRequests(input: ScpMatrixInput): ScpRequest[] {
     ...(input.auditBucketName
       ? [
           // Every access is on record only while nobody can delete the record or cut off its delivery.
-          { action: "s3:DeleteObject", resource: `arn:${part}:s3:::${input.auditBucketName}/AWSLogs/${input.accountId}/CloudTrail/example.json.gz`, protectedFor: only("elevated") },
+          { action: "s3:DeleteObject", resource: `arn:${part}:s3:::${input.auditBucketName}/AWSLogs/${input.accountId}/CloudTrail/example.json.gz`, protectedFor: [] },
           { action: "s3:PutBucketPolicy", resource: `arn:${part}:s3:::${input.auditBucketName}`, protectedFor: only("deployer") },
         ]
+      : []),
+    ...(input.logBucketName
+      ? [{ action: "s3:DeleteObject", resource: `arn:${part}:s3:::${input.logBucketName}/access-logs/example`, protectedFor: [] }]
       : []),
     { action: "cloudtrail:DeleteTrail", resource: trail, protectedFor: only("deployer") },
     { action: "iam:UpdateAssumeRolePolicy", resource: role, protectedFor: only("deployer") },
@@ -186,8 +224,56 @@ export function scpRequests(input: ScpMatrixInput): ScpRequest[] {
     ...(jit.functionArn ? [{ action: "lambda:UpdateFunctionCode", resource: jit.functionArn, protectedFor: only("deployer"), jit: true }] : []),
     // Writing the request table directly would forge an approval.
     ...(jit.tableArn ? [{ action: "dynamodb:PutItem", resource: jit.tableArn, protectedFor: only("deployer", "broker"), jit: true }] : []),
+    ...jitPlumbingRequests(jit, only),
+    ...(input.personRoleArn
+      ? [{ action: "iam:UpdateAssumeRolePolicy", resource: input.personRoleArn, protectedFor: only("deployer") }]
+      : []),
     { action: "organizations:LeaveOrganization", resource: "*", protectedFor: [] },
   ];
+}
+
+/**
+ * Issue 12's promises on the broker: its API answers only through its URL, its roles cannot be
+ * passed, its trigger, schedules, topic and table settings are the deployer's; and what the broker
+ * itself needs (the scheduler invoking the revoker, the issuer creating schedules and passing the
+ * scheduler role) still works.
+ */
+function jitPlumbingRequests(jit: NonNullable<ScpMatrixInput["jit"]>, only: (...who: Exemption[]) => Exemption[]): ScpRequest[] {
+  const rows: ScpRequest[] = [];
+  const add = (ok: unknown, r: Omit<ScpRequest, "jit">) => {
+    if (ok) rows.push({ ...r, jit: true });
+  };
+  // A direct invoke writes the event, the caller's identity included; a URL call does not.
+  add(jit.functionArn, { action: "lambda:InvokeFunction", resource: jit.functionArn!, protectedFor: only("deployer"), note: "direct invoke" });
+  add(jit.functionArn, {
+    action: "lambda:InvokeFunction",
+    resource: jit.functionArn!,
+    protectedFor: null,
+    context: { "lambda:InvokedViaFunctionUrl": "true" },
+    note: "through the function URL",
+  });
+  add(jit.functionArn, { action: "lambda:InvokeFunctionUrl", resource: jit.functionArn!, protectedFor: null });
+  add(jit.revokerFunctionArn, { action: "lambda:InvokeFunction", resource: jit.revokerFunctionArn!, protectedFor: only("deployer", "scheduler") });
+  const toLambda = { "iam:PassedToService": "lambda.amazonaws.com" };
+  add(jit.issuerRoleArn, { action: "iam:PassRole", resource: jit.issuerRoleArn!, protectedFor: only("deployer"), context: toLambda });
+  add(jit.revokerRoleArn, { action: "iam:PassRole", resource: jit.revokerRoleArn!, protectedFor: only("deployer"), context: toLambda });
+  add(jit.schedulerRoleArn, {
+    action: "iam:PassRole",
+    resource: jit.schedulerRoleArn!,
+    protectedFor: only("deployer", "issuer"),
+    context: { "iam:PassedToService": "scheduler.amazonaws.com" },
+  });
+  add(jit.triggerArn && jit.revokerFunctionArn, {
+    action: "lambda:DeleteEventSourceMapping",
+    resource: jit.triggerArn!,
+    protectedFor: only("deployer"),
+    context: { "lambda:FunctionArn": jit.revokerFunctionArn! },
+  });
+  add(jit.scheduleArn, { action: "scheduler:CreateSchedule", resource: jit.scheduleArn!, protectedFor: only("deployer", "issuer") });
+  add(jit.scheduleArn, { action: "scheduler:DeleteSchedule", resource: jit.scheduleArn!, protectedFor: only("deployer", "issuer") });
+  add(jit.topicArn, { action: "sns:Subscribe", resource: jit.topicArn!, protectedFor: only("deployer") });
+  add(jit.tableArn, { action: "dynamodb:UpdateTimeToLive", resource: jit.tableArn!, protectedFor: only("deployer") });
+  return rows;
 }
 
 /** Whether the SCPs must deny `p` this request: it is protected, and none of p's exemptions covers it. */
@@ -268,7 +354,7 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
   const cells: AccessCell[] = [];
   for (const p of input.principals) {
     for (const req of scpRequests(input).filter((r) => !p.jitOnly || r.jit)) {
-      const opts = { boundary: p.boundary, context: req.context, resourcePolicy: req.resourcePolicy };
+      const opts = { boundary: p.boundary, context: { ...p.context, ...req.context }, resourcePolicy: req.resourcePolicy };
       const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, opts);
       const restricted = isRestricted(req, p);
       const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts)).decision;
@@ -278,7 +364,7 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
         action: req.action,
         resource: req.resource,
         decision: withScps.decision,
-        by: withScps.by,
+        by: req.note ? `${withScps.by} (${req.note})` : withScps.by,
         expected: await expectedUnderScps(withScps.decision, restricted, without),
       });
     }
@@ -391,7 +477,20 @@ export function workloadScpInputs(
   });
   const jit = jitScpInputs(plan, org, part, principals, warnings);
   return {
-    input: { accountId, partition: part, scps, bucketName, bucketPolicy, roleArn, trailArn, auditBucketName, tagged: taggedScpInputs(plan), jit, principals },
+    input: {
+      accountId,
+      partition: part,
+      scps,
+      bucketName,
+      bucketPolicy,
+      roleArn,
+      trailArn,
+      auditBucketName,
+      logBucketName: plan.resources.some((r) => r.type === "aws:s3/bucket:Bucket" && str(r.inputs.bucket) === accessLogBucketName(bucketName)) ? accessLogBucketName(bucketName) : undefined,
+      tagged: taggedScpInputs(plan),
+      jit,
+      principals,
+    },
     warnings,
   };
 }
@@ -428,29 +527,58 @@ function jitScpInputs(
 ): ScpMatrixInput["jit"] {
   const issuer = roleTagged(plan, "jit-issuer");
   const revoker = roleTagged(plan, "jit-revoker");
+  const scheduler = roleTagged(plan, "jit-scheduler");
   if (!issuer && !revoker) return undefined;
-  const api = plan.resources.find((r) => r.type === "aws:lambda/function:Function" && tagsOf(r)["model-vault:jit"] === "api");
+  const fnTagged = (part: string) => plan.resources.find((r) => r.type === "aws:lambda/function:Function" && tagsOf(r)["model-vault:jit"] === part);
+  const inBroker = (type: string) => plan.resources.find((r) => r.type === type && /model-vault:access:JitBroker/.test(r.urn));
   const table = plan.resources.find((r) => r.type === "aws:dynamodb/table:Table" && tagsOf(r)["model-vault:data"] === "jit-audit");
-  const jit = { issuerRoleArn: str(issuer?.outputs.arn), functionArn: str(api?.outputs.arn), tableArn: str(table?.outputs.arn) };
+  const revokerFunctionArn = str(fnTagged("revoker")?.outputs.arn);
+  const group = inBroker("aws:scheduler/scheduleGroup:ScheduleGroup");
+  const groupArn = str(group?.outputs.arn);
+  const trigger = inBroker("aws:lambda/eventSourceMapping:EventSourceMapping");
+  // The fake cloud gives a mapping no ARN; AWS's form is event-source-mapping:<uuid>.
+  const triggerArn = trigger && revokerFunctionArn
+    ? (str(trigger.outputs.arn) ?? revokerFunctionArn.replace(/:function:.*$/, `:event-source-mapping:${str(trigger.outputs.uuid) ?? "00000000-0000-0000-0000-000000000000"}`))
+    : undefined;
+  const jit = {
+    issuerRoleArn: str(issuer?.outputs.arn),
+    revokerRoleArn: str(revoker?.outputs.arn),
+    schedulerRoleArn: str(scheduler?.outputs.arn),
+    functionArn: str(fnTagged("api")?.outputs.arn),
+    revokerFunctionArn,
+    tableArn: str(table?.outputs.arn),
+    triggerArn,
+    scheduleArn: groupArn ? `${groupArn.replace(":schedule-group/", ":schedule/")}/jit-example` : undefined,
+    topicArn: str(inBroker("aws:sns/topic:Topic")?.outputs.arn),
+  };
   const prefix = org.jitNamePrefix;
-  const patterns = prefix ? jitRolePatterns(prefix) : undefined;
+  const patterns = prefix ? jitPatterns(prefix) : undefined;
   const check = (what: string, arn: string | undefined, pattern: string | undefined) => {
     if (arn && !(pattern && arnLike(pattern, arn)))
       warnings.push(`JIT broker ${what} ${arn} does not match organization.jitNamePrefix ${prefix ?? "(unset)"}: the SCPs do not cover it`);
   };
-  check("API function", jit.functionArn, prefix && `arn:${part}:lambda:*:*:function:${prefix}-*`);
-  check("request table", jit.tableArn, prefix && `arn:${part}:dynamodb:*:*:table/${prefix}-*`);
-  check("issuer role", jit.issuerRoleArn, patterns && roleArnPattern(part, patterns.brokerRoles));
-  check("revoker role", str(revoker?.outputs.arn), patterns && roleArnPattern(part, patterns.revokerRole));
+  const any = (svc: string, rest: string) => patterns && `arn:${part}:${svc}:*:*:${rest}`;
+  check("API function", jit.functionArn, any("lambda", `function:${patterns?.apiFunction}`));
+  check("revoker function", jit.revokerFunctionArn, any("lambda", `function:${patterns?.revokerFunction}`));
+  check("request table", jit.tableArn, any("dynamodb", `table/${patterns?.names}`));
+  check("schedule group", groupArn, any("scheduler", `schedule-group/${patterns?.names}`));
+  check("notice topic", jit.topicArn, any("sns", `${patterns?.names}`));
+  check("issuer role", jit.issuerRoleArn, patterns && roleArnPattern(part, patterns.issuerRole));
+  check("revoker role", jit.revokerRoleArn, patterns && roleArnPattern(part, patterns.revokerRole));
+  check("scheduler role", jit.schedulerRoleArn, patterns && roleArnPattern(part, patterns.schedulerRole));
   const read = rolePolicyReader(plan.resources, (w) => warnings.push(w));
   for (const [role, label, exempt] of [
-    [issuer, "JIT issuer role (as deployed)", ["broker"]],
+    [issuer, "JIT issuer role (as deployed)", ["broker", "issuer"]],
     [revoker, "JIT revoker role (as deployed)", ["revoker", "broker"]],
+    [scheduler, "JIT scheduler role (as deployed)", ["scheduler", "broker"]],
   ] as const) {
     const arn = role && str(role.outputs.arn);
     if (!role || !arn) continue;
     const { identityPolicies, boundary } = read(role, label);
-    principals.push({ arn, label, identityPolicies: identityPolicies.map((p) => p.policy), boundary: boundary?.policy ?? null, exempt: [...exempt], jitOnly: true });
+    // Its policy is pinned to its function (jit/trust.ts pinnedToFunction): evaluate the calls the function makes.
+    const fn = str(plan.resources.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.role === arn)?.outputs.arn);
+    const context = fn ? { "lambda:SourceFunctionArn": fn } : undefined;
+    principals.push({ arn, label, identityPolicies: identityPolicies.map((p) => p.policy), boundary: boundary?.policy ?? null, exempt: [...exempt], jitOnly: true, ...(context ? { context } : {}) });
   }
   return jit;
 }
@@ -472,8 +600,60 @@ export async function loadOrgStack(stack: string, root?: string): Promise<{ scps
 /** Minimal view of the plan builder's result (plan/build.ts PlanResult) this hook needs. */
 export interface ScpHookTarget {
   plan: Plan;
-  config: { accountId: string; scpStack: string | null; access?: { deployerRoleArn: string | null } };
+  config: {
+    accountId: string;
+    scpStack: string | null;
+    /** "prod" turns an unprotected people's role into a plan failure; otherwise a warning. */
+    environment?: string;
+    access?: { deployerRoleArn: string | null; publisher?: { trustedPrincipals: readonly unknown[] } | null };
+    /** The people lists (config/jit.ts); entries are read for the ARNs they hold, whatever their shape. */
+    jit?: { people?: readonly unknown[]; requesters?: readonly unknown[]; approvers?: readonly unknown[]; breakGlass?: readonly unknown[] };
+  };
   failures: string[];
+}
+
+/** Every ARN (or ARN glob) the workload config names as a person, with the key that names it (`person:NAME` entries point into jit.people). */
+export function peopleArns(config: ScpHookTarget["config"]): { key: string; arn: string }[] {
+  const out: { key: string; arn: string }[] = [];
+  const walk = (key: string, v: unknown): void => {
+    if (typeof v === "string") {
+      if (v.startsWith("arn:")) out.push({ key, arn: v });
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(`${key}[${i}]`, x));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(`${key}.${k}`, x);
+  };
+  // jit.people maps a person to roles only they can assume: re-trusting one makes anyone that person.
+  for (const k of ["people", "requesters", "approvers", "breakGlass"] as const) walk(`jit.${k}`, config.jit?.[k] ?? []);
+  walk("publisher.trustedPrincipals", config.access?.publisher?.trustedPrincipals ?? []);
+  return out;
+}
+
+/**
+ * The people's principals the org's SCPs leave open: a role that is neither an Identity Center role
+ * nor covered by organization.humanRolePatterns (an administrator could re-trust it and act as that
+ * person), a user outside organization.humanUserPatterns, or a principal that is neither.
+ */
+export function uncoveredPeople(config: ScpHookTarget["config"], org: Pick<OrgConfig, "humanRolePatterns" | "humanUserPatterns">): string[] {
+  const problems: string[] = [];
+  for (const { key, arn } of peopleArns(config)) {
+    const p = personPrincipal(arn);
+    if (personCovered(p, org)) continue;
+    if (p.kind === "role")
+      problems.push(`${key}: role ${p.pathOrName} (${arn}) is not an IAM Identity Center role and no organization.humanRolePatterns entry covers it: an administrator could re-trust it and act as that person`);
+    else if (p.kind === "user")
+      problems.push(`${key}: IAM user ${p.pathOrName} (${arn}) is not covered by organization.humanUserPatterns: an administrator could mint its keys or remove its MFA`);
+    else problems.push(`${key}: ${arn} is neither a role nor an IAM user, so no SCP can keep it from being taken over`);
+  }
+  return problems;
+}
+
+/** A people's role of the workload account that the SCPs cover (not an Identity Center one), for a row. */
+function coveredPersonRole(config: ScpHookTarget["config"], org: Pick<OrgConfig, "partition" | "humanRolePatterns" | "humanUserPatterns">): string | undefined {
+  for (const { arn } of peopleArns(config)) {
+    const p = personPrincipal(arn);
+    if (p.kind !== "role" || /[*?]/.test(p.pathOrName) || isIdentityCenterRole(p) || !personCovered(p, org)) continue;
+    return `arn:${org.partition}:iam::${config.accountId}:role/${p.pathOrName}`;
+  }
+  return undefined;
 }
 
 /**
@@ -503,6 +683,11 @@ export async function applyScpDocuments(
   opts: { deployerRoleArn?: string | null } = {},
 ): Promise<PolicyDocument[]> {
   const { input, warnings } = workloadScpInputs(result.plan, documents, organization, result.config.accountId);
+  input.personRoleArn = coveredPersonRole(result.config, organization);
+  const people = uncoveredPeople(result.config, organization);
+  if (result.config.environment === "prod")
+    result.failures.push(...people.map((p) => `people under the SCPs of stack ${stack} (organization.humanRolePatterns / humanUserPatterns): ${p}`));
+  else warnings.push(...people);
   if (opts.deployerRoleArn) {
     if (!arnLike(roleArnPattern(organization.partition, organization.deployerRolePattern), opts.deployerRoleArn))
       warnings.push(`deployer role ${opts.deployerRoleArn} does not match organization.deployerRolePattern ${organization.deployerRolePattern}: the SCPs deny it security changes`);

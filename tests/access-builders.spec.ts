@@ -190,7 +190,7 @@ function model(opts: { deployer?: boolean; extraConsumerPolicy?: PolicyDocument 
     accountId: ACCOUNT,
     bucketArn: BUCKET,
     keyArn: KEY,
-    bucketPolicy: policyDocument(accessBucketPolicyStatements({ bucketArn: BUCKET, publisherRoleArn: PUBLISHER, deployerRoleArn: opts.deployer === false ? undefined : DEPLOYER })),
+    bucketPolicy: policyDocument(accessBucketPolicyStatements({ bucketArn: BUCKET, publisherRoleArn: PUBLISHER, publisherMayDelete: pub.allowDelete, deployerRoleArn: opts.deployer === false ? undefined : DEPLOYER })),
     keyPolicy: policyDocument([
       keyAdministration(ACCOUNT),
       ...accessKeyPolicyStatements({ accountId: ACCOUNT, viaService: "s3.eu-west-1.amazonaws.com", readOnlyRoleArns: consumers.map((c) => c.arn), publisherRoleArn: PUBLISHER }),

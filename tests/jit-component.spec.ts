@@ -25,6 +25,7 @@ describe("JitBroker component", function () {
         const jit = new JitBroker("jit", {
           jit: testConfig(),
           elevatedRoleArn: elevatedArn,
+          functionNames: { api: "jit-api-jittest", revoker: "jit-revoker-jittest" },
           modelBucketName: "acme-weights",
           accountId: ACCOUNT,
           region: REGION,
@@ -79,21 +80,30 @@ describe("JitBroker component", function () {
     assert.equal(roles.size, 2, "each function has its own role");
   });
 
-  it("gives every role least privilege: no wildcard actions, Resource * only for ListStreams", () => {
+  it("gives every role least privilege: no wildcard actions, Resource * only for ListStreams (and the function pin's Deny)", () => {
     const policies = all("aws:iam/rolePolicy:RolePolicy");
     assert.equal(policies.length, 3);
     for (const p of policies) {
       for (const s of doc(p, "policy").Statement) {
-        assert.equal(s.Effect, "Allow");
         for (const a of asArray(s.Action)) assert.ok(!a.includes("*"), `${p.name}: ${a}`);
-        if (asArray(s.Resource).includes("*")) assert.deepEqual(asArray(s.Action), ["dynamodb:ListStreams"], p.name);
+        if (s.Effect === "Allow" && asArray(s.Resource).includes("*")) assert.deepEqual(asArray(s.Action), ["dynamodb:ListStreams"], p.name);
       }
+    }
+  });
+
+  it("pins the issuer and the revoker roles to their own functions, named before they exist", () => {
+    for (const [part, entry, fnName] of [["issuer", "-api", "jit-api-jittest"], ["revoker", "-revoker", "jit-revoker-jittest"]]) {
+      const fn = one("aws:lambda/function:Function", entry);
+      assert.equal(fn.inputs.name, fnName);
+      const pin = doc(one("aws:iam/rolePolicy:RolePolicy", `${part}-policy`), "policy").Statement.filter((s) => s.Effect === "Deny");
+      assert.equal(pin.length, 1, part);
+      assert.deepEqual(pin[0].Condition, { ArnNotLike: { "lambda:SourceFunctionArn": [fn.outputs.arn, `${fn.outputs.arn}:*`] } });
     }
   });
 
   it("lets only the issuer assume the elevated role, and only the revoker write its policy", () => {
     const byRole = (suffix: string): Statement[] => doc(one("aws:iam/rolePolicy:RolePolicy", `${suffix}-policy`), "policy").Statement;
-    const mentions = (ss: Statement[], action: string) => ss.filter((s) => asArray(s.Action).includes(action));
+    const mentions = (ss: Statement[], action: string) => ss.filter((s) => s.Effect === "Allow" && asArray(s.Action).includes(action));
     assert.deepEqual(mentions(byRole("issuer"), "sts:AssumeRole").map((s) => s.Resource), [ELEVATED]);
     assert.deepEqual(mentions(byRole("revoker"), "sts:AssumeRole"), []);
     assert.deepEqual(mentions(byRole("revoker"), "iam:PutRolePolicy").map((s) => s.Resource), [ELEVATED]);
@@ -140,6 +150,7 @@ describe("JitBroker and the policy pack", function () {
         const jit = new JitBroker("jit", {
           jit: testConfig({}, "prod"),
           elevatedRoleArn: ELEVATED,
+          functionNames: { api: "jit-api-jitpack", revoker: "jit-revoker-jitpack" },
           modelBucketName: "acme-weights",
           accountId: ACCOUNT,
           region: REGION,

@@ -1,23 +1,36 @@
 // Shared test fixtures for the JIT broker specs (not a spec itself).
 import { resolveJitConfig, type JitConfig } from "../config/jit";
 import type { Caller } from "../jit/types";
-import { sandboxCaller } from "../jit/principals";
+import { callerFromPrincipal, sandboxPrincipalId } from "../jit/principals";
 
-export const alice: Caller = sandboxCaller("alice"); // requester
-export const bob: Caller = sandboxCaller("bob"); // approver
-export const carol: Caller = sandboxCaller("carol"); // approver
-export const mallory: Caller = sandboxCaller("mallory"); // nobody
-export const erin: Caller = sandboxCaller("erin"); // break-glass requester
+export const ACCOUNT = "111111111111";
+
+/** The session ARN of an IAM Identity Center user under a permission set (Identity Center names the session). */
+export function ssoArn(user: string, permissionSet = "MLTeam", account = ACCOUNT): string {
+  return `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_${permissionSet}_0123456789abcdef/${user}`;
+}
+
+/** That user as the function URL's authorizer reports them (ARN + a stable principal id). */
+export function ssoCaller(user: string, permissionSet = "MLTeam"): Caller {
+  const arn = ssoArn(user, permissionSet);
+  return callerFromPrincipal(arn, sandboxPrincipalId(arn));
+}
+
+export const alice: Caller = ssoCaller("alice"); // requester
+export const bob: Caller = ssoCaller("bob"); // approver
+export const carol: Caller = ssoCaller("carol"); // approver
+export const mallory: Caller = ssoCaller("mallory"); // nobody
+export const erin: Caller = ssoCaller("erin"); // break-glass requester
 
 export function testConfig(over: Partial<Record<keyof JitConfig, unknown>> = {}, env: "dev" | "prod" = "dev"): JitConfig {
   return resolveJitConfig(
     {
       enabled: true,
-      requesters: ["alice", "erin", "bob"],
-      approvers: ["bob", "carol", "dave"],
+      requesters: [ssoArn("alice"), ssoArn("erin"), ssoArn("bob")],
+      approvers: [ssoArn("bob"), ssoArn("carol"), ssoArn("dave")],
       prefixes: ["models/"],
       actions: ["write", "delete"],
-      breakGlass: ["erin"],
+      breakGlass: [ssoArn("erin")],
       ...over,
     },
     env,

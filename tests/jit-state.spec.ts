@@ -3,7 +3,7 @@ import { applyTransition, decide, openRequest, overdue, SYSTEM, type Command } f
 import { JitError } from "../jit/errors";
 import type { Caller, JitRequest } from "../jit/types";
 import { resolveJitConfig, JitConfigError } from "../config/jit";
-import { alice, at, bob, carol, erin, mallory, testConfig, T0 } from "./jit-fixtures";
+import { alice, at, bob, carol, erin, mallory, ssoArn, ssoCaller, testConfig, T0 } from "./jit-fixtures";
 
 const cfg = testConfig();
 const input = { prefix: "models/llama/", actions: ["write" as const], minutes: 30, reason: "publish llama 3 weights" };
@@ -57,6 +57,17 @@ describe("jit state machine", () => {
     assert.equal(r.status, "APPROVED");
     assert.deepEqual(r.history.map((h) => h.to), ["PENDING", "PENDING", "APPROVED"]);
     refused(() => decide(r, { kind: "approve" }, bob, prod, at(3)), "conflict", /already approved/);
+  });
+
+  it("counts persons: an approver's second approval under another permission set is refused; history records person and principal", () => {
+    const prod = testConfig({ approvers: [ssoArn("*", "MLTeam"), ssoArn("*", "MLAdmins")] }, "prod");
+    let r = openRequest({ ...input, ticket: "OPS-1" }, alice, prod, T0, "abcdef0123456789");
+    r = step(r, { kind: "approve" }, bob, at(1), prod);
+    refused(() => decide(r, { kind: "approve" }, ssoCaller("bob", "MLAdmins"), prod, at(2)), "conflict", /already approved/);
+    refused(() => decide(r, { kind: "approve" }, ssoCaller("alice", "MLAdmins"), prod, at(2)), "forbidden", /no self-approval/);
+    const h = r.history.at(-1);
+    assert.deepEqual([h?.by, h?.byPerson, h?.byArn, h?.byPrincipalId], ["bob", bob.person.key, bob.arn, bob.principalId]);
+    assert.deepEqual([r.requesterPerson, r.requesterPrincipalId], [alice.person.key, alice.principalId]);
   });
 
   it("forbids self-approval and approval by non-approvers", () => {
@@ -160,7 +171,7 @@ describe("jit config", () => {
     assert.throws(() => resolveJitConfig({ maxWindowMinutes: 90 }, "dev"), /jit\.maxWindowMinutes/);
     assert.throws(() => resolveJitConfig({ prefixes: ["models/*"] }, "dev"), /jit\.prefixes\[0\]/);
     assert.throws(() => resolveJitConfig({ prefixes: ["models/../x/"] }, "dev"), /jit\.prefixes\[0\]/);
-    assert.throws(() => resolveJitConfig({ enabled: true, requesters: ["a1"], approvers: ["b1"] }, "prod"), /at least 2 approvers/);
+    assert.throws(() => resolveJitConfig({ enabled: true, requesters: [ssoArn("a1")], approvers: [ssoArn("b1")] }, "prod"), /2 distinct persons/);
     assert.throws(() => resolveJitConfig({ approvalsRequired: 1 }, "prod"), /prod requires/);
     assert.throws(() => resolveJitConfig({ ticketPattern: "([" }, "dev"), /regular expression/);
   });

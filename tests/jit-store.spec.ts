@@ -5,9 +5,8 @@ import { DynamoRequestStore } from "../jit/store";
 import { Broker } from "../jit/handlers";
 import { JitError } from "../jit/errors";
 import { MemoryNotifier, MemoryRevocationSink, SandboxIssuer, TimerScheduler } from "../jit/sandbox-adapters";
-import { sandboxCaller } from "../jit/principals";
 import type { JitConfig } from "../config/jit";
-import { alice, at, bob, carol, mallory, testConfig, T0 } from "./jit-fixtures";
+import { alice, at, bob, carol, mallory, ssoArn, ssoCaller, testConfig, T0 } from "./jit-fixtures";
 
 const target = { elevatedRoleArn: "arn:aws:iam::111111111111:role/model-vault-elevated", bucketName: "mv-models", region: "eu-west-1", accountId: "111111111111" };
 const input = { prefix: "models/llama/", actions: ["write" as const], minutes: 30, reason: "publish llama weights" };
@@ -52,10 +51,10 @@ describe("jit store on dynalite", function () {
 
   it("50 concurrent approvals by distinct approvers yield exactly the needed approvals and one transition", async () => {
     const approvers = Array.from({ length: 50 }, (_, i) => `approver${i}`);
-    const b = broker(testConfig({ approvers, approvalsRequired: 2, ticketPattern: "^OPS-[0-9]+$" }, "prod"));
+    const b = broker(testConfig({ approvers: approvers.map((n) => ssoArn(n)), approvalsRequired: 2, ticketPattern: "^OPS-[0-9]+$" }, "prod"));
     const r = await b.request(alice, { ...input, ticket: "OPS-7" });
-    const results = await Promise.allSettled(approvers.map((n) => b.approve(sandboxCaller(n), r.id)));
-    const fresh = await b.get(bob, r.id).catch(() => b.get(sandboxCaller("approver0"), r.id));
+    const results = await Promise.allSettled(approvers.map((n) => b.approve(ssoCaller(n), r.id)));
+    const fresh = await b.get(bob, r.id).catch(() => b.get(ssoCaller("approver0"), r.id));
     assert.equal(fresh.status, "APPROVED");
     assert.equal(fresh.approvals.length, 2);
     assert.equal(fresh.history.filter((h) => h.to === "APPROVED").length, 1);
@@ -143,7 +142,7 @@ describe("jit store on dynalite", function () {
   it("break-glass self-approval notifies every approver and is flagged", async () => {
     const notifier = new MemoryNotifier();
     const b = broker(testConfig(), notifier);
-    const erin = sandboxCaller("erin");
+    const erin = ssoCaller("erin");
     const r = await b.request(erin, input);
     const a = await b.approve(erin, r.id, "outage, nobody reachable");
     assert.equal(a.breakGlass, true);

@@ -28,8 +28,8 @@ async function run(input: OrgConfigInput, protect = true): Promise<Plan> {
 
 const of = (p: Plan, type: string): PlanResource[] => p.resources.filter((r) => r.type === type);
 
-// Long enough that the rules no longer fit one 5,120-character SCP.
-const long = (tag: string) => `model-vault/${tag}/${"x".repeat(480)}-*`;
+// Long enough that the rules need more documents than the defaults (2), within the 4 a target can take.
+const long = (tag: string) => `model-vault/${tag}/${"x".repeat(250)}-*`;
 const bigInput: OrgConfigInput = {
   targets: ["ou-ab12-cd34ef56", "123456789012"],
   rolePathOrNamePattern: long("roles"),
@@ -38,35 +38,39 @@ const bigInput: OrgConfigInput = {
 };
 
 describe("org: OrgGuardrails component (registered inputs)", () => {
-  it("registers one SCP whose content is the built document, minified and within the limit", async () => {
+  // Since issue 12 the default guardrails no longer fit one document: each part is registered and attached.
+  it("registers the SCPs whose contents are the built documents, minified and within the limit", async () => {
     const input: OrgConfigInput = { targets: ["ou-ab12-cd34ef56", "r-ab12"], modelBucketPattern: "acme-model-weights-*" };
     const p = await run(input);
-    const [policy] = of(p, POLICY);
-    assert.equal(of(p, POLICY).length, 1);
-    assert.equal(policy.inputs.type, "SERVICE_CONTROL_POLICY");
-    assert.equal(policy.inputs.name, "model-vault-guardrails");
-    const expected = buildScps(organizationSchema.parse(input), { maxDocuments: 4 }).documents[0];
-    assert.equal(policy.inputs.content, minify(expected));
-    assert.ok(String(policy.inputs.content).length <= SCP_MAX_CHARS);
-    const stmts = JSON.parse(String(policy.inputs.content)).Statement as { Sid: string; Effect: string; Resource: unknown; Condition?: unknown }[];
+    const policies = of(p, POLICY);
+    const expected = buildScps(organizationSchema.parse(input), { maxDocuments: 4 }).documents;
+    assert.equal(policies.length, expected.length);
+    assert.ok(expected.length >= 2);
+    policies.forEach((policy, i) => {
+      assert.equal(policy.inputs.type, "SERVICE_CONTROL_POLICY");
+      assert.equal(policy.inputs.name, `model-vault-guardrails-${i + 1}`);
+      assert.equal(policy.inputs.content, minify(expected[i]));
+      assert.ok(String(policy.inputs.content).length <= SCP_MAX_CHARS);
+      assert.deepEqual(policy.inputs.tags, TAGS);
+      assert.equal(policy.options.protect, true);
+      assert.match(policy.parent ?? "", /model-vault:org:OrgGuardrails::org$/);
+    });
+    const stmts = policies.flatMap((x) => JSON.parse(String(x.inputs.content)).Statement as { Sid: string; Effect: string; Resource: unknown; Condition?: unknown }[]);
     assert.ok(stmts.every((s) => s.Effect === "Deny"));
     const writes = stmts.find((s) => s.Sid === "DenyModelObjectWritesExceptElevated");
     assert.deepEqual(writes?.Resource, "arn:aws:s3:::acme-model-weights-*/*");
     assert.deepEqual(writes?.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault/access-publisher-*" } });
-    assert.deepEqual(policy.inputs.tags, TAGS);
-    assert.equal(policy.options.protect, true);
-    assert.match(policy.parent ?? "", /model-vault:org:OrgGuardrails::org$/);
   });
 
-  it("attaches the SCP to every target, by the policy's id", async () => {
+  it("attaches every SCP to every target, by the policy's id", async () => {
     const p = await run({ targets: ["ou-ab12-cd34ef56", "123456789012", "r-ab12"] });
-    const [policy] = of(p, POLICY);
     const atts = of(p, ATTACH);
-    assert.deepEqual(atts.map((a) => a.inputs.targetId).sort(), ["123456789012", "ou-ab12-cd34ef56", "r-ab12"]);
-    for (const a of atts) {
-      assert.equal(a.inputs.policyId, policy.outputs.id);
-      assert.equal(a.options.protect, true);
+    for (const policy of of(p, POLICY)) {
+      const mine = atts.filter((a) => a.inputs.policyId === policy.outputs.id);
+      assert.deepEqual(mine.map((a) => a.inputs.targetId).sort(), ["123456789012", "ou-ab12-cd34ef56", "r-ab12"]);
+      for (const a of mine) assert.equal(a.options.protect, true);
     }
+    assert.equal(atts.length, of(p, POLICY).length * 3);
   });
 
   it("does not protect when the stack does not", async () => {
@@ -96,7 +100,7 @@ describe("org: OrgGuardrails component (registered inputs)", () => {
     const p = await run({ targets: ["ou-ab12-cd34ef56"] });
     const text = renderScpSection(p).join("\n");
     const size = String(of(p, POLICY)[0].inputs.content).length;
-    assert.match(text, new RegExp(`model-vault-guardrails  ${size}/5120 characters \\(\\d+%\\)  attached to: ou-ab12-cd34ef56`));
+    assert.match(text, new RegExp(`model-vault-guardrails-1  ${size}/5120 characters \\(\\d+%\\)  attached to: ou-ab12-cd34ef56`));
     assert.match(text, /Deny DenyLeaveOrganization/);
   });
 });

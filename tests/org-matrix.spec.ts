@@ -86,9 +86,11 @@ describe("org: SCP effect on a workload account (iam-simulate)", () => {
     );
   });
 
-  it("the elevated role keeps its object writes and deletes", async () => {
-    for (const action of ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"])
+  // Issue 12: version deletes are no longer the elevated role's (the deployer's alone).
+  it("the elevated role keeps its object writes and deletes, not version deletes", async () => {
+    for (const action of ["s3:PutObject", "s3:DeleteObject"])
       assert.strictEqual((await evaluate(ELEVATED, action, obj, base, [elevatedPolicy], scps)).decision, "Allowed", action);
+    assert.strictEqual((await evaluate(ELEVATED, "s3:DeleteObjectVersion", obj, base, [elevatedPolicy], scps)).decision, "ExplicitlyDenied");
   });
 
   it("the deployer keeps bucket security, trail and role changes, but not object deletes", async () => {
@@ -252,9 +254,12 @@ describe("org: the JIT broker under the SCPs (iam-simulate over the default org 
     schedulerRoleArn: `arn:aws:iam::${ACCOUNT}:role/model-vault/${prefix}-scheduler-a1b2c3d`,
     logGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${prefix}-api`,
     streamArn: `${table}/stream/2026-01-01T00:00:00.000`,
+    functionArn: fn,
   };
+  // The broker's roles are pinned to their function (jit/trust.ts pinnedToFunction): requests come from inside it.
+  const inside = { context: { "lambda:SourceFunctionArn": fn } };
   const decide = async (who: string, action: string, resource: string, identity: PolicyDocument[], withScps = true) =>
-    (await evaluate(who, action, resource, base, identity, withScps ? scps : null)).decision;
+    (await evaluate(who, action, resource, base, identity, withScps ? scps : null, inside)).decision;
 
   it("a workload administrator cannot change the broker's code, forge a request, or re-trust its roles", async () => {
     for (const [action, resource] of [
@@ -290,7 +295,7 @@ describe("org: the JIT broker under the SCPs (iam-simulate over the default org 
 
   it("an organization without jitNamePrefix would deny the revoker its revocation write", async () => {
     const without = buildScps({ ...org, jitNamePrefix: undefined }, { maxDocuments: 4 }).documents;
-    const d = await evaluate(revoker, "iam:PutRolePolicy", ELEVATED, base, [policyDocument(revokerPolicy(arns))], without);
+    const d = await evaluate(revoker, "iam:PutRolePolicy", ELEVATED, base, [policyDocument(revokerPolicy(arns))], without, inside);
     assert.strictEqual(d.decision, "ExplicitlyDenied");
   });
 

@@ -46,12 +46,27 @@ describe("org: SCP statements (iam/scp.ts)", () => {
     }
   });
 
-  it("object deletes/overwrites on model buckets are denied unless the principal is the elevated role", () => {
+  it("publishing (PutObject, DeleteObject) on model buckets is denied unless the principal is the elevated role", () => {
     const s = bySid(stmts, "DenyModelObjectWritesExceptElevated");
     assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*/*"]);
-    for (const a of ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention"])
-      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(asArray(s.Action), ["s3:PutObject", "s3:DeleteObject"]);
     assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-*-elevated" } });
+  });
+
+  // Issue 12: the elevated role's exemption is exactly publishing; history and Object Lock are the deployer's.
+  it("version deletes, governance bypass, retention, legal hold, ACLs, restores and replication writes are the deployer's", () => {
+    const s = bySid(stmts, "DenyModelObjectProtectionChangesExceptDeployer");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*/*"]);
+    for (const a of ["s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention", "s3:PutObjectLegalHold", "s3:PutObjectAcl", "s3:RestoreObject", "s3:ReplicateObject"])
+      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-deployer" } });
+  });
+
+  it("nobody writes or deletes objects in the audit and access-log buckets", () => {
+    const s = bySid(stmts, "DenyLogObjectWrites");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*-audit/*", "arn:aws:s3:::model-vault-*-logs/*"]);
+    assert.ok(["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"].every((a) => asArray(s.Action).includes(a)));
+    assert.strictEqual(s.Condition, undefined);
   });
 
   it("bucket security configuration is denied unless the principal is the deployer", () => {
@@ -114,6 +129,43 @@ describe("org: SCP statements (iam/scp.ts)", () => {
     assert.deepStrictEqual(minimalPatterns(["x-*", "x-*"]), ["x-*"]);
   });
 
+  it("the people's roles and users: every role and user change, deployer only; no statement without patterns", () => {
+    const withPeople = buildScpStatements({ ...patterns, humanRolePatterns: ["ml-leads", "ml-*"], humanUserPatterns: ["people/*"] });
+    const s = bySid(withPeople, "DenyPeopleChangesExceptDeployer");
+    assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:iam::*:role/ml-*", "arn:aws:iam::*:user/people/*"]);
+    for (const a of ["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:DeleteRole", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:DeactivateMFADevice"])
+      assert.ok(asArray(s.Action).includes(a), a);
+    assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-deployer" } });
+    assert.ok(!stmts.some((x) => x.Sid === "DenyPeopleChangesExceptDeployer"));
+  });
+
+  it("the broker's API: direct invokes denied unless via its URL; IAM users without MFA denied unless switched off", () => {
+    const direct = bySid(stmts, "DenyJitApiDirectInvokeExceptDeployer");
+    assert.deepStrictEqual(direct.Resource, "arn:aws:lambda:*:*:function:model-vault-jit-api-*");
+    assert.deepStrictEqual(direct.Condition, {
+      BoolIfExists: { "lambda:InvokedViaFunctionUrl": "false" },
+      ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-deployer" },
+    });
+    const mfa = bySid(stmts, "DenyJitApiCallsByIamUsersWithoutMfa");
+    assert.deepStrictEqual(mfa.Condition, { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:user/*" }, BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } });
+    assert.ok(!buildScpStatements({ ...patterns, requireMfaForIamUsers: false }).some((x) => x.Sid === "DenyJitApiCallsByIamUsersWithoutMfa"));
+    const revoker = bySid(stmts, "DenyJitRevokerInvokeExceptScheduler");
+    assert.deepStrictEqual(revoker.Condition, {
+      ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::*:role/model-vault-deployer", "arn:aws:iam::*:role/model-vault/model-vault-jit-scheduler-*"] },
+    });
+  });
+
+  it("the revocation trigger is matched by the function it feeds (CreateEventSourceMapping has no resource)", () => {
+    const s = bySid(stmts, "DenyJitTriggerChangesExceptDeployer");
+    assert.strictEqual(s.Resource, "*");
+    assert.deepStrictEqual((s.Condition as Record<string, unknown>).ArnLike, { "lambda:FunctionArn": "arn:aws:lambda:*:*:function:model-vault-jit-*" });
+  });
+
+  it("without a JIT prefix, no broker statement at all", () => {
+    const sids = buildScpStatements({ ...patterns, jitNamePrefix: undefined }).map((x) => x.Sid ?? "");
+    assert.deepStrictEqual(sids.filter((x) => /Jit/.test(x)), []);
+  });
+
   it("leaving the organization is denied to everyone", () => {
     const s = bySid(stmts, "DenyLeaveOrganization");
     assert.deepStrictEqual(asArray(s.Action), ["organizations:LeaveOrganization"]);
@@ -133,16 +185,17 @@ describe("org: SCP size and splitting", () => {
     assert.strictEqual(scpSize(doc), JSON.stringify(doc).length);
   });
 
-  it("the default rules fit one document", () => {
+  // Issue 12's statements no longer fit one document: the defaults take two of a target's four slots.
+  it("the default rules fit the slots a target has, every document within the limit", () => {
     const p = buildScps(patterns, { maxDocuments: 4 });
-    assert.strictEqual(p.documents.length, 1);
-    assert.ok(p.sizes[0] <= SCP_MAX_CHARS);
-    assert.deepStrictEqual(p.notes, []);
+    assert.strictEqual(p.documents.length, 2);
+    for (const s of p.sizes) assert.ok(s <= SCP_MAX_CHARS, `${s}`);
+    assert.match(p.notes[0], /split across 2 documents/);
   });
 
   it("splits across documents when one exceeds the limit, every document within it, no statement lost", () => {
     const stmts = buildScpStatements(patterns);
-    const p = packScps(stmts, { maxDocuments: 4, limit: 1600 });
+    const p = packScps(stmts, { maxDocuments: 10, limit: 1600 });
     assert.ok(p.documents.length > 1);
     for (const [i, d] of p.documents.entries()) {
       assert.ok(scpSize(d) <= 1600, `doc ${i} is ${scpSize(d)}`);
@@ -216,6 +269,11 @@ describe("org: the organization config section (config/org.ts)", () => {
     ["a number as role pattern", { ...ok, rolePathOrNamePattern: 7 }, /organization\.rolePathOrNamePattern: expected a role path-or-name pattern such as model-vault\/\* or a list of them/],
     ["an unknown key", { ...ok, bucketPatern: "x-*" }, /organization: .*bucketPatern/],
     ["too many other SCPs", { ...ok, otherScpsPerTarget: 4 }, /organization\.otherScpsPerTarget: expected a whole number 0-3/],
+    ["a wildcard-only people's role pattern", { ...ok, humanRolePatterns: ["ml-leads", "*"] }, /organization\.humanRolePatterns\[1\]: .*at least 3 characters besides wildcards/],
+    ["a people's role pattern given as one string", { ...ok, humanRolePatterns: "ml-leads" }, /organization\.humanRolePatterns: expected a list of role path-or-name patterns/],
+    ["a user ARN as user pattern", { ...ok, humanUserPatterns: ["arn:aws:iam::1:user/dave"] }, /organization\.humanUserPatterns\[0\]: give the user path-or-name pattern without the ARN prefix/],
+    ["a leading slash in a user pattern", { ...ok, humanUserPatterns: ["/people/*"] }, /organization\.humanUserPatterns\[0\]: .*does not start with '\/'/],
+    ["a non-boolean MFA switch", { ...ok, requireMfaForIamUsers: "yes" }, /organization\.requireMfaForIamUsers: expected true or false/],
   ];
   for (const [what, raw, re] of bad) {
     it(`rejects ${what} with a message naming the key`, () => {

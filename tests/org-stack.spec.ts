@@ -32,10 +32,11 @@ describe("org: the org stack (index.ts + Pulumi.org.yaml)", function () {
     for (const r of result.plan.resources.filter((x) => x.custom)) assert.equal(r.options.protect, true, r.name);
   });
 
-  it("the plan text shows the SCP with its size and its attachment", () => {
+  // Issue 12's statements split the guardrails across two documents.
+  it("the plan text shows the SCPs with their sizes and attachments", () => {
     const text = renderPlan(result.plan);
-    assert.match(text, /Service control policies \(1; limit 5120 characters each, minified\)/);
-    assert.match(text, /model-vault-guardrails {2}\d{4}\/5120 characters \(\d+%\) {2}attached to: ou-ab12-cd34ef56/);
-    assert.match(text, /target ou-ab12-cd34ef56: 1 guardrail SCP\(s\) \+ FullAWSAccess = 2 of 5/);
+    assert.match(text, /Service control policies \(2; limit 5120 characters each, minified\)/);
+    for (const i of [1, 2]) assert.match(text, new RegExp(`model-vault-guardrails-${i} {2}\\d{4}/5120 characters \\(\\d+%\\) {2}attached to: ou-ab12-cd34ef56`));
+    assert.match(text, /target ou-ab12-cd34ef56: 2 guardrail SCP\(s\) \+ FullAWSAccess = 3 of 5/);
   });
 });

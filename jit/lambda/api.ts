@@ -1,5 +1,7 @@
 // Lambda behind the function URL (AuthType AWS_IAM). The caller is the SigV4-verified identity
-// Lambda puts in requestContext.authorizer.iam, never anything from the body or headers.
+// Lambda puts in requestContext.authorizer.iam (ARN and principal id), never anything from the
+// body or headers. That holds only for URL calls: a direct Invoke writes the whole event, so the
+// caller policy and the org SCP require lambda:InvokedViaFunctionUrl (jit/README.md "Caller policy").
 // Its execution role is the issuer role: the only principal the elevated role trusts.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -8,7 +10,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { Broker } from "../handlers";
 import { DynamoRequestStore } from "../store";
 import { EventBridgeWindowScheduler, SnsNotifier, StsIssuer } from "../aws-adapters";
-import { callerFromArn } from "../principals";
+import { callerFromPrincipal } from "../principals";
 import { errorResponse, route, type HttpResponse } from "../routes";
 import { JitError } from "../errors";
 import { MAX_BODY_BYTES } from "../validate";
@@ -22,7 +24,8 @@ export interface FunctionUrlEvent {
   isBase64Encoded?: boolean;
   requestContext: {
     http: { method: string };
-    authorizer?: { iam?: { userArn?: string; accountId?: string } };
+    // https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
+    authorizer?: { iam?: { userArn?: string; userId?: string; accountId?: string; callerId?: string; principalOrgId?: string | null } };
   };
 }
 
@@ -57,14 +60,17 @@ function reply(r: HttpResponse): FunctionUrlResult {
 
 export async function handler(event: FunctionUrlEvent, injected?: Broker): Promise<FunctionUrlResult> {
   try {
-    const arn = event.requestContext.authorizer?.iam?.userArn;
-    if (!arn) throw new JitError("unauthenticated", "the broker needs a SigV4-signed call (function URL AuthType AWS_IAM)");
-    const caller = callerFromArn(arn);
+    const iam = event.requestContext.authorizer?.iam;
+    if (!iam?.userArn || !iam.userId) throw new JitError("unauthenticated", "the broker needs a SigV4-signed call (function URL AuthType AWS_IAM)");
+    if (iam.accountId !== undefined && iam.accountId !== iam.userArn.split(":")[4])
+      throw new JitError("forbidden", `caller ${iam.userArn}: authorizer account ${iam.accountId} is not the ARN's`);
+    const b = injected ?? getBroker();
+    const caller = callerFromPrincipal(iam.userArn, iam.userId, b.config.people);
     const raw = event.body ?? "";
     const body = event.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
     if (Buffer.byteLength(body) > MAX_BODY_BYTES) throw new JitError("too-large", `request body over ${MAX_BODY_BYTES} bytes`);
     const query = Object.fromEntries(new URLSearchParams(event.rawQueryString ?? ""));
-    return reply(await route(injected ?? getBroker(), caller, { method: event.requestContext.http.method, path: event.rawPath, query, body }));
+    return reply(await route(b, caller, { method: event.requestContext.http.method, path: event.rawPath, query, body }));
   } catch (e) {
     return reply(errorResponse(e));
   }

@@ -13,6 +13,8 @@ export interface Evaluation {
   identityPolicies?: PolicyDocument[];
   resourcePolicy?: PolicyDocument;
   sessionPolicy?: PolicyDocument;
+  /** The principal's permissions boundary. */
+  boundary?: PolicyDocument;
   /** The account that owns the resource. Default 111111111111. */
   accountId?: string;
 }
@@ -23,6 +25,7 @@ export async function decide(e: Evaluation): Promise<AccessDecision> {
       request: { principal: e.principal, action: e.action, resource: { resource: e.resource, accountId: e.accountId ?? "111111111111" }, contextVariables: e.context ?? {} },
       identityPolicies: (e.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
       ...(e.sessionPolicy ? { sessionPolicy: e.sessionPolicy } : {}),
+      ...(e.boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: e.boundary }] } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy: e.resourcePolicy,
