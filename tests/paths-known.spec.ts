@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import { computeAttackPaths, type AttackPathsResult } from "../plan/paths";
 import type { AttackPath } from "../plan/types";
-import { loadPathFixture } from "./support/pathFixture";
+import { CALLER_POLICY_BEFORE_FIXES, loadPathFixture } from "./support/pathFixture";
 
 const fx = loadPathFixture();
 const ACCOUNT = fx.config.accountId;
@@ -22,7 +22,13 @@ const breach = (r: AttackPathsResult, goal: string, from: string): AttackPath | 
 describe("attacker paths: today's known escalations on the pre-fix dev plan (iam-simulate, org SCPs)", () => {
   let r: AttackPathsResult;
   before(async () => {
-    r = await computeAttackPaths(fx.plan, fx.config, fx.scps);
+    r = await computeAttackPaths(fx.plan, fx.config, fx.scps, { callerPolicy: CALLER_POLICY_BEFORE_FIXES });
+  });
+
+  it("the caller policy documented now (jit/caller-policy.ts) no longer lets a requester invoke directly", async () => {
+    const now = await computeAttackPaths(fx.plan, fx.config, fx.scps);
+    assert.ok(!hasEdge(now, REQUESTER, "invoke-direct", ISSUER));
+    assert.ok(hasEdge(now, REQUESTER, "broker-url", PUBLISHER));
   });
 
   it("the issuer role passed to a foreign Lambda function assumes the publisher: the administrator writes model objects", () => {

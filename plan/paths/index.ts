@@ -3,7 +3,7 @@
 import type { PolicyDocument } from "../../iam/types";
 import type { AttackPath, Plan } from "../types";
 import { findPaths, type PathsResult } from "./graph";
-import { pathModelFromPlan, type PathsConfig } from "./principals";
+import { pathModelFromPlan, type CallerPolicy, type PathsConfig } from "./principals";
 
 export type { PathsConfig } from "./principals";
 
@@ -27,9 +27,10 @@ export function lastPathStats(): PathsResult["stats"] | undefined {
   return lastStats;
 }
 
-export async function computeAttackPaths(plan: Plan, cfg: PathsConfig, scps: PolicyDocument[]): Promise<AttackPathsResult> {
+/** `callerPolicy`: what the people hold to use the broker (default: jit/caller-policy.ts, as documented). */
+export async function computeAttackPaths(plan: Plan, cfg: PathsConfig, scps: PolicyDocument[], opts: { callerPolicy?: CallerPolicy } = {}): Promise<AttackPathsResult> {
   const warnings: string[] = [];
-  const model = pathModelFromPlan(plan, cfg, scps, (w) => warnings.push(w));
+  const model = pathModelFromPlan(plan, cfg, scps, (w) => warnings.push(w), opts.callerPolicy);
   const r = await findPaths(model);
   lastStats = r.stats;
   return { paths: r.paths, breaches: r.paths.filter((p) => p.verdict === "breach").map(describePath), warnings, stats: r.stats, edges: r.edges };

@@ -8,6 +8,7 @@ import { parseArn } from "../../iam/arn";
 import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE } from "../../iam/arns";
 import { KEY_TAG } from "../../iam/scp";
 import type { PolicyDocument, Statement } from "../../iam/types";
+import { brokerCallerPolicy } from "../../jit/caller-policy";
 import { REVOCATION_POLICY_NAME } from "../../jit/revocation";
 import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, outOrIn, rolePolicyReader, str, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
@@ -32,14 +33,11 @@ export const ADMIN_ROLE_NAME = "workload-admin";
 const admin = (identityPolicies: NamedPolicy[] = [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }]) => identityPolicies;
 const base = { boundary: null, attachedPolicyArns: [], trust: null, tags: {} } as const;
 
-/**
- * What a person needs to use the broker, as jit/README.md documents it ("`lambda:InvokeFunctionUrl`
- * (and `lambda:InvokeFunction`) on the broker's API function"). The people's own policies are not in
- * the plan; this is what the design asks them to hold.
- */
-export function brokerCallerPolicy(functionArn: string): PolicyDocument {
-  return { Version: "2012-10-17", Statement: [{ Sid: "UseJitBroker", Effect: "Allow", Action: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"], Resource: functionArn }] };
-}
+/** The identity policy each person holds to use the broker; the plan cannot see the people's own policies. */
+export type CallerPolicy = (functionArn: string, user: boolean) => PolicyDocument;
+
+/** What the design asks each person to hold (jit/caller-policy.ts; IAM users with the MFA variant). */
+export const DOCUMENTED_CALLER_POLICY: CallerPolicy = (functionArn, user) => brokerCallerPolicy(functionArn, { iamUserMfa: user });
 
 /**
  * IAM Identity Center's roles: only Identity Center may change them (their policies come from the
@@ -97,7 +95,13 @@ export function objectKeysFor(cfg: PathsConfig): PathModel["objectKeys"] {
   return { read: keys(readable), write: keys(cfg.access.publisher?.prefixes ?? []) };
 }
 
-export function pathModelFromPlan(plan: Plan, cfg: PathsConfig, scps: PolicyDocument[], warn: (m: string) => void = () => undefined): PathModel {
+export function pathModelFromPlan(
+  plan: Plan,
+  cfg: PathsConfig,
+  scps: PolicyDocument[],
+  warn: (m: string) => void = () => undefined,
+  callerPolicy: CallerPolicy = DOCUMENTED_CALLER_POLICY,
+): PathModel {
   const rs = plan.resources.filter((r) => r.custom);
   const ofType = (t: string) => rs.filter((r) => r.type === t);
   const tagged = (t: string, role: string) => ofType(t).filter((r) => tagsOf(r)[KEY_TAG] === role);
@@ -207,7 +211,7 @@ export function pathModelFromPlan(plan: Plan, cfg: PathsConfig, scps: PolicyDocu
       kind: "human",
       duties: [...d.duties],
       user: d.user,
-      identityPolicies: usesBroker ? [{ name: "jit-caller-policy", policy: brokerCallerPolicy(broker!.functionArn) }] : [],
+      identityPolicies: usesBroker ? [{ name: "jit-caller-policy", policy: callerPolicy(broker!.functionArn, d.user) }] : [],
       attachedPolicyArns: [],
       underScps: bound && sameAccount(arn),
       start: true,

@@ -17,6 +17,15 @@ export interface PathFixture {
 
 const KEEP = /^aws:(iam|lambda|kms|cloudtrail|cloudfront\/distribution|s3\/(bucket:|bucketPolicy|bucketPublicAccessBlock|accountPublicAccessBlock))/;
 
+/**
+ * The caller policy jit/README.md documented before the fixes: lambda:InvokeFunctionUrl "(and
+ * lambda:InvokeFunction)" on the API function, without lambda:InvokedViaFunctionUrl.
+ */
+export const CALLER_POLICY_BEFORE_FIXES = (functionArn: string): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: [{ Sid: "UseJitBroker", Effect: "Allow", Action: ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"], Resource: functionArn }],
+});
+
 export function loadPathFixture(): PathFixture {
   return JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as PathFixture;
 }
