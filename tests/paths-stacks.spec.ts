@@ -1,6 +1,5 @@
-// The promise of issues 12 and 13 on our own stacks: no attacker path is a breach. This spec FAILS
-// until the broker-hardening branches (jit-identity, jit-revocation, org-scp, broker-iam) merge; it
-// is kept apart so every other spec stays independent of it.
+// The promise of issues 12 and 13 on our own stacks: no attacker path is a breach. (It failed until
+// the broker-hardening branches merged; kept apart so every other spec stays independent of it.)
 import { strict as assert } from "node:assert";
 import { describePath } from "../plan/paths";
 import { planFor } from "./support/plans";
