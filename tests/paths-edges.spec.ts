@@ -158,7 +158,19 @@ const CASES: Case[] = [
   },
   { name: "rewrite: iam:PutRolePolicy", attacker: { identityPolicies: asPolicy(doc(allow("iam:PutRolePolicy", TARGET))) }, target: {}, expect: { kind: "rewrite", to: TARGET, action: /^iam:PutRolePolicy$/ } },
   { name: "rewrite: iam:AttachRolePolicy", attacker: { identityPolicies: asPolicy(doc(allow("iam:AttachRolePolicy", TARGET))) }, target: {}, expect: { kind: "rewrite", to: TARGET, action: /^iam:AttachRolePolicy$/ } },
-  { name: "rewrite: iam:DeleteRolePermissionsBoundary", attacker: { identityPolicies: asPolicy(doc(allow("iam:DeleteRolePermissionsBoundary", TARGET))) }, target: {}, expect: { kind: "rewrite", to: TARGET, action: /Boundary/ } },
+  {
+    name: "rewrite: iam:DeleteRolePermissionsBoundary on a role with a boundary",
+    attacker: { identityPolicies: asPolicy(doc(allow("iam:DeleteRolePermissionsBoundary", TARGET))) },
+    target: { boundary: { name: `arn:aws:iam::${ACCOUNT}:policy/model-vault/target-boundary`, policy: doc(allow("s3:PutObject")) } },
+    expect: { kind: "rewrite", to: TARGET, action: /Boundary/ },
+  },
+  {
+    name: "rewrite: iam:CreatePolicyVersion on the role's boundary policy lifts the boundary",
+    attacker: { identityPolicies: asPolicy(doc(allow("iam:CreatePolicyVersion", `arn:aws:iam::${ACCOUNT}:policy/model-vault/target-boundary`))) },
+    target: { boundary: { name: `arn:aws:iam::${ACCOUNT}:policy/model-vault/target-boundary`, policy: doc(allow("s3:PutObject")) } },
+    expect: { kind: "rewrite", to: TARGET, action: /^iam:CreatePolicyVersion$/ },
+  },
+  { name: "rewrite: removing a boundary the role does not have gives nothing", attacker: { identityPolicies: asPolicy(doc(allow("iam:DeleteRolePermissionsBoundary", TARGET))) }, target: {}, expect: { none: ["rewrite"] } },
   {
     name: "rewrite: iam:CreatePolicyVersion on an attached customer-managed policy",
     attacker: { identityPolicies: asPolicy(doc(allow("iam:CreatePolicyVersion", MANAGED))) },

@@ -128,7 +128,7 @@ function pinnedSourceArn(trust: PolicyDocument | null): string | undefined {
   return undefined;
 }
 
-const ROLE_REWRITES = ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary", "iam:UpdateRole"] as const;
+const ROLE_REWRITES = ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"] as const;
 const POLICY_REWRITES = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"] as const;
 const USER_CREDENTIALS = ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"] as const;
 
@@ -290,19 +290,19 @@ export class EdgeFinder {
     }
     const retrust = await this.allowed(a, [{ action: "iam:UpdateAssumeRolePolicy", resource: t.arn }]);
     if (retrust) out.push({ kind: "retrust", to: actorOf(t, "re-trusted", { sourceIdentity: "attacker" }), hop: { action: "iam:UpdateAssumeRolePolicy", resource: t.arn, decidedBy: retrust } });
-    for (const action of ROLE_REWRITES) {
-      const by = await this.allowed(a, [{ action, resource: t.arn }]);
-      if (!by) continue;
-      // UpdateRole changes a role's description and maximum session length, not its power.
-      if (action === "iam:UpdateRole") continue;
-      const dropBoundary = action.includes("PermissionsBoundary");
-      out.push({ kind: "rewrite", to: actorOf(t, "rewritten", heldAs(t), { dropBoundary }), hop: { action, resource: t.arn, decidedBy: by } });
-    }
-    for (const policyArn of [...t.attachedPolicyArns, ...(t.boundary ? [t.boundary.name] : [])]) {
-      for (const action of POLICY_REWRITES) {
-        const by = await this.allowed(a, [{ action, resource: policyArn }]);
+    // One edge per power the rewrite can give: the role's policies rewritten under its boundary, and
+    // (for a role with a boundary) rewritten without it. The first allowed way to each is enough.
+    // iam:UpdateRole changes a role's description and maximum session length, never its power: not an edge.
+    const policyVersions = (arns: string[]) => arns.flatMap((resource) => POLICY_REWRITES.map((action) => ({ action, resource })));
+    const ways: { dropBoundary: boolean; tries: { action: string; resource: string }[] }[] = [
+      { dropBoundary: false, tries: [...ROLE_REWRITES.filter((x) => !x.includes("PermissionsBoundary")).map((action) => ({ action, resource: t.arn })), ...policyVersions(t.attachedPolicyArns)] },
+      ...(t.boundary ? [{ dropBoundary: true, tries: [...ROLE_REWRITES.filter((x) => x.includes("PermissionsBoundary")).map((action) => ({ action, resource: t.arn })), ...policyVersions([t.boundary.name])] }] : []),
+    ];
+    for (const way of ways) {
+      for (const tr of way.tries) {
+        const by = await this.allowed(a, [tr]);
         if (!by) continue;
-        out.push({ kind: "rewrite", to: actorOf(t, "rewritten", heldAs(t), { dropBoundary: policyArn === t.boundary?.name }), hop: { action, resource: policyArn, decidedBy: by } });
+        out.push({ kind: "rewrite", to: actorOf(t, "rewritten", heldAs(t), { dropBoundary: way.dropBoundary }), hop: { action: tr.action, resource: tr.resource, decidedBy: by } });
         break;
       }
     }

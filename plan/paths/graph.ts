@@ -22,20 +22,18 @@ export async function findPaths(m: PathModel): Promise<PathsResult> {
   const engine = new PathEngine(m);
   const finder = new EdgeFinder(m, engine);
   const goals = goalsFor(m);
-  const reachMemo = new Map<string, Promise<Map<GoalId, PathHop>>>();
-
-  const reachOf = (a: Actor): Promise<Map<GoalId, PathHop>> => {
-    let r = reachMemo.get(a.key);
+  // Per actor and goal, asked only while some start still looks for that goal.
+  const reachMemo = new Map<string, Promise<PathHop | null>>();
+  const reach = (a: Actor, g: Goal): Promise<PathHop | null> => {
+    const key = `${a.key}|${g.id}`;
+    let r = reachMemo.get(key);
     if (!r) {
       r = (async () => {
-        const reached = await directGoals(engine, a, goals);
-        if (!a.rewritten) return reached;
         // A rewrite matters for the goals the role could not reach before it.
-        const before = await reachOf({ ...a, key: `${a.key}#before`, identityPolicies: a.principal.identityPolicies, boundary: a.principal.boundary, rewritten: false });
-        for (const g of before.keys()) reached.delete(g);
-        return reached;
+        if (a.rewritten && (await reach({ ...a, key: `${a.key}#before`, identityPolicies: a.principal.identityPolicies, boundary: a.principal.boundary, rewritten: false }, g))) return null;
+        return directGoal(engine, a, g);
       })();
-      reachMemo.set(a.key, r);
+      reachMemo.set(key, r);
     }
     return r;
   };
@@ -54,16 +52,19 @@ export async function findPaths(m: PathModel): Promise<PathsResult> {
     for (let depth = 0; frontier.length > 0 && depth <= MAX_HOPS; depth++) {
       const next: Actor[] = [];
       for (const a of frontier) {
-        for (const [goal, goalHop] of await reachOf(a)) {
+        for (const { id: goal } of goals) {
           if (found.get(goal) === "done") continue;
+          const goalHop = await reach(a, goals.find((g) => g.id === goal)!);
+          if (!goalHop) continue;
           const steps: { from: Actor; edge: Edge }[] = [];
           for (let s = parent.get(a.key); s; s = parent.get(s.from.key)) steps.unshift(s);
-          const { verdict, reason } = judge({ goal, start, steps: steps.map((s) => ({ kind: s.edge.kind, to: s.edge.to })), goalAction: goalHop.action }, m);
+          const { verdict, reason, startOnly } = judge({ goal, start, steps: steps.map((s) => ({ kind: s.edge.kind, to: s.edge.to })), goalAction: goalHop.action }, m);
           if (found.has(goal) && verdict !== "breach") continue;
-          found.set(goal, verdict === "designed" ? "designed" : "done");
+          found.set(goal, verdict === "designed" && !startOnly ? "designed" : "done");
           paths.push({ goal, from: start.arn, fromLabel: start.label, hops: [...steps.map((s) => s.edge.hop), goalHop], verdict, ...(reason ? { reason } : {}) });
         }
-        if (depth === MAX_HOPS) continue;
+        // Every goal settled for this start: walking further finds nothing to report.
+        if (depth === MAX_HOPS || goals.every((g) => found.get(g.id) === "done")) continue;
         for (const e of await finder.edgesOf(a)) {
           const id = `${a.principal.id}|${e.kind}|${e.to.principal.id}|${e.hop.action}`;
           if (!seenEdges.has(id)) {
@@ -83,17 +84,11 @@ export async function findPaths(m: PathModel): Promise<PathsResult> {
   return { paths, edges, stats: { edgesEvaluated: finder.evaluated, engineQuestions: engine.stats.asked, pruned: engine.stats.pruned, principals: m.principals.length } };
 }
 
-/** The goals an actor reaches by its own requests, each with the hop that reaches it. */
-async function directGoals(engine: PathEngine, a: Actor, goals: Goal[]): Promise<Map<GoalId, PathHop>> {
-  const reached = new Map<GoalId, PathHop>();
-  for (const g of goals) {
-    for (const alt of g.alternatives) {
-      const by = await engine.allowAll(a, alt);
-      if (by) {
-        reached.set(g.id, { action: alt.map((r) => r.action).join(" + "), resource: alt[0].resource, decidedBy: by });
-        break;
-      }
-    }
+/** Whether an actor reaches a goal by its own requests, and the hop that does. */
+async function directGoal(engine: PathEngine, a: Actor, g: Goal): Promise<PathHop | null> {
+  for (const alt of g.alternatives) {
+    const by = await engine.allowAll(a, alt);
+    if (by) return { action: alt.map((r) => r.action).join(" + "), resource: alt[0].resource, decidedBy: by };
   }
-  return reached;
+  return null;
 }

@@ -18,6 +18,8 @@ interface Rule {
   verdict: Exclude<PathVerdict, "breach">;
   reason: string;
   goals: GoalId[] | "all";
+  /** The rule looks at the start alone: every other path from that start to the goal is judged the same. */
+  startOnly?: true;
   holds: (s: PathShape, m: PathModel) => boolean;
 }
 
@@ -30,18 +32,21 @@ export const RULES: readonly Rule[] = [
     verdict: "accepted-limit",
     reason: "the management account is outside every SCP and can detach them (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html)",
     goals: "all",
+    startOnly: true,
     holds: (s) => s.start.kind === "management",
   },
   {
     verdict: "designed",
     reason: "the deployer is the trusted change path for the stack's guards",
     goals: DEPLOYER_ONLY,
+    startOnly: true,
     holds: (s) => s.start.kind === "deployer",
   },
   {
     verdict: "accepted-limit",
     reason: "the deployer deploys every guard it would have to pass: review of the stack's changes is the control",
     goals: [...OBJECT_WRITES, "read-weights"],
+    startOnly: true,
     holds: (s) => s.start.kind === "deployer",
   },
   {
@@ -91,7 +96,7 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-export function judge(s: PathShape, m: PathModel): { verdict: PathVerdict; reason?: string } {
-  for (const r of RULES) if ((r.goals === "all" || r.goals.includes(s.goal)) && r.holds(s, m)) return { verdict: r.verdict, reason: r.reason };
+export function judge(s: PathShape, m: PathModel): { verdict: PathVerdict; reason?: string; startOnly?: boolean } {
+  for (const r of RULES) if ((r.goals === "all" || r.goals.includes(s.goal)) && r.holds(s, m)) return { verdict: r.verdict, reason: r.reason, startOnly: r.startOnly };
   return { verdict: "breach" };
 }
