@@ -52,9 +52,10 @@ export async function findPaths(m: PathModel): Promise<PathsResult> {
     for (let depth = 0; frontier.length > 0 && depth <= MAX_HOPS; depth++) {
       const next: Actor[] = [];
       for (const a of frontier) {
-        for (const { id: goal } of goals) {
+        for (const g of goals) {
+          const goal = g.id;
           if (found.get(goal) === "done") continue;
-          const goalHop = await reach(a, goals.find((g) => g.id === goal)!);
+          const goalHop = await reach(a, g);
           if (!goalHop) continue;
           const steps: { from: Actor; edge: Edge }[] = [];
           for (let s = parent.get(a.key); s; s = parent.get(s.from.key)) steps.unshift(s);
