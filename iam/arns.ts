@@ -35,3 +35,23 @@ export const auditBucketName = (modelBucketName: string) => `${modelBucketName}-
  * it). Named after the model bucket like the audit bucket: the org SCPs find both by suffix.
  */
 export const accessLogBucketName = (modelBucketName: string) => `${modelBucketName}-logs`;
+
+/**
+ * IAM Identity Center's roles: only Identity Center may change them; IAM principals of the account,
+ * administrators included, get "Cannot perform the operation on the protected role"
+ * (https://repost.aws/knowledge-center/identity-center-aws-reserved-sso,
+ * https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html).
+ * The JIT broker reads a person from their session names; the SCPs keep anyone else from creating a
+ * role that looks like one (iam/scp.ts DenyIdentityCenterLookalikes).
+ */
+export const IDENTITY_CENTER_ROLE_PREFIX = "AWSReservedSSO_";
+
+/** Identity Center creates its roles under this path; an assumed-role ARN shows only the name. */
+export const IDENTITY_CENTER_ROLE_PATH = "aws-reserved/sso.amazonaws.com/";
+
+/**
+ * The SAML provider Identity Center creates in each account it assigns, which its roles trust
+ * (observed as `AWSSSO_<id>_DO_NOT_DELETE`; not verified against an account here). Whoever rewrites
+ * its metadata signs in to any permission set under any session name.
+ */
+export const IDENTITY_CENTER_SAML_PROVIDER_PREFIX = "AWSSSO_";

@@ -9,7 +9,17 @@
 // anything: FullAWSAccess (or whatever Allow SCPs the organization already has) keeps granting, and these
 // documents only carve out what nobody but the named roles may do.
 
-import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE, ROLE_PATH, accessLogBucketName, auditBucketName } from "./arns";
+import {
+  AUDIT_KEY_ROLE,
+  CDN_ROLE,
+  IDENTITY_CENTER_ROLE_PATH,
+  IDENTITY_CENTER_ROLE_PREFIX,
+  IDENTITY_CENTER_SAML_PROVIDER_PREFIX,
+  MODEL_KEY_ROLE,
+  ROLE_PATH,
+  accessLogBucketName,
+  auditBucketName,
+} from "./arns";
 import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
 
 /** AWS limit on an SCP document, in characters of the minified JSON. */
@@ -459,6 +469,18 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
         Condition: exceptPrincipals([a.deployer, role(jit.revokerRole)]),
       },
       {
+        // The broker takes an AWSReservedSSO_ role's session name as the signed-in person, and an
+        // assumed-role ARN shows no path: a look-alike role (any path) would let an administrator be
+        // any requester and approver. Identity Center creates its roles and SAML provider through its
+        // service-linked role, which SCPs do not bind
+        // (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html),
+        // so nobody else needs these actions.
+        Sid: "DenyIdentityCenterLookalikes",
+        Effect: "Deny",
+        Action: ["iam:CreateRole", "iam:UpdateSAMLProvider", "iam:DeleteSAMLProvider"],
+        Resource: [`${any}iam::*:role/*${IDENTITY_CENTER_ROLE_PREFIX}*`, `${any}iam::*:saml-provider/${IDENTITY_CENTER_SAML_PROVIDER_PREFIX}*`],
+      },
+      {
         // Passing the issuer to one's own function assumes the elevated role with any source identity;
         // passing the revoker rewrites the elevated role's policy.
         Sid: "DenyJitRolePassExceptDeployer",
@@ -637,17 +659,6 @@ export function packScps(
 export function buildScps(p: ScpPatterns, opts: { maxDocuments: number; limit?: number }): PackedScps {
   return packScps(buildScpStatements(p), opts);
 }
-
-/**
- * IAM Identity Center's roles: only Identity Center may change them; IAM principals of the account,
- * administrators included, get "Cannot perform the operation on the protected role"
- * (https://repost.aws/knowledge-center/identity-center-aws-reserved-sso,
- * https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-and-iam-roles.html).
- */
-export const IDENTITY_CENTER_ROLE_PREFIX = "AWSReservedSSO_";
-
-/** Identity Center creates its roles under this path; an assumed-role ARN shows only the name. */
-export const IDENTITY_CENTER_ROLE_PATH = "aws-reserved/sso.amazonaws.com/";
 
 export function isIdentityCenterRole(p: { pathOrName: string; name: string }): boolean {
   if (!p.name.startsWith(IDENTITY_CENTER_ROLE_PREFIX)) return false;

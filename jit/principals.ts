@@ -4,6 +4,7 @@ import type { JitPersonConfig } from "../config/jit";
 import type { Caller, Person } from "./types";
 import { JitError } from "./errors";
 import { createHash } from "crypto";
+import { IDENTITY_CENTER_ROLE_PREFIX } from "../iam/arns";
 
 /** STS SourceIdentity / session-name alphabet and length (the person's name becomes the SourceIdentity). */
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (SourceIdentity: [\w+=,.@-]*, 2-64)
@@ -16,8 +17,8 @@ export const PERSON_NAME = /^[\w+=,.@-]{2,64}$/;
  * https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html
  * https://docs.aws.amazon.com/singlesignon/latest/userguide/using-service-linked-roles.html
  * https://docs.aws.amazon.com/singlesignon/latest/userguide/sso-cloudtrail-use-cases.html
+ * (IDENTITY_CENTER_ROLE_PREFIX lives in iam/arns.ts; the org SCPs forbid look-alikes.)
  */
-export const IDENTITY_CENTER_ROLE_PREFIX = "AWSReservedSSO_";
 
 /** A config entry naming a person of `jit.people`. */
 export const PERSON_ENTRY_PREFIX = "person:";

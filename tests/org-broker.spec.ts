@@ -216,6 +216,24 @@ describe("org: attacks on the JIT broker under the SCPs (issue 12)", () => {
     });
   });
 
+  describe("Identity Center persons cannot be impersonated (the broker keys a person on AWSReservedSSO_ session names)", () => {
+    // An assumed-role ARN shows no path, so a role an administrator names AWSReservedSSO_* anywhere,
+    // assumed with the session name "alice", would pass for Identity Center user alice: two such roles
+    // are a requester and an approver, and the approved claim writes weights.
+    it("an administrator cannot create a look-alike AWSReservedSSO_ role, at any path", async () => {
+      // (Identity Center's own path, /aws-reserved/, is already refused without the SCPs.)
+      for (const r of ["AWSReservedSSO_MLLeads_0123456789abcdef", "team/AWSReservedSSO_MLRelease_0123456789abcdef"])
+        await refused(ADMIN, "iam:CreateRole", role(r), admin);
+      await allowed(ADMIN, "iam:CreateRole", role("team-app"), admin);
+    });
+
+    it("an administrator cannot repoint Identity Center's SAML provider (sign in as anyone under any permission set)", async () => {
+      const provider = `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE`;
+      for (const a of ["iam:UpdateSAMLProvider", "iam:DeleteSAMLProvider"]) await refused(ADMIN, a, provider, admin);
+      await allowed(ADMIN, "iam:UpdateSAMLProvider", `arn:aws:iam::${ACCOUNT}:saml-provider/corp-okta`, admin);
+    });
+  });
+
   describe("MFA for IAM users calling the broker (organization.requireMfaForIamUsers)", () => {
     const USER = `arn:aws:iam::${ACCOUNT}:user/ml-people/dave`;
     const SSO = role("aws-reserved/sso.amazonaws.com/AWSReservedSSO_MLRelease_0123456789abcdef");
