@@ -9,7 +9,8 @@ import { ADMINISTRATOR_ACCESS } from "../planDocuments";
 import { COMPUTE_SERVICES } from "./compute";
 import type { Actor, PathEngine, Request } from "./engine";
 import type { PathModel, PathPrincipal } from "./model";
-import { humanArnOf, IDENTITY_CENTER_ROLE_PATH } from "./principals";
+import { IDENTITY_CENTER_ROLE_PATH } from "../../iam/arns";
+import { humanArnOf } from "./principals";
 
 export type EdgeKind =
   /** sts:AssumeRole through the target's trust. */
@@ -277,6 +278,7 @@ export class EdgeFinder {
 
   private async rewrites(a: Actor, t: PathPrincipal): Promise<Edge[]> {
     const out: Edge[] = [];
+    // Only Identity Center may change its roles (iam/arns.ts).
     if (t.arn.includes(`:role/${IDENTITY_CENTER_ROLE_PATH}`)) return out;
     if (t.user) {
       for (const action of USER_CREDENTIALS) {

@@ -5,7 +5,7 @@
 import type { AccessConfig } from "../../config/access";
 import type { JitConfig } from "../../config/jit";
 import { parseArn } from "../../iam/arn";
-import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE } from "../../iam/arns";
+import { AUDIT_KEY_ROLE, CDN_ROLE, IDENTITY_CENTER_ROLE_PATH, IDENTITY_CENTER_ROLE_PREFIX, MODEL_KEY_ROLE } from "../../iam/arns";
 import { KEY_TAG } from "../../iam/scp";
 import type { PolicyDocument, Statement } from "../../iam/types";
 import { brokerCallerPolicy } from "../../jit/caller-policy";
@@ -39,13 +39,6 @@ export type CallerPolicy = (functionArn: string, user: boolean) => PolicyDocumen
 /** What the design asks each person to hold (jit/caller-policy.ts; IAM users with the MFA variant). */
 export const DOCUMENTED_CALLER_POLICY: CallerPolicy = (functionArn, user) => brokerCallerPolicy(functionArn, { iamUserMfa: user });
 
-/**
- * IAM Identity Center's roles: only Identity Center may change them (their policies come from the
- * permission set), so no IAM principal can re-trust or re-policy them.
- * https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html
- */
-export const IDENTITY_CENTER_ROLE_PATH = "aws-reserved/sso.amazonaws.com/";
-
 /** A person's principal from a config entry: the role behind an assumed-role pattern, a role, or a user. */
 export function humanArnOf(entry: string): { arn: string; user: boolean } | undefined {
   const a = parseArn(entry);
@@ -54,7 +47,7 @@ export function humanArnOf(entry: string): { arn: string; user: boolean } | unde
   const assumed = /^assumed-role\/([^/]+)\//.exec(a.resource);
   if (a.service === "sts" && assumed) {
     // IAM Identity Center's roles live under this path (an assumed-role ARN omits the path).
-    const path = assumed[1].startsWith("AWSReservedSSO_") ? IDENTITY_CENTER_ROLE_PATH : "";
+    const path = assumed[1].startsWith(IDENTITY_CENTER_ROLE_PREFIX) ? IDENTITY_CENTER_ROLE_PATH : "";
     return { arn: `arn:${a.partition}:iam::${a.account}:role/${path}${fill(assumed[1])}`, user: false };
   }
   if (a.service === "iam" && a.resource.startsWith("role/")) return { arn: fill(entry), user: false };
