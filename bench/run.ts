@@ -1,15 +1,17 @@
 // npm run bench: speed goals as ratios and throughput, never as timed test assertions.
-// Each bench prints its own line; `--only plan,pack,access,jit` picks some.
+// Each bench prints its own line; `--only plan,pack,access,jit,models` picks some.
 import { benchAccess } from "./access";
 import { benchJit } from "./jit";
 import { benchPack } from "./pack";
 import { benchPlan } from "./plan";
+import { benchModels } from "./models";
 
 const benches: Record<string, () => Promise<unknown> | unknown> = {
   plan: () => benchPlan(),
   access: () => benchAccess(),
   pack: () => benchPack(),
   jit: () => benchJit(),
+  models: () => benchModels(),
 };
 
 async function main() {
