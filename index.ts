@@ -13,6 +13,7 @@ import { JitBroker } from "./components/JitBroker";
 import { auditBucketName, JIT_NAME_PREFIX } from "./iam/arns";
 import { publisherBoundaryName } from "./iam/publisher";
 import { brokerFunctionNames } from "./jit/trust";
+import { sagemakerModelDataSources } from "./models/sagemaker";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -96,6 +97,8 @@ export = async () => {
     accessLogBucketName: models.logBucketName,
     consumerRoleArns: access.consumerRoleArns,
     publisherRoleArn: access.publisherRoleArn,
+    // Ready ModelDataSource values (uncompressed S3Prefix) per SageMaker consumer: docs/models.md.
+    sagemakerModelDataSources: sagemakerModelDataSources(cfg.access.consumers, cfg.storage.bucketName),
     auditTrailArn: audit.trailArn,
     auditLogBucketName: audit.logBucketName,
     auditKeyArn: audit.keyArn,
