@@ -10,6 +10,8 @@ import { NotAModelError, verifyRelease } from "./verify";
 import { formatProblem, type ReleaseSource } from "./source";
 import { buildManifest } from "./build-manifest";
 import { MANIFEST_FILE } from "./layout";
+import { PublishError, publishRelease } from "./publish";
+import { formatProgress } from "./progress";
 
 export class UsageError extends Error {}
 
@@ -18,6 +20,10 @@ export interface CliIo {
   err: (line: string) => void;
   /** The S3 client for s3:// URLs; the SDK's default credential chain when absent. */
   s3?: () => S3Client;
+  /** Redraws the progress line (a TTY only); absent: no progress bar. */
+  progress?: (line: string) => void;
+  /** Where publish keeps multipart progress between runs (tests). */
+  publishStateDir?: string;
 }
 
 async function localDir(dir: string): Promise<LocalSource> {
@@ -84,11 +90,38 @@ export async function runModelsCli(argv: string[], io: CliIo): Promise<number> {
       io.out(`${path.join(src.root, MANIFEST_FILE)}: ${m.files.length} files, part size ${m.partSize}`);
     });
 
+  program
+    .command("publish")
+    .argument("<dir>", "a local model directory")
+    .argument("<target>", "s3://BUCKET/PREFIX/ (a new version prefix)")
+    .option("--concurrency <n>", "files or parts in flight at once", "4")
+    .action(async (dir: string, target: string, o: { concurrency: string }) => {
+      const concurrency = Number(o.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency: expected a whole number 1-64, got ${o.concurrency}`);
+      await localDir(dir);
+      const loc = parseS3Url(target);
+      if (typeof loc === "string") throw new UsageError(loc);
+      const s3 = io.s3 ? io.s3() : new S3Client({});
+      const r = await publishRelease(s3, dir, loc, {
+        concurrency,
+        stateDir: io.publishStateDir,
+        onProgress: io.progress ? (p) => io.progress?.(formatProgress(p)) : undefined,
+      });
+      io.out(
+        `s3://${loc.bucket}/${loc.prefix}: published and verified (${r.uploaded.length} files uploaded, ${r.skipped.length} already there, ` +
+          `${r.partsSent} parts sent, ${r.partsResumed} resumed; ${MANIFEST_FILE} written last)`,
+      );
+    });
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return status;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof PublishError) {
+      io.err(e.message);
+      return 1;
+    }
     if (e instanceof UsageError || e instanceof NotAModelError) {
       io.err(e.message);
       return 2;

@@ -48,9 +48,13 @@ export class S3Source implements ReleaseSource {
     return bytes.length > end - start ? bytes.subarray(0, end - start) : bytes;
   }
 
-  /** HeadObject with ChecksumMode ENABLED returns the upload's ChecksumSHA256 (composite "-N" for multipart). https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html */
+  /**
+   * HeadObject with ChecksumMode ENABLED returns the upload's ChecksumSHA256 (composite "-N" for multipart).
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+   * S3-compatible stores that keep no checksums fall back to the hex digest publish writes as metadata.
+   */
   async storedChecksum(path: string): Promise<string | undefined> {
     const r = await this.s3.send(new HeadObjectCommand({ Bucket: this.loc.bucket, Key: this.loc.prefix + path, ChecksumMode: "ENABLED" }));
-    return r.ChecksumSHA256;
+    return r.ChecksumSHA256 ?? r.Metadata?.sha256;
   }
 }
