@@ -76,6 +76,11 @@ async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** The file keeping one multipart upload's progress: keyed by bucket, key and content, so other content never resumes it. */
+export function multipartStatePath(stateDir: string, loc: S3Location, f: ManifestFile): string {
+  return path.join(stateDir, `${createHash("sha256").update(`${loc.bucket}\0${loc.prefix}${f.path}\0${f.s3ChecksumSHA256}`).digest("hex").slice(0, 32)}.json`);
+}
+
 /** Upload order: weights (the long part) first, other files next, the manifest strictly last. */
 export function uploadOrder(files: ManifestFile[]): ManifestFile[] {
   const rank = (f: ManifestFile) => (isWeights(f.path) ? 0 : 1);
@@ -103,8 +108,7 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
 
   const stateDir = opts.stateDir ?? path.join(os.homedir(), ".cache", "model-vault", "publish");
   await fs.mkdir(stateDir, { recursive: true });
-  const statePath = (f: ManifestFile) =>
-    path.join(stateDir, `${createHash("sha256").update(`${loc.bucket}\0${key(f.path)}\0${f.s3ChecksumSHA256}`).digest("hex").slice(0, 32)}.json`);
+  const statePath = (f: ManifestFile) => multipartStatePath(stateDir, loc, f);
 
   const progress: Progress = { bytesDone: 0, bytesTotal: manifest.files.reduce((a, f) => a + f.size, 0), filesDone: 0, filesTotal: manifest.files.length + 1, bytesSkipped: 0 };
   const tick = (bytes: number, skipped = false) => {
@@ -194,7 +198,12 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
       result.uploaded.push(f.path);
       tick(f.size);
     } else {
-      await putMultipart(f);
+      await putMultipart(f).catch(async (e) => {
+        // The recorded upload is gone (aborted by the lifecycle rule, or by hand): start this file afresh, once.
+        if ((e as { name?: string }).name !== "NoSuchUpload") throw e;
+        await fs.rm(statePath(f), { force: true });
+        await putMultipart(f);
+      });
       result.uploaded.push(f.path);
     }
     progress.filesDone++;

@@ -9,7 +9,9 @@ import * as path from "node:path";
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { runModelsCli } from "../models/cli";
 import { formatProgress } from "../models/progress";
-import { publishRelease } from "../models/publish";
+import { multipartStatePath, publishRelease } from "../models/publish";
+import { buildManifest } from "../models/build-manifest";
+import { LocalSource } from "../models/local-source";
 import { MANIFEST_FILE } from "../models/layout";
 import { tempDir, writeSafetensors, writeShardedModel } from "./support/model-dir";
 import { startLocalS3, type LocalS3 } from "./support/s3-server";
@@ -92,6 +94,26 @@ describe("models publish (s3rver on 127.0.0.1)", function () {
     const r = await publishRelease(s3.client(), dir, loc, { concurrency: 1, stateDir: state, partBytes: 5 * 1024 * 1024 });
     assert.deepEqual(r.skipped, ["model-00002-of-00002.safetensors", "model-00001-of-00002.safetensors"]);
     assert.equal(r.partsSent, 0);
+  });
+
+  it("starts a multipart upload afresh when the recorded one is gone (NoSuchUpload)", async () => {
+    const loc = { bucket: BUCKET, prefix: "mistral/v5/" };
+    const m = await buildManifest(new LocalSource(dir), 5 * 1024 * 1024);
+    const big = m.files.find((f) => f.path === "model-00002-of-00002.safetensors")!;
+    await fs.writeFile(multipartStatePath(state, loc, big), JSON.stringify({ uploadId: "aborted-by-lifecycle", parts: { 1: { ETag: '"x"', ChecksumSHA256: "x" } } }));
+    // s3rver does not track upload ids: answer as S3 does for an aborted upload.
+    const c = s3.client();
+    c.middlewareStack.add(
+      (next) => async (args) => {
+        const i = args.input as { UploadId?: string };
+        if (i.UploadId === "aborted-by-lifecycle") throw Object.assign(new Error("The specified upload does not exist."), { name: "NoSuchUpload", $metadata: { httpStatusCode: 404 } });
+        return next(args);
+      },
+      { step: "initialize", name: "abortedUpload" },
+    );
+    const r = await publishRelease(c, dir, loc, { concurrency: 1, stateDir: state, partBytes: 5 * 1024 * 1024 });
+    assert.equal(r.partsSent, 3);
+    assert.ok(r.uploaded.includes(big.path));
   });
 
   it("refuses to replace a file already under the prefix with other content", async () => {
