@@ -14,9 +14,10 @@ export const MODEL_MOUNT_PATH = "/models";
 export type EksConsumer = Extract<Consumer, { kind: "eks-irsa" | "eks-pod-identity" }>;
 export const isEksConsumer = (c: Consumer): c is EksConsumer => c.kind === "eks-irsa" || c.kind === "eks-pod-identity";
 
-export interface K8sDeliveryArgs {
+/** `A`: the role ARN's type: a string for YAML, a Pulumi Output for the component (components/ModelVolumes.ts). */
+export interface K8sDeliveryArgs<A = string> {
   consumer: EksConsumer;
-  roleArn: string;
+  roleArn: A;
   bucketName: string;
   region: string;
   /** Example Deployment: the images of the verifier (with the `model-vault-models` bin) and of the server. Absent: no Deployment. */
@@ -34,7 +35,7 @@ export function volumeNames(c: EksConsumer, index: number): { pv: string; pvc: s
 }
 
 /** A PersistentVolume per prefix: read-only at Mountpoint, ReadOnlyMany, reserved for its claim, pod credentials. */
-export function persistentVolume(a: K8sDeliveryArgs, prefix: string, index: number): K8sObject {
+export function persistentVolume<A>(a: K8sDeliveryArgs<A>, prefix: string, index: number): K8sObject {
   const n = volumeNames(a.consumer, index);
   return {
     apiVersion: "v1",
@@ -65,7 +66,7 @@ export function persistentVolume(a: K8sDeliveryArgs, prefix: string, index: numb
   };
 }
 
-export function persistentVolumeClaim(a: K8sDeliveryArgs, index: number): K8sObject {
+export function persistentVolumeClaim<A>(a: K8sDeliveryArgs<A>, index: number): K8sObject {
   const n = volumeNames(a.consumer, index);
   return {
     apiVersion: "v1",
@@ -76,7 +77,7 @@ export function persistentVolumeClaim(a: K8sDeliveryArgs, index: number): K8sObj
 }
 
 /** IRSA: annotated with the consumer role. Pod Identity: the stack's association (createAssociation) names this account. */
-export function serviceAccount(a: K8sDeliveryArgs): K8sObject {
+export function serviceAccount<A>(a: K8sDeliveryArgs<A>): K8sObject {
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
@@ -89,7 +90,7 @@ export function serviceAccount(a: K8sDeliveryArgs): K8sObject {
 }
 
 /** An example Deployment: the verifier as an init container gates the server; both mount the volume read-only. */
-export function exampleDeployment(a: K8sDeliveryArgs): K8sObject | undefined {
+export function exampleDeployment<A>(a: K8sDeliveryArgs<A>): K8sObject | undefined {
   if (!a.images) return undefined;
   const claim = volumeNames(a.consumer, 0).pvc;
   const dir = a.release ? `${MODEL_MOUNT_PATH}/${a.release.replace(/^\/+|\/+$/g, "")}` : MODEL_MOUNT_PATH;
@@ -140,7 +141,7 @@ export function exampleDeployment(a: K8sDeliveryArgs): K8sObject | undefined {
 }
 
 /** Everything a cluster needs for one consumer: a PV + PVC per prefix, the service account, the example Deployment. */
-export function k8sDelivery(a: K8sDeliveryArgs): K8sObject[] {
+export function k8sDelivery<A>(a: K8sDeliveryArgs<A>): K8sObject[] {
   const out: K8sObject[] = [serviceAccount(a)];
   a.consumer.prefixes.forEach((p, i) => out.push(persistentVolume(a, p, i), persistentVolumeClaim(a, i)));
   const d = exampleDeployment(a);
