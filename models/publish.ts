@@ -76,6 +76,22 @@ async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** At most `n` uploads (single PUTs and parts together) in flight, however files and parts interleave. */
+function semaphore(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await fn();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
 /** The file keeping one multipart upload's progress: keyed by bucket, key and content, so other content never resumes it. */
 export function multipartStatePath(stateDir: string, loc: S3Location, f: ManifestFile): string {
   return path.join(stateDir, `${createHash("sha256").update(`${loc.bucket}\0${loc.prefix}${f.path}\0${f.s3ChecksumSHA256}`).digest("hex").slice(0, 32)}.json`);
@@ -90,8 +106,8 @@ export function uploadOrder(files: ManifestFile[]): ManifestFile[] {
 export async function publishRelease(s3: S3Client, dir: string, loc: S3Location, opts: PublishOptions = {}): Promise<PublishResult> {
   const local = new LocalSource(path.resolve(dir));
   const before = await verifyRelease(local);
-  const blocking = before.problems.filter((p) => p.file !== MANIFEST_FILE && !p.message.includes(MANIFEST_FILE));
-  if (blocking.length) throw new PublishError(`${local.label} is incomplete; nothing uploaded:\n${blocking.map(formatProblem).join("\n")}`);
+  // A local manifest that no longer matches its files means they changed after it was made: refuse too.
+  if (before.problems.length) throw new PublishError(`${local.label} is incomplete; nothing uploaded:\n${before.problems.map(formatProblem).join("\n")}`);
 
   const manifest = await buildManifest(local, opts.partBytes);
   const partSize = manifest.partSize;
@@ -117,6 +133,8 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
     opts.onProgress?.({ ...progress });
   };
   const result: PublishResult = { uploaded: [], skipped: [], partsSent: 0, partsResumed: 0, manifest };
+  const concurrency = opts.concurrency ?? 4;
+  const slot = semaphore(concurrency);
 
   /** Already there with this checksum: skip. There with another: refuse (never replace). */
   const alreadyThere = async (f: ManifestFile): Promise<boolean> => {
@@ -131,7 +149,7 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
   };
 
   const putWhole = async (f: ManifestFile, body: Buffer) => {
-    await s3.send(
+    await slot(() => s3.send(
       new PutObjectCommand({
         Bucket: loc.bucket,
         Key: key(f.path),
@@ -141,7 +159,7 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
         Metadata: { sha256: f.sha256 },
         IfNoneMatch: "*",
       }),
-    );
+    ));
   };
 
   const putMultipart = async (f: ManifestFile) => {
@@ -160,7 +178,7 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
     const numbers = Array.from({ length: n }, (_, i) => i + 1);
     // State writes are serialized: parts finish in any order.
     let saving = Promise.resolve();
-    await mapLimit(numbers, opts.concurrency ?? 4, async (no) => {
+    await mapLimit(numbers, concurrency, async (no) => {
       const start = (no - 1) * partSize;
       const end = Math.min(f.size, start + partSize);
       if (st.parts[no]) {
@@ -168,10 +186,14 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
         tick(end - start, true);
         return;
       }
-      const body = await readRange(file, start, end);
-      const checksum = createHash("sha256").update(body).digest("base64");
-      const r = await s3.send(new UploadPartCommand({ Bucket: loc.bucket, Key: key(f.path), UploadId: st.uploadId, PartNumber: no, Body: body, ChecksumSHA256: checksum }));
-      st.parts[no] = { ETag: r.ETag as string, ChecksumSHA256: checksum };
+      const r = await slot(async () => {
+        // Read inside the slot: at most `concurrency` parts are held in memory.
+        const body = await readRange(file, start, end);
+        const checksum = createHash("sha256").update(body).digest("base64");
+        const sent = await s3.send(new UploadPartCommand({ Bucket: loc.bucket, Key: key(f.path), UploadId: st.uploadId, PartNumber: no, Body: body, ChecksumSHA256: checksum }));
+        return { ETag: sent.ETag as string, checksum };
+      });
+      st.parts[no] = { ETag: r.ETag, ChecksumSHA256: r.checksum };
       result.partsSent++;
       saving = saving.then(() => fs.writeFile(sp, JSON.stringify(st)));
       await saving;
@@ -189,7 +211,7 @@ export async function publishRelease(s3: S3Client, dir: string, loc: S3Location,
     await fs.rm(sp, { force: true });
   };
 
-  await mapLimit(uploadOrder(manifest.files), opts.concurrency ?? 4, async (f) => {
+  await mapLimit(uploadOrder(manifest.files), concurrency, async (f) => {
     if (await alreadyThere(f)) {
       result.skipped.push(f.path);
       tick(f.size, true);

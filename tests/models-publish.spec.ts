@@ -116,6 +116,42 @@ describe("models publish (s3rver on 127.0.0.1)", function () {
     assert.ok(r.uploaded.includes(big.path));
   });
 
+  it("keeps at most --concurrency uploads in flight, single PUTs and parts together", async () => {
+    const c = s3.client();
+    let active = 0;
+    let peak = 0;
+    c.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== "PutObjectCommand" && context.commandName !== "UploadPartCommand") return next(args);
+        peak = Math.max(peak, ++active);
+        try {
+          return await next(args);
+        } finally {
+          active--;
+        }
+      },
+      { step: "initialize", name: "inFlight" },
+    );
+    await publishRelease(c, dir, { bucket: BUCKET, prefix: "mistral/v6/" }, { concurrency: 2, stateDir: state, partBytes: 5 * 1024 * 1024 });
+    assert.ok(peak <= 2, `peak ${peak}`);
+    assert.equal(peak, 2, "and does use the concurrency it is given");
+  });
+
+  it("refuses a directory whose local manifest no longer matches its files", async () => {
+    const d = await tempDir("publish-stale");
+    try {
+      await writeShardedModel(d);
+      assert.equal((await runModelsCli(["manifest", d], { out: () => undefined, err: () => undefined })), 0);
+      await fs.appendFile(path.join(d, "config.json"), " ");
+      await assert.rejects(
+        publishRelease(s3.client(), d, { bucket: BUCKET, prefix: "stale/v1/" }, { stateDir: state }),
+        /is incomplete; nothing uploaded:\nconfig\.json: \d+ bytes but model-vault\.manifest\.json says \d+/,
+      );
+    } finally {
+      await fs.rm(d, { recursive: true, force: true });
+    }
+  });
+
   it("refuses to replace a file already under the prefix with other content", async () => {
     await s3.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "mistral/v4/config.json", Body: "{}", Metadata: { sha256: "0".repeat(64) } }));
     await assert.rejects(
