@@ -13,6 +13,8 @@ import { JitBroker } from "./components/JitBroker";
 import { auditBucketName, JIT_NAME_PREFIX } from "./iam/arns";
 import { publisherBoundaryName } from "./iam/publisher";
 import { brokerFunctionNames } from "./jit/trust";
+import { sagemakerModelDataSources } from "./models/sagemaker";
+import { isEksConsumer, k8sDelivery } from "./models/k8s";
 
 export = async () => {
   // 1. Configuration: validated whole before any resource is registered.
@@ -96,6 +98,16 @@ export = async () => {
     accessLogBucketName: models.logBucketName,
     consumerRoleArns: access.consumerRoleArns,
     publisherRoleArn: access.publisherRoleArn,
+    // Ready ModelDataSource values (uncompressed S3Prefix) per SageMaker consumer: docs/models.md.
+    sagemakerModelDataSources: sagemakerModelDataSources(cfg.access.consumers, cfg.storage.bucketName),
+    // PV, PVC and ServiceAccount per EKS consumer (Mountpoint for S3 CSI v2, read-only, pod credentials): docs/models.md.
+    kubernetesManifests: access.consumerRoleArns.apply((arns) =>
+      Object.fromEntries(
+        cfg.access.consumers
+          .filter(isEksConsumer)
+          .map((c) => [c.name, k8sDelivery({ consumer: c, roleArn: arns[c.name], bucketName: cfg.storage.bucketName, region: cfg.region })]),
+      ),
+    ),
     auditTrailArn: audit.trailArn,
     auditLogBucketName: audit.logBucketName,
     auditKeyArn: audit.keyArn,

@@ -1,9 +1,10 @@
 // npm run bench: speed goals as ratios and throughput, never as timed test assertions.
-// Each bench prints its own line; `--only plan,pack,access,jit` picks some.
+// Each bench prints its own line; `--only plan,pack,access,jit,models` picks some.
 import { benchAccess } from "./access";
 import { benchJit } from "./jit";
 import { benchPack } from "./pack";
 import { benchPlan, pathFigures } from "./plan";
+import { benchModels } from "./models";
 
 const benches: Record<string, () => Promise<unknown> | unknown> = {
   plan: async () => {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<unknown> | unknown> = {
   access: () => benchAccess(),
   pack: () => benchPack(),
   jit: () => benchJit(),
+  models: () => benchModels(),
 };
 
 async function main() {

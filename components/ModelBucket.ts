@@ -2,13 +2,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageConfig } from "../config/resolve";
-import { MODEL_KEY_ROLE, accessLogBucketName } from "../iam/arns";
+import { MODEL_KEY_ROLE, accessLogBucketName, bucketArn } from "../iam/arns";
 import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
 import type { Statement } from "../iam/types";
 import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
 import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
+import { immutableReleaseStatements } from "../iam/bucketPolicy";
 
 export interface ModelBucketArgs {
   storage: StorageConfig;
@@ -159,7 +160,8 @@ export class ModelBucket extends pulumi.ComponentResource {
     if (this.finalized) throw new Error("ModelBucket.finalize() called twice");
     this.finalized = true;
     const bucketName = this.args.storage.bucketName;
-    const base = this.key.arn.apply((keyArn) => [...denyInsecureTransport(bucketName), ...denyForeignEncryption(bucketName, keyArn)]);
+    const immutable = this.args.storage.immutableReleases ? immutableReleaseStatements(bucketArn(bucketName)) : [];
+    const base = this.key.arn.apply((keyArn) => [...denyInsecureTransport(bucketName), ...denyForeignEncryption(bucketName, keyArn), ...immutable]);
     new aws.s3.BucketPolicy(
       `${this.logicalName}-policy`,
       { bucket: this.bucket.id, policy: this.bucketStatements.seal(base, BUCKET_POLICY_MAX) },

@@ -3,7 +3,7 @@ import { ConfigError, describeIssues } from "./errors";
 import { JitConfigError } from "./jit";
 import { awsRegion } from "./fields";
 import { prefixesOutsideServed, servedPrefixes } from "./cdn";
-import { environmentFor, resolveConfig, type StackConfig } from "./resolve";
+import { DEFAULTS, environmentFor, resolveConfig, type StackConfig } from "./resolve";
 import { checkAccessConfig, resolveAccessConfig } from "./access";
 import { stackConfigSchema, validKeys } from "./schema";
 
@@ -46,6 +46,10 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   }
   // prod refuses a stack without a deployer role (config/access.ts); dev only warns, in the plan.
   if (parsed.success) problems.push(...checkAccessConfig(resolveAccessConfig(parsed.data), environmentFor(stack, parsed.data.environment), NAMESPACE).problems);
+  // Deleting a key and uploading it again (If-None-Match then succeeds) would replace a release: the two cannot coexist.
+  if (parsed.success && parsed.data.publisher?.allowDelete && (parsed.data.immutableReleases ?? DEFAULTS[environmentFor(stack, parsed.data.environment)].immutableReleases)) {
+    problems.push(`${NAMESPACE}:publisher.allowDelete: must be false while ${NAMESPACE}:immutableReleases is on (a delete then a new upload would replace a published release)`);
+  }
   // The distribution may only serve prefixes the bucket serves (config/cdn.ts).
   if (parsed.success && parsed.data.cdn?.enabled) problems.push(...prefixesOutsideServed(parsed.data.cdn.prefixes, servedPrefixes(resolveAccessConfig(parsed.data))).map((m) => `${NAMESPACE}:${m}`));
   const allowed = decode(all["aws:allowedAccountIds"] ?? "[]");

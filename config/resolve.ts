@@ -15,6 +15,7 @@ export interface StorageConfig {
   noncurrentVersionDays: number;
   abortIncompleteUploadDays: number;
   objectLock: ObjectLockConfig | false;
+  immutableReleases: boolean;
   accessLogRetentionDays: number;
   kmsDeletionWindowDays: number;
 }
@@ -44,11 +45,12 @@ export interface StackConfig {
 }
 
 export const DEFAULTS = {
-  dev: { protect: false, noncurrentVersionDays: 7, objectLock: false as const, accessLogRetentionDays: 30 },
+  dev: { protect: false, noncurrentVersionDays: 7, objectLock: false as const, immutableReleases: false, accessLogRetentionDays: 30 },
   prod: {
     protect: true,
     noncurrentVersionDays: 90,
     objectLock: { mode: "GOVERNANCE", days: 30 } as ObjectLockConfig,
+    immutableReleases: true,
     accessLogRetentionDays: 365,
   },
   abortIncompleteUploadDays: 7,
@@ -76,6 +78,7 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
       noncurrentVersionDays: raw.noncurrentVersionDays ?? d.noncurrentVersionDays,
       abortIncompleteUploadDays: raw.abortIncompleteUploadDays ?? DEFAULTS.abortIncompleteUploadDays,
       objectLock: raw.objectLock ?? d.objectLock,
+      immutableReleases: raw.immutableReleases ?? d.immutableReleases,
       accessLogRetentionDays: raw.accessLogRetentionDays ?? d.accessLogRetentionDays,
       kmsDeletionWindowDays: raw.kmsDeletionWindowDays ?? DEFAULTS.kmsDeletionWindowDays,
     },

@@ -1,6 +1,6 @@
 // Keys of the model bucket and its server access log bucket.
 import { z } from "zod";
-import { wholeNumber } from "./fields";
+import { flag, wholeNumber } from "./fields";
 
 /** S3's bucket naming rules (general purpose buckets). */
 export const bucketName = z
@@ -39,6 +39,8 @@ export const storageShape = {
   objectLock: z.union([z.literal(false), objectLockSchema], { error: "expected false or an object { mode, days }" }).optional(),
   /** Days server access logs are kept. Default: dev 30, prod 365. */
   accessLogRetentionDays: wholeNumber(1, 36500).optional(),
+  /** Refuse every object write that could replace an existing object (S3 conditional writes, iam/bucketPolicy.ts): a published release can only be added to a new prefix. Default: prod true, dev false. */
+  immutableReleases: flag().optional(),
   /** Waiting period before a scheduled KMS key deletion completes, 7 to 30 days. Default 30. */
   kmsDeletionWindowDays: wholeNumber(7, 30).optional(),
 };

@@ -69,3 +69,32 @@ export function accessBucketPolicyStatements(a: AccessBucketPolicyArgs): Stateme
   }
   return out;
 }
+
+/** The condition context of a new object's upload as publish makes it (PutObject / CompleteMultipartUpload with If-None-Match: *). */
+export const NEW_OBJECT_WRITE_CONTEXT: Readonly<Record<string, string>> = { "s3:if-none-match": "*", "s3:ObjectCreationOperation": "true" };
+
+/**
+ * Immutable releases: every object-creating write must carry If-None-Match (S3 then refuses it when the key
+ * exists) and none may carry If-Match (which replaces a known version). Condition keys and the multipart
+ * exemption as AWS documents them: s3:if-none-match / s3:if-match, and s3:ObjectCreationOperation, false for
+ * CreateMultipartUpload, UploadPart and UploadPartCopy, which accept no conditional header (the
+ * CompleteMultipartUpload that finishes them does, and is checked).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html#amazons3-policy-keys
+ * Side effect AWS documents there: CopyObject into the bucket is refused (403 without the header, 501 with it).
+ */
+export function immutableReleaseStatements(bucketArn: string): Statement[] {
+  const objects = `${bucketArn}/*`;
+  return [
+    {
+      Sid: "DenyWritesWithoutIfNoneMatch",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: objects,
+      // IfExists: a request S3 did not classify is treated as creating an object, so the deny fails closed.
+      Condition: { Null: { "s3:if-none-match": "true" }, BoolIfExists: { "s3:ObjectCreationOperation": "true" } },
+    },
+    { Sid: "DenyWritesWithIfMatch", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { Null: { "s3:if-match": "false" } } },
+  ];
+}

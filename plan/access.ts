@@ -15,6 +15,7 @@ import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
 
 /** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
 export interface MatrixCell extends AccessCell {
@@ -195,7 +196,8 @@ export function requestsFor(p: MatrixPrincipal, bucketArn: string): Request[] {
   const inside = p.prefixes[0] ?? "models/";
   const outside = outsideKey(p.prefixes);
   const list = (scope: Scope, prefix: string): Request => ({ action: "s3:ListBucket", resource: bucketArn, scope, context: { "s3:prefix": prefix, "s3:delimiter": "/" } });
-  const obj = (action: string, scope: Scope, prefix: string): Request => ({ action, resource: `${bucketArn}/${prefix}${OBJECT_NAME}`, scope, context: {} });
+  // A PutObject cell asks about a new object, uploaded as publish does (iam/bucketPolicy.ts immutable releases).
+  const obj = (action: string, scope: Scope, prefix: string): Request => ({ action, resource: `${bucketArn}/${prefix}${OBJECT_NAME}`, scope, context: action === "s3:PutObject" ? { ...NEW_OBJECT_WRITE_CONTEXT } : {} });
   return [
     list("root", ""),
     list("inside", inside),

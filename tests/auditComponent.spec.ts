@@ -26,7 +26,7 @@ function plan(audit: AuditConfig, protect: boolean): Promise<Run> {
       config: { "aws:region": REGION, "model-vault:accountId": ACCOUNT },
       program: async () => {
         const models = new ModelBucket("models", {
-          storage: { bucketName: MODEL_BUCKET, noncurrentVersionDays: 7, abortIncompleteUploadDays: 7, objectLock: false, accessLogRetentionDays: 30, kmsDeletionWindowDays: 30 },
+          storage: { bucketName: MODEL_BUCKET, noncurrentVersionDays: 7, abortIncompleteUploadDays: 7, objectLock: false, immutableReleases: false, accessLogRetentionDays: 30, kmsDeletionWindowDays: 30 },
           accountId: ACCOUNT,
           region: REGION,
           protect,

@@ -11,7 +11,7 @@ import { PUBLISHER_BOUNDARY_NAME_PREFIX, publisherBoundaryName } from "../iam/pu
 import { brokerFunctionNames } from "../jit/trust";
 import { ROLE_PATH } from "../iam/arns";
 import { MAX_SESSION_SECONDS } from "../jit/sts-params";
-import { objectMutationGroups } from "../iam/bucketPolicy";
+import { NEW_OBJECT_WRITE_CONTEXT, objectMutationGroups } from "../iam/bucketPolicy";
 import { S3_OBJECT_MUTATING_ACTIONS } from "../iam/s3Actions";
 import { decide } from "./support/iam";
 import { ofType, one, planFor, serially } from "./support/plans";
@@ -250,7 +250,7 @@ for (const stack of ["dev", "prod"]) {
           ["kms:Decrypt", p.keyArn],
         ];
         for (const [action, resource] of cases) assert.notEqual(await as(action, resource, {}, undefined), "Allowed", `${action} ${resource}`);
-        assert.equal(await as("s3:PutObject", inside()), "Allowed", "publishing stays possible");
+        assert.equal(await as("s3:PutObject", inside(), { ...NEW_OBJECT_WRITE_CONTEXT }), "Allowed", "publishing (a new object, as publish uploads it) stays possible");
         assert.equal(await as("s3:DeleteObject", inside()), p.allowDelete ? "Allowed" : "ExplicitlyDenied");
       });
     });
@@ -266,7 +266,7 @@ for (const stack of ["dev", "prod"]) {
 
       it(`${stack === "prod" ? "denies" : "allows"} the publisher DeleteObject as allowDelete says`, async () => {
         assert.equal(await unbounded()("s3:DeleteObject", inside()), p.allowDelete ? "Allowed" : "ExplicitlyDenied");
-        assert.equal(await unbounded()("s3:PutObject", inside()), "Allowed");
+        assert.equal(await unbounded()("s3:PutObject", inside(), { ...NEW_OBJECT_WRITE_CONTEXT }), "Allowed");
       });
 
       it("leaves those actions to the deployer alone (in the workload account; the SCPs decide above it)", async () => {

@@ -28,7 +28,7 @@ async function plan(cdnInput: CdnConfigInput, opts: { protect?: boolean } = {}):
     config: { "aws:region": REGION, "model-vault:accountId": ACCOUNT },
     program: async () => {
       const models = new ModelBucket("models", {
-        storage: { bucketName: "acme-weights-test", noncurrentVersionDays: 7, abortIncompleteUploadDays: 7, objectLock: false, accessLogRetentionDays: 30, kmsDeletionWindowDays: 30 },
+        storage: { bucketName: "acme-weights-test", noncurrentVersionDays: 7, abortIncompleteUploadDays: 7, objectLock: false, immutableReleases: false, accessLogRetentionDays: 30, kmsDeletionWindowDays: 30 },
         accountId: ACCOUNT,
         region: REGION,
         protect: opts.protect ?? false,

@@ -29,6 +29,7 @@ describe("stack config", () => {
       noncurrentVersionDays: 7,
       abortIncompleteUploadDays: 7,
       objectLock: false,
+      immutableReleases: false,
       accessLogRetentionDays: 30,
       kmsDeletionWindowDays: 30,
     });
