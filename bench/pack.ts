@@ -5,7 +5,7 @@
 
 import { evaluatePolicyPack } from "../plan/policy";
 import type { PlanResource } from "../plan/types";
-import { doc, resource } from "../policypack/lib/fixtures";
+import { doc, resource } from "../tests/support/policypack-fixtures";
 import { T } from "../policypack/lib/tokens";
 
 export interface PackBenchResult {
