@@ -19,7 +19,7 @@ export const documentReadable: ResourceValidationPolicy = resourceRule({
   check: (r, report) => {
     for (const doc of documentsOf(r.type, r.props)) {
       for (const e of doc.errors) report.violation(e);
-      if (doc.unknown) report.unknown(`the IAM document at ${doc.where}`);
+      if (doc.whollyUnknown) report.unknown(`the IAM document at ${doc.where}`);
     }
   },
 });
