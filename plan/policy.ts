@@ -22,6 +22,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { parseWaivers } from "../policypack/lib/waivers";
 import { policies as packPolicies } from "../policypack/policies";
 import type { PlanResource, PolicyLevel, PolicyViolation } from "./types";
 
@@ -48,12 +49,16 @@ export function loadPackConfig(stack: string): PackConfig {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new Error(`${file}: a policy pack config must be a JSON object of rule name -> level or {"enforcementLevel": ...}`);
   }
+  const problems: string[] = [];
   for (const [k, v] of Object.entries(parsed)) {
     const level = typeof v === "string" ? v : v && typeof v === "object" ? (v as { enforcementLevel?: unknown }).enforcementLevel : undefined;
     if (level !== undefined && (typeof level !== "string" || !LEVELS.has(level))) {
-      throw new Error(`${file}: "${k}" has enforcement level ${JSON.stringify(level)}; expected advisory, mandatory, remediate or disabled`);
+      problems.push(`"${k}" has enforcement level ${JSON.stringify(level)}; expected advisory, mandatory, remediate or disabled`);
     }
+    // Waivers (policypack/lib/waivers.ts): the plan lists those in force as advisory findings.
+    problems.push(...parseWaivers(k, v).errors);
   }
+  if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);
   return parsed as PackConfig;
 }
 
