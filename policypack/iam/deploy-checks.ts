@@ -19,6 +19,7 @@ import type { Location } from "./locations";
 const BUCKET_POLICY_TYPES: ReadonlySet<string> = new Set(["aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
 
 function globMatch(glob: string, s: string): boolean {
+  if (!/[*?]/.test(glob)) return glob === s;
   const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${body}$`).test(s);
 }

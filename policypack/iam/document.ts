@@ -71,9 +71,11 @@ export function sizeWithoutWhitespace(json: string): number {
 /** Parse a document given as a JSON string or an object. Never throws. */
 export function parseDocument(raw: unknown, where: string, kind: DocKind): IamDocument {
   const doc: IamDocument = { where, kind, statements: [], errors: [], unknown: false, size: -1 };
+  mayHoldUnknowns = true; // until the whole text has been checked
   let value: unknown = raw;
   if (typeof raw === "string") {
     const partly = containsUnknown(raw);
+    mayHoldUnknowns = partly;
     if (isUnknown(raw)) return wholly(doc);
     try {
       value = JSON.parse(raw);
@@ -96,7 +98,8 @@ export function parseDocument(raw: unknown, where: string, kind: DocKind): IamDo
       doc.errors.push(`${where} cannot be serialised to JSON`);
       return doc;
     }
-    if (!containsUnknown(text)) doc.size = sizeWithoutWhitespace(text);
+    mayHoldUnknowns = containsUnknown(text);
+    if (!mayHoldUnknowns) doc.size = sizeWithoutWhitespace(text);
   }
   if (!isRecord(value)) {
     doc.errors.push(`${where} must be a JSON object with a Statement, got ${describe(value)}`);
@@ -125,9 +128,13 @@ function wholly(doc: IamDocument): IamDocument {
   return doc;
 }
 
+// Whether the document being parsed contains a sentinel anywhere: checked once on the whole text,
+// so that the common, fully known document skips the per-value search. Parsing is synchronous.
+let mayHoldUnknowns = false;
+
 /** A value Pulumi does not know yet: the sentinel itself, or a string built around one. */
 function unknownValue(x: unknown): boolean {
-  return typeof x === "string" && (isUnknown(x) || containsUnknown(x));
+  return mayHoldUnknowns && typeof x === "string" && (isUnknown(x) || containsUnknown(x));
 }
 
 function describe(v: unknown): string {

@@ -134,10 +134,10 @@ export function stackRule(
       const resources = args.resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: unwrapProps(r.props) }));
       const { parsed } = waiversOf(meta.name, args.getConfig);
       if (parsed.errors.length > 0) reportViolation(`the pack config's waivers for ${meta.name} are invalid, so none applies: ${parsed.errors.join("; ")}`);
-      const names = new Map(resources.map((r) => [r.urn, r.name]));
+      const names = parsed.waivers.length > 0 ? new Map(resources.map((r) => [r.urn, r.name])) : undefined;
       check(resources, {
         violation: (m, urn) => {
-          const waiver = urn && parsed.errors.length === 0 ? waiverFor(parsed.waivers, urn, names.get(urn) ?? "") : undefined;
+          const waiver = urn && parsed.errors.length === 0 ? waiverFor(parsed.waivers, urn, names?.get(urn) ?? "") : undefined;
           if (!waiver) return reportViolation(m, urn);
           const u = underWaiver(waiver, m);
           if (u.counts) reportViolation(u.message, urn);
