@@ -26,8 +26,18 @@ const ARN_FIELDS: Record<string, string> = {
 
 const anyResource = (st: Statement): boolean => st.notResource !== undefined || (st.resource ?? []).includes("*");
 
-/** What makes a managed policy too broad to attach, one phrase per finding. */
-export function broadGrants(doc: unknown): string[] {
+const verdicts = new Map<string, string[]>();
+
+/** What makes a managed policy too broad to attach, one phrase per finding (memoised per document). */
+export function broadGrants(doc: string): string[] {
+  const hit = verdicts.get(doc);
+  if (hit) return hit;
+  const out = judge(doc);
+  verdicts.set(doc, out);
+  return out;
+}
+
+function judge(doc: string): string[] {
   const parsed = parseDocument(doc, ".", "identity");
   const out: string[] = [];
   for (const st of parsed.statements) {
