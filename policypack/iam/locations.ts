@@ -78,7 +78,9 @@ export const LOCATIONS: Record<string, readonly Location[]> = {
   "aws:ecr/registryPolicy:RegistryPolicy": [res("policy", "ecr")],
   "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": [res("repositoryPolicy", "ecr")],
   "aws:ecrpublic/repositoryPolicy:RepositoryPolicy": [res("policy", "ecr-public")],
-  "aws:codeartifact/domainPermissions:DomainPermissions": [res("policyDocument", "codeartifact")],
+  // Domain policies grant sts:GetServiceBearerToken too, which CodeArtifact's auth needs
+  // (https://docs.aws.amazon.com/codeartifact/latest/ug/domain-policies.html).
+  "aws:codeartifact/domainPermissions:DomainPermissions": [res("policyDocument", "codeartifact", "sts")],
   "aws:codeartifact/repositoryPermissionsPolicy:RepositoryPermissionsPolicy": [res("policyDocument", "codeartifact")],
   "aws:codebuild/resourcePolicy:ResourcePolicy": [res("policy", "codebuild")],
   "aws:lambda/resourcePolicy:ResourcePolicy": [res("policy", "lambda")],
