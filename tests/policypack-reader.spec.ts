@@ -97,3 +97,12 @@ describe("policypack: values not known at preview", () => {
     assert.deepStrictEqual(v.map((x) => x.level), ["advisory"]);
   });
 });
+
+describe("policypack: an unknown Effect or action is noted, not skipped silently", () => {
+  it("notes the statement's unknown Effect as advisory", () => {
+    const r = resource(T.managedPolicy, { policy: { Version: "2012-10-17", Statement: [{ Effect: UNKNOWN_STRING, Action: "s3:GetObject", Resource: "*" }] } });
+    const v = violationsOf("iam-document-readable", [r]);
+    assert.deepStrictEqual(v.map((x) => x.level), ["advisory"]);
+    assert.match(v[0].message, /Statement\[0\]\.Effect/);
+  });
+});
