@@ -18,7 +18,7 @@ export interface PackBenchResult {
   violations: number;
 }
 
-function syntheticStack(n: number): PlanResource[] {
+export function syntheticStack(n: number): PlanResource[] {
   const out: PlanResource[] = [];
   for (let i = 0; i < n; i++) {
     const acct = String(100000000000 + (i % 1000));

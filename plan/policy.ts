@@ -225,11 +225,14 @@ export function evaluatePolicyPack(resources: PlanResource[], stack: string, pac
     }
   }
   currentUrn = stackUrn;
+  // One argument bag for every stack rule (only getConfig differs), as for resource rules.
+  const sargs = stackArgs(custom, {}, stackTags);
   for (const x of active) {
     if (!isStackPolicy(x.p)) continue;
     current = x;
+    sargs.getConfig = <T extends object>() => x.cfg as T;
     try {
-      const res = x.p.validateStack(stackArgs(custom, x.cfg, stackTags), report);
+      const res = x.p.validateStack(sargs, report);
       if (isThenable(res)) throw new Error("asynchronous rules are not supported by the offline plan");
     } catch (e) {
       crashed(out, x.p.name, stackUrn, e);

@@ -123,6 +123,18 @@ export function resourceRule(
   };
 }
 
+// Every stack rule of a run gets the same resources array (the plan shares one argument bag):
+// unwrap it once.
+const plainCache = new WeakMap<readonly unknown[], PlainResource[]>();
+function plainResources(list: StackValidationArgs["resources"]): PlainResource[] {
+  let hit = plainCache.get(list);
+  if (!hit) {
+    hit = list.map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: unwrapProps(r.props) }));
+    plainCache.set(list, hit);
+  }
+  return hit;
+}
+
 export function stackRule(
   meta: RuleMeta & { check: (resources: PlainResource[], report: StackReporter) => void },
 ): StackValidationPolicy {
@@ -131,7 +143,7 @@ export function stackRule(
     ...rest,
     configSchema: WAIVER_CONFIG_SCHEMA,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation): void => {
-      const resources = args.resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: unwrapProps(r.props) }));
+      const resources = plainResources(args.resources);
       const { parsed } = waiversOf(meta.name, args.getConfig);
       if (parsed.errors.length > 0) reportViolation(`the pack config's waivers for ${meta.name} are invalid, so none applies: ${parsed.errors.join("; ")}`);
       const names = parsed.waivers.length > 0 ? new Map(resources.map((r) => [r.urn, r.name])) : undefined;
