@@ -22,6 +22,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { parseWaivers } from "../policypack/lib/waivers";
 import { policies as packPolicies } from "../policypack/policies";
 import type { PlanResource, PolicyLevel, PolicyViolation } from "./types";
 
@@ -48,12 +49,16 @@ export function loadPackConfig(stack: string): PackConfig {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new Error(`${file}: a policy pack config must be a JSON object of rule name -> level or {"enforcementLevel": ...}`);
   }
+  const problems: string[] = [];
   for (const [k, v] of Object.entries(parsed)) {
     const level = typeof v === "string" ? v : v && typeof v === "object" ? (v as { enforcementLevel?: unknown }).enforcementLevel : undefined;
     if (level !== undefined && (typeof level !== "string" || !LEVELS.has(level))) {
-      throw new Error(`${file}: "${k}" has enforcement level ${JSON.stringify(level)}; expected advisory, mandatory, remediate or disabled`);
+      problems.push(`"${k}" has enforcement level ${JSON.stringify(level)}; expected advisory, mandatory, remediate or disabled`);
     }
+    // Waivers (policypack/lib/waivers.ts): the plan lists those in force as advisory findings.
+    problems.push(...parseWaivers(k, v).errors);
   }
+  if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`);
   return parsed as PackConfig;
 }
 
@@ -220,11 +225,14 @@ export function evaluatePolicyPack(resources: PlanResource[], stack: string, pac
     }
   }
   currentUrn = stackUrn;
+  // One argument bag for every stack rule (only getConfig differs), as for resource rules.
+  const sargs = stackArgs(custom, {}, stackTags);
   for (const x of active) {
     if (!isStackPolicy(x.p)) continue;
     current = x;
+    sargs.getConfig = <T extends object>() => x.cfg as T;
     try {
-      const res = x.p.validateStack(stackArgs(custom, x.cfg, stackTags), report);
+      const res = x.p.validateStack(sargs, report);
       if (isThenable(res)) throw new Error("asynchronous rules are not supported by the offline plan");
     } catch (e) {
       crashed(out, x.p.name, stackUrn, e);

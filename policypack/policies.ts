@@ -5,6 +5,7 @@ import type { Policies } from "@pulumi/policy";
 import { cloudFrontHttpsOnly, cloudFrontOac, cloudFrontSignedUrls, cloudFrontTls } from "./rules/cloudfront";
 import { knownActions, noAllowNotAction, noPassRoleStar, noStarResourceWrite, noWildcardActions } from "./rules/iam-actions";
 import { documentReadable, documentSize } from "./rules/iam-documents";
+import { noBroadManagedPolicy } from "./rules/iam-managed";
 import { noPublicPrincipals, serviceTrustPinned } from "./rules/iam-principals";
 import { accountPublicAccessBlock, bucketPublicAccessBlock, noPublicAcl } from "./rules/s3";
 import { cloudTrailHardened, elevatedRoleSession, kmsKeyRotation, modelVaultRolePath } from "./rules/services";
@@ -23,6 +24,7 @@ export const policies: Policies = [
   noPassRoleStar,
   serviceTrustPinned,
   documentSize,
+  noBroadManagedPolicy,
   // S3
   bucketPublicAccessBlock,
   accountPublicAccessBlock,

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import { evaluatePolicyPack } from "../plan/policy";
 import { parseDocument } from "../policypack/iam/document";
-import { resource } from "../policypack/lib/fixtures";
+import { resource } from "./support/policypack-fixtures";
 import { T } from "../policypack/lib/tokens";
 import { UNKNOWN_STRING } from "../policypack/lib/unknown";
 

@@ -1,6 +1,6 @@
 // IAM-document rules: each bad pattern from issue 7 is rejected, each good one accepted.
 import * as assert from "assert";
-import { doc, resource, violationsOf } from "../policypack/lib/fixtures";
+import { doc, resource, violationsOf } from "./support/policypack-fixtures";
 import { T } from "../policypack/lib/tokens";
 
 const identity = (...st: Record<string, unknown>[]) => resource(T.managedPolicy, { policy: doc(...st) });

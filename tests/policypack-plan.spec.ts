@@ -6,7 +6,7 @@ import * as path from "path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { evaluatePolicyPack, hasMandatory, levelOf, loadPackConfig, resourceArgs } from "../plan/policy";
 import { policies } from "../policypack/policies";
-import { doc, resource } from "../policypack/lib/fixtures";
+import { doc, resource } from "./support/policypack-fixtures";
 import { T } from "../policypack/lib/tokens";
 import { UNKNOWN_STRING } from "../policypack/lib/unknown";
 

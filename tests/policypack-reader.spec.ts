@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import { parseDocument } from "../policypack/iam/document";
 import { documentsOf } from "../policypack/iam/reader";
-import { doc, resource, violationsOf } from "../policypack/lib/fixtures";
+import { doc, resource, violationsOf } from "./support/policypack-fixtures";
 import { T } from "../policypack/lib/tokens";
 import { UNKNOWN_STRING } from "../policypack/lib/unknown";
 
@@ -72,5 +72,37 @@ describe("policypack: IAM-document reader", () => {
     assert.strictEqual(v[0].level, "advisory");
     assert.match(v[0].message, /not known yet/);
     assert.strictEqual(violationsOf("no-public-principals", [r]).length, 0);
+  });
+});
+
+describe("policypack: values not known at preview", () => {
+  const U = UNKNOWN_STRING;
+  const bp = (st: Record<string, unknown>) => resource(T.bucketPolicy, { bucket: "models", policy: { Version: "2012-10-17", Statement: [st] } });
+  it("judges the known parts: a public principal next to an unknown Resource is a mandatory violation at preview", () => {
+    const v = violationsOf("no-public-principals", [bp({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: U })]);
+    assert.deepStrictEqual(v.map((x) => x.level), ["mandatory"]);
+  });
+  it("says 'not known yet' (advisory) only where the answer depends on the unknown: the pin's value", () => {
+    const v = violationsOf("no-public-principals", [bp({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::models/*", Condition: { StringEquals: { "aws:SourceVpce": U } } })]);
+    assert.strictEqual(v.length, 1);
+    assert.strictEqual(v[0].level, "advisory");
+    assert.match(v[0].message, /^not known yet: .*Condition/);
+  });
+  it("an unknown principal ARN with exact actions raises nothing", () => {
+    assert.deepStrictEqual(violationsOf("no-public-principals", [bp({ Effect: "Allow", Principal: { AWS: U }, Action: "s3:GetObject", Resource: "arn:aws:s3:::models/*" })]), []);
+    assert.deepStrictEqual(violationsOf("no-wildcard-actions", [bp({ Effect: "Allow", Principal: { AWS: U }, Action: "s3:GetObject", Resource: "arn:aws:s3:::models/*" })]), []);
+  });
+  it("a wholly unknown document is one advisory note", () => {
+    const v = violationsOf("iam-document-readable", [resource(T.managedPolicy, { policy: U })]);
+    assert.deepStrictEqual(v.map((x) => x.level), ["advisory"]);
+  });
+});
+
+describe("policypack: an unknown Effect or action is noted, not skipped silently", () => {
+  it("notes the statement's unknown Effect as advisory", () => {
+    const r = resource(T.managedPolicy, { policy: { Version: "2012-10-17", Statement: [{ Effect: UNKNOWN_STRING, Action: "s3:GetObject", Resource: "*" }] } });
+    const v = violationsOf("iam-document-readable", [r]);
+    assert.deepStrictEqual(v.map((x) => x.level), ["advisory"]);
+    assert.match(v[0].message, /Statement\[0\]\.Effect/);
   });
 });

@@ -1,6 +1,6 @@
 // Non-IAM resource rules: S3, KMS, CloudTrail, IAM roles, CloudFront.
 import * as assert from "assert";
-import { resource, violationsOf } from "../policypack/lib/fixtures";
+import { resource, violationsOf } from "./support/policypack-fixtures";
 import { T } from "../policypack/lib/tokens";
 import { UNKNOWN_STRING } from "../policypack/lib/unknown";
 import { MODEL_VAULT_ROLE_PATH } from "../policypack/rules/services";

@@ -2,7 +2,7 @@
 // CloudFront origins pinned in the bucket policy.
 import * as assert from "assert";
 import type { PlanResource } from "../plan/types";
-import { doc, resource, violationsOf } from "../policypack/lib/fixtures";
+import { doc, resource, violationsOf } from "./support/policypack-fixtures";
 import { T } from "../policypack/lib/tokens";
 
 const BUCKET = "acme-models";

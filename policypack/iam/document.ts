@@ -40,6 +40,11 @@ export interface Statement {
   principal?: Principal;
   notPrincipal?: Principal;
   conditions: Condition[];
+  /**
+   * Elements holding a value not known at preview ("Condition", "Principal", "Resource"...). Rules
+   * judge the known parts and say "not known yet" only where the answer depends on these.
+   */
+  unknown: string[];
 }
 
 export interface IamDocument {
@@ -49,8 +54,10 @@ export interface IamDocument {
   statements: Statement[];
   /** Why the document (or part of it) cannot be read; non-empty is a mandatory violation. */
   errors: string[];
-  /** Part of the document is not known at preview; rules skip it and say so. */
+  /** Part of the document is not known at preview (see Statement.unknown for which part). */
   unknown: boolean;
+  /** Nothing of the document is known (the whole value, or text that is not JSON yet). */
+  whollyUnknown?: boolean;
   /** Characters excluding whitespace, as IAM counts them against its limits (-1 when unknown). */
   size: number;
 }
@@ -64,19 +71,22 @@ export function sizeWithoutWhitespace(json: string): number {
 /** Parse a document given as a JSON string or an object. Never throws. */
 export function parseDocument(raw: unknown, where: string, kind: DocKind): IamDocument {
   const doc: IamDocument = { where, kind, statements: [], errors: [], unknown: false, size: -1 };
+  mayHoldUnknowns = true; // until the whole text has been checked
   let value: unknown = raw;
   if (typeof raw === "string") {
-    if (isUnknown(raw) || containsUnknown(raw)) {
-      doc.unknown = true;
-      return doc;
-    }
+    const partly = containsUnknown(raw);
+    mayHoldUnknowns = partly;
+    if (isUnknown(raw)) return wholly(doc);
     try {
       value = JSON.parse(raw);
     } catch (e) {
+      // Text built around an unknown may only become JSON once the value is known.
+      if (partly) return wholly(doc);
       doc.errors.push(`${where} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
       return doc;
     }
-    doc.size = sizeWithoutWhitespace(raw);
+    // An unknown value's placeholder is not its real length.
+    if (!partly) doc.size = sizeWithoutWhitespace(raw);
   } else if (isRecord(raw)) {
     let text: string | undefined;
     try {
@@ -88,8 +98,8 @@ export function parseDocument(raw: unknown, where: string, kind: DocKind): IamDo
       doc.errors.push(`${where} cannot be serialised to JSON`);
       return doc;
     }
-    if (containsUnknown(text)) doc.unknown = true;
-    doc.size = sizeWithoutWhitespace(text);
+    mayHoldUnknowns = containsUnknown(text);
+    if (!mayHoldUnknowns) doc.size = sizeWithoutWhitespace(text);
   }
   if (!isRecord(value)) {
     doc.errors.push(`${where} must be a JSON object with a Statement, got ${describe(value)}`);
@@ -112,6 +122,21 @@ export function parseDocument(raw: unknown, where: string, kind: DocKind): IamDo
   return doc;
 }
 
+function wholly(doc: IamDocument): IamDocument {
+  doc.unknown = true;
+  doc.whollyUnknown = true;
+  return doc;
+}
+
+// Whether the document being parsed contains a sentinel anywhere: checked once on the whole text,
+// so that the common, fully known document skips the per-value search. Parsing is synchronous.
+let mayHoldUnknowns = false;
+
+/** A value Pulumi does not know yet: the sentinel itself, or a string built around one. */
+function unknownValue(x: unknown): boolean {
+  return mayHoldUnknowns && typeof x === "string" && (isUnknown(x) || containsUnknown(x));
+}
+
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -127,21 +152,26 @@ function parseStatement(s: unknown, index: number, doc: IamDocument): Statement 
   }
   const sid = typeof s["Sid"] === "string" ? (s["Sid"] as string) : undefined;
   const label = sid ? `Statement[${index}] "${sid}"` : `Statement[${index}]`;
+  const unknownParts: string[] = [];
   const rawEffect = s["Effect"];
   let effect: Statement["effect"] = "invalid";
   if (rawEffect === "Allow" || rawEffect === "Deny") effect = rawEffect;
-  else if (isUnknown(rawEffect)) doc.unknown = true;
+  else if (isUnknown(rawEffect)) mark(doc, unknownParts, "Effect");
   else doc.errors.push(`${at}: Effect must be "Allow" or "Deny", got ${describe(rawEffect)}`);
 
-  const out: Statement = { index, label, effect, conditions: [] };
+  const out: Statement = { index, label, effect, conditions: [], unknown: unknownParts };
   const list = (key: string): string[] | undefined => {
     const v = s[key];
     if (v === undefined) return undefined;
+    if (isUnknown(v)) {
+      mark(doc, unknownParts, key);
+      return [];
+    }
     const arr = Array.isArray(v) ? v : [v];
     const res: string[] = [];
     for (const x of arr) {
-      if (typeof x !== "string") doc.errors.push(`${at}: ${key} values must be strings, got ${describe(x)}`);
-      else if (isUnknown(x)) doc.unknown = true;
+      if (unknownValue(x)) mark(doc, unknownParts, key);
+      else if (typeof x !== "string") doc.errors.push(`${at}: ${key} values must be strings, got ${describe(x)}`);
       else res.push(x);
     }
     return res;
@@ -154,8 +184,8 @@ function parseStatement(s: unknown, index: number, doc: IamDocument): Statement 
     doc.errors.push(`${at} has neither Action nor NotAction`);
   }
   if (out.action !== undefined && out.notAction !== undefined) doc.errors.push(`${at} has both Action and NotAction`);
-  out.principal = parsePrincipal(s["Principal"], `${at}: Principal`, doc);
-  out.notPrincipal = parsePrincipal(s["NotPrincipal"], `${at}: NotPrincipal`, doc);
+  out.principal = parsePrincipal(s["Principal"], `${at}: Principal`, doc, () => mark(doc, unknownParts, "Principal"));
+  out.notPrincipal = parsePrincipal(s["NotPrincipal"], `${at}: NotPrincipal`, doc, () => mark(doc, unknownParts, "NotPrincipal"));
   const hasPrincipal = out.principal !== undefined || out.notPrincipal !== undefined;
   if ((doc.kind === "identity" || doc.kind === "scp") && hasPrincipal) {
     doc.errors.push(`${at}: an identity policy or SCP must not name a Principal (AWS rejects it)`);
@@ -163,11 +193,16 @@ function parseStatement(s: unknown, index: number, doc: IamDocument): Statement 
   if ((doc.kind === "trust" || doc.kind === "resource" || doc.kind === "rcp") && !hasPrincipal) {
     doc.errors.push(`${at}: a ${doc.kind} policy statement needs a Principal`);
   }
-  if (s["Condition"] !== undefined) out.conditions = parseConditions(s["Condition"], at, doc);
+  if (s["Condition"] !== undefined) out.conditions = parseConditions(s["Condition"], at, doc, () => mark(doc, unknownParts, "Condition"));
   return out;
 }
 
-function parsePrincipal(v: unknown, at: string, doc: IamDocument): Principal | undefined {
+function mark(doc: IamDocument, parts: string[], part: string): void {
+  doc.unknown = true;
+  if (!parts.includes(part)) parts.push(part);
+}
+
+function parsePrincipal(v: unknown, at: string, doc: IamDocument, markUnknown: () => void): Principal | undefined {
   if (v === undefined) return undefined;
   const p: Principal = { star: false, aws: [], service: [], federated: [], canonical: [] };
   if (v === "*") {
@@ -175,7 +210,7 @@ function parsePrincipal(v: unknown, at: string, doc: IamDocument): Principal | u
     return p;
   }
   if (isUnknown(v)) {
-    doc.unknown = true;
+    markUnknown();
     return p;
   }
   if (!isRecord(v)) {
@@ -186,8 +221,8 @@ function parsePrincipal(v: unknown, at: string, doc: IamDocument): Principal | u
     const arr = Array.isArray(raw) ? raw : [raw];
     const vals: string[] = [];
     for (const x of arr) {
-      if (typeof x !== "string") doc.errors.push(`${at}.${k} values must be strings, got ${describe(x)}`);
-      else if (isUnknown(x)) doc.unknown = true;
+      if (unknownValue(x)) markUnknown();
+      else if (typeof x !== "string") doc.errors.push(`${at}.${k} values must be strings, got ${describe(x)}`);
       else vals.push(x);
     }
     switch (k) {
@@ -211,9 +246,9 @@ function parsePrincipal(v: unknown, at: string, doc: IamDocument): Principal | u
   return p;
 }
 
-function parseConditions(v: unknown, at: string, doc: IamDocument): Condition[] {
+function parseConditions(v: unknown, at: string, doc: IamDocument, markUnknown: () => void): Condition[] {
   if (isUnknown(v)) {
-    doc.unknown = true;
+    markUnknown();
     return [];
   }
   if (!isRecord(v)) {
@@ -222,6 +257,10 @@ function parseConditions(v: unknown, at: string, doc: IamDocument): Condition[] 
   }
   const out: Condition[] = [];
   for (const [operator, block] of Object.entries(v)) {
+    if (isUnknown(block)) {
+      markUnknown();
+      continue;
+    }
     if (!isRecord(block)) {
       doc.errors.push(`${at}: Condition.${operator} must be an object of keys to values`);
       continue;
@@ -231,7 +270,7 @@ function parseConditions(v: unknown, at: string, doc: IamDocument): Condition[] 
       const values: string[] = [];
       for (const x of arr) {
         if (typeof x === "string") {
-          if (isUnknown(x)) doc.unknown = true;
+          if (unknownValue(x)) markUnknown();
           else values.push(x);
         } else if (typeof x === "number" || typeof x === "boolean") values.push(String(x));
         else doc.errors.push(`${at}: Condition.${operator}.${key} values must be strings, numbers or booleans`);

@@ -4,20 +4,41 @@
 // Wildcarded values, negated operators (StringNotEquals...), `...IfExists` (passes when the key is
 // absent) and `ForAllValues:` (passes on an empty set) do not pin anything.
 
+import { arnPinned } from "./arn-pins";
 import type { Condition, Statement } from "./document";
 
-const PIN_KEYS: ReadonlySet<string> = new Set([
+/**
+ * The one list of keys that, fixed, keep a wildcard-principal statement from being public.
+ * Source 1, S3 User Guide, "The meaning of public"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status):
+ * aws:SourceIp (not too wide), aws:SourceArn, aws:SourceVpc, aws:SourceVpce, aws:SourceOwner,
+ * aws:SourceAccount, s3:x-amz-server-side-encryption-aws-kms-key-id, aws:userid (outside
+ * "AROLEID:*"), s3:DataAccessPointArn, s3:DataAccessPointAccount.
+ * Source 2, IAM Access Analyzer, which judges every resource type and also treats a fixed
+ * principal identity as non-public (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-concepts.html):
+ * aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalOrgID, and kms:CallerAccount, the key
+ * AWS-managed KMS keys use to restrict `"AWS": "*"` to one account
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account).
+ */
+export const PIN_KEYS: ReadonlySet<string> = new Set([
+  "aws:sourceip",
   "aws:sourcearn",
-  "aws:sourceaccount",
-  "aws:sourceowner",
   "aws:sourcevpc",
   "aws:sourcevpce",
-  "aws:principalorgid",
-  "aws:principalaccount",
-  "aws:userid",
-  "aws:sourceip",
+  "aws:sourceowner",
+  "aws:sourceaccount",
   "s3:x-amz-server-side-encryption-aws-kms-key-id",
+  "aws:userid",
+  "s3:dataaccesspointarn",
+  "s3:dataaccesspointaccount",
+  "aws:principalarn",
+  "aws:principalaccount",
+  "aws:principalorgid",
+  "kms:calleraccount",
 ]);
+
+/** Keys holding an ARN: a wildcard after a fixed account and resource id still pins (see arnPinned). */
+const ARN_KEYS: ReadonlySet<string> = new Set(["aws:sourcearn", "aws:principalarn", "s3:dataaccesspointarn"]);
 
 const POSITIVE_OPERATORS: ReadonlySet<string> = new Set([
   "stringequals",
@@ -59,6 +80,7 @@ function fixed(c: Condition): boolean {
   if (op === "ipaddress") return false;
   // "AROLEID:*" (every session of one role) is the one wildcard S3 accepts for aws:userid.
   if (c.key === "aws:userid") return c.values.every((v) => !hasWildcard(v.endsWith(":*") ? v.slice(0, -2) : v));
+  if (ARN_KEYS.has(c.key)) return c.values.every((v) => !hasWildcard(v) || arnPinned(v));
   return c.values.every((v) => !hasWildcard(v));
 }
 
@@ -78,18 +100,8 @@ export function servicePin(st: Statement): Condition | undefined {
   return st.conditions.find((c) => SERVICE_PIN_KEYS.has(c.key) && fixed(c));
 }
 
-/** OIDC trust: is `<provider>:<claim>` fixed by a positive operator? */
-export function claimPinned(st: Statement, claim: "sub" | "aud"): boolean {
-  const suffix = `:${claim}`;
-  return st.conditions.some((c) => {
-    if (!c.key.endsWith(suffix) || c.key.startsWith("aws:")) return false;
-    const op = pinningOperator(c.operator);
-    if (!op || op === "ipaddress" || c.values.length === 0) return false;
-    // A wildcard is acceptable only after a literal prefix that names an owner ("repo:org/...");
-    // "repo:*" or "*" lets every repository of the identity provider in.
-    return c.values.every((v) => {
-      const first = v.search(/[*?]/);
-      return first < 0 || v.slice(0, first).includes("/");
-    });
-  });
+/** A condition on `key` with a positive operator (not IfExists, not ForAllValues, not negated). */
+export function positive(c: Condition): boolean {
+  const op = pinningOperator(c.operator);
+  return op !== undefined && op !== "ipaddress" && c.values.length > 0;
 }

@@ -2,8 +2,32 @@
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { matchingActions, parseAction } from "../iam/catalogue";
+import type { Statement } from "../iam/document";
 import { resourceRule } from "../lib/rule";
 import { ALL_KINDS, at, DOCUMENT_TYPES, GRANTING, quoteList, statementsOf } from "./iam-common";
+
+const KMS_KEY_TYPES: ReadonlySet<string> = new Set(["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy", "aws:kms/externalKey:ExternalKey", "aws:kms/replicaKey:ReplicaKey", "aws:kms/replicaExternalKey:ReplicaExternalKey"]);
+const ACCOUNT_ROOT = /^(arn:aws[a-z-]*:iam::\d{12}:root|\d{12})$/;
+
+/**
+ * AWS's default key policy: `kms:*` to an account's root, which hands the key to that account's IAM
+ * policies instead of granting anything by itself
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam).
+ * The pack cannot tell the key's own account from another at preview: a root of another account is
+ * accepted too (see the corpus's ambiguous cases).
+ */
+function kmsRootDelegation(type: string, st: Statement): boolean {
+  const p = st.principal;
+  return (
+    KMS_KEY_TYPES.has(type) &&
+    p !== undefined &&
+    !p.star &&
+    p.service.length + p.federated.length + p.canonical.length === 0 &&
+    p.aws.length > 0 &&
+    p.aws.every((a) => ACCOUNT_ROOT.test(a)) &&
+    (st.action ?? []).every((a) => a.toLowerCase() === "kms:*")
+  );
+}
 
 export const noWildcardActions: ResourceValidationPolicy = resourceRule({
   name: "no-wildcard-actions",
@@ -16,7 +40,7 @@ export const noWildcardActions: ResourceValidationPolicy = resourceRule({
   types: DOCUMENT_TYPES,
   check: (r, report) => {
     for (const { doc, st } of statementsOf(r, GRANTING)) {
-      if (st.effect !== "Allow" || !st.action) continue;
+      if (st.effect !== "Allow" || !st.action || kmsRootDelegation(r.type, st)) continue;
       const wild = st.action.filter((a) => /[*?]/.test(a));
       if (wild.length > 0) report.violation(`${at(doc, st)} allows wildcard actions ${quoteList(wild)}; name each action instead.`);
     }

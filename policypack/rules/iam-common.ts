@@ -7,14 +7,14 @@ import type { PlainResource } from "../lib/rule";
 export { DOCUMENT_TYPES };
 
 /**
- * The statements of known documents of the given kinds. Documents with a value not known at
- * preview are skipped here (a half-known condition could look like no condition at all); the
- * `iam-document-readable` rule notes them once.
+ * The statements of the given kinds. Only wholly unknown documents are skipped (and noted once by
+ * `iam-document-readable`); a statement with unknown parts is judged on its known parts, and each
+ * rule says "not known yet" only where its answer depends on `Statement.unknown`.
  */
 export function statementsOf(r: PlainResource, kinds: readonly DocKind[]): { doc: IamDocument; st: Statement }[] {
   const out: { doc: IamDocument; st: Statement }[] = [];
   for (const doc of documentsOf(r.type, r.props)) {
-    if (doc.unknown || !kinds.includes(doc.kind)) continue;
+    if (doc.whollyUnknown || !kinds.includes(doc.kind)) continue;
     for (const st of doc.statements) out.push({ doc, st });
   }
   return out;

@@ -19,7 +19,12 @@ export const documentReadable: ResourceValidationPolicy = resourceRule({
   check: (r, report) => {
     for (const doc of documentsOf(r.type, r.props)) {
       for (const e of doc.errors) report.violation(e);
-      if (doc.unknown) report.unknown(`the IAM document at ${doc.where}`);
+      if (doc.whollyUnknown) report.unknown(`the IAM document at ${doc.where}`);
+      // Every rule depends on what a statement does: an unknown Effect or action is noted here
+      // once (the other rules judge such a statement only on what is known).
+      for (const st of doc.statements) {
+        for (const part of st.unknown) if (part === "Effect" || part === "Action" || part === "NotAction") report.unknown(`${doc.where} ${st.label}.${part}`);
+      }
     }
   },
 });

@@ -1,8 +1,9 @@
 // Rules about who a resource or trust policy lets in.
 
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import type { Statement } from "../iam/document";
-import { claimPinned, publicPin, servicePin } from "../iam/pins";
+import { deputyException } from "../iam/deputy-exceptions";
+import { oidcProblem } from "../iam/oidc";
+import { publicPin, servicePin } from "../iam/pins";
 import { resourceRule } from "../lib/rule";
 import { at, DOCUMENT_TYPES, statementsOf, WITH_PRINCIPALS } from "./iam-common";
 
@@ -10,17 +11,6 @@ import { at, DOCUMENT_TYPES, statementsOf, WITH_PRINCIPALS } from "./iam-common"
 function isOidcProvider(federated: string): boolean {
   const f = federated.toLowerCase();
   return !f.includes(":saml-provider/") && (f.includes(":oidc-provider/") || !f.startsWith("arn:"));
-}
-
-function oidcProblem(st: Statement): string | undefined {
-  const oidc = st.principal?.federated.filter(isOidcProvider) ?? [];
-  if (oidc.length === 0) return undefined;
-  // Cognito identity pools put the pool id in `aud`; the other providers need both claims.
-  const cognitoOnly = oidc.every((f) => f.toLowerCase() === "cognito-identity.amazonaws.com");
-  const missing = (cognitoOnly ? (["aud"] as const) : (["sub", "aud"] as const)).filter((c) => !claimPinned(st, c));
-  return missing.length > 0
-    ? `trusts the identity provider ${oidc.join(", ")} without a pinned ${missing.join(" and ")} condition: any token from it could assume the role`
-    : undefined;
 }
 
 export const noPublicPrincipals: ResourceValidationPolicy = resourceRule({
@@ -41,11 +31,16 @@ export const noPublicPrincipals: ResourceValidationPolicy = resourceRule({
         continue;
       }
       if (st.principal?.star && !publicPin(st)) {
+        if (st.unknown.includes("Condition")) {
+          report.unknown(`${at(doc, st)}.Condition (whether it pins the public principal)`);
+          continue;
+        }
         const who = doc.kind === "trust" ? "any AWS account can assume this role" : "anyone can use it";
         report.violation(`${at(doc, st)} has a public principal and no pinning condition: ${who}. Name the principals or add a fixed aws:PrincipalOrgID / aws:SourceArn condition.`);
       }
-      const oidc = oidcProblem(st);
-      if (oidc) report.violation(`${at(doc, st)} ${oidc}.`);
+      const oidc = oidcProblem(st, st.principal?.federated.filter(isOidcProvider) ?? []);
+      if (oidc === "unknown") report.unknown(`${at(doc, st)}.Condition (the OIDC claims)`);
+      else if (oidc) report.violation(`${at(doc, st)} trusts an OIDC provider and ${oidc}.`);
     }
   },
 });
@@ -61,9 +56,10 @@ export const serviceTrustPinned: ResourceValidationPolicy = resourceRule({
   check: (r, report) => {
     for (const { doc, st } of statementsOf(r, WITH_PRINCIPALS)) {
       if (st.effect !== "Allow" || !st.principal || st.principal.service.length === 0) continue;
-      if (!servicePin(st)) {
-        report.violation(`${at(doc, st)} lets ${st.principal.service.join(", ")} in without a fixed aws:SourceAccount or aws:SourceArn condition.`);
-      }
+      const services = st.principal.service.filter((s) => !deputyException(s, doc.kind));
+      if (services.length === 0 || servicePin(st)) continue;
+      if (st.unknown.includes("Condition")) report.unknown(`${at(doc, st)}.Condition (the confused-deputy pin)`);
+      else report.violation(`${at(doc, st)} lets ${services.join(", ")} in without a fixed aws:SourceAccount or aws:SourceArn condition.`);
     }
   },
 });

@@ -50,20 +50,24 @@ function publicGrantee(uri: unknown): boolean {
 
 export const noPublicAcl: ResourceValidationPolicy = resourceRule({
   name: "s3-no-public-acl",
-  description: "No public canned ACL (public-read, public-read-write, authenticated-read) and no ACL grant to AllUsers or AuthenticatedUsers, on Bucket or BucketAcl.",
+  description:
+    "No public canned ACL (public-read, public-read-write, authenticated-read) and no ACL grant to AllUsers or AuthenticatedUsers, on buckets " +
+    "(Bucket, BucketAcl and the deprecated BucketV2 / BucketAclV2 still shipped in @pulumi/aws v7) and on objects (BucketObject, BucketObjectv2, ObjectCopy).",
   enforcementLevel: "mandatory",
   severity: "critical",
-  types: [T.bucket, T.bucketAcl],
+  types: [T.bucket, T.bucketAcl, T.bucketV2, T.bucketAclV2, T.bucketObject, T.bucketObjectV2, T.objectCopy],
   check: (r, report) => {
+    const what = r.type === T.bucketObject || r.type === T.bucketObjectV2 || r.type === T.objectCopy ? "object" : "bucket";
     const acl = readString(r.props["acl"]);
     if (acl.kind === "unknown") report.unknown(".acl");
-    else if (acl.kind === "value" && PUBLIC_CANNED.has(acl.value)) report.violation(`the canned ACL "${acl.value}" makes the bucket public.`);
+    else if (acl.kind === "value" && PUBLIC_CANNED.has(acl.value)) report.violation(`the canned ACL "${acl.value}" makes the ${what} public.`);
     const grants = [
       ...records(r.props["grants"]).map((g) => g["uri"]),
+      // ObjectCopy grants: { type: "Group", uri }; BucketV2 grants: { type, uri, permissions }.
       ...records(isRecord(r.props["accessControlPolicy"]) ? r.props["accessControlPolicy"]["grants"] : undefined).map((g) =>
         isRecord(g["grantee"]) ? g["grantee"]["uri"] : undefined,
       ),
     ];
-    for (const uri of grants) if (publicGrantee(uri)) report.violation(`an ACL grant to ${String(uri)} makes the bucket public.`);
+    for (const uri of grants) if (publicGrantee(uri)) report.violation(`an ACL grant to ${String(uri)} makes the ${what} public.`);
   },
 });

@@ -5,17 +5,34 @@ import { resourceRule } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { readBool, readNumber, readString, ROLE_TAG, tag } from "../lib/values";
 
+// Automatic rotation is only possible for symmetric encryption keys with AWS-generated material in
+// the AWS KMS key store: "Automatic key rotation is not supported on asymmetric KMS keys, HMAC KMS
+// keys, KMS keys in custom key stores, and KMS keys with imported key material"
+// (https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable.html). Demanding it
+// there asks for what AWS refuses; aws.kms.ExternalKey / ReplicaExternalKey (imported material)
+// are not checked at all.
+function cannotRotate(props: Record<string, unknown>): string | undefined {
+  const usage = readString(props["keyUsage"]);
+  const spec = readString(props["customerMasterKeySpec"] ?? props["keySpec"]);
+  if (usage.kind === "value" && usage.value !== "ENCRYPT_DECRYPT") return `keyUsage ${usage.value}`;
+  if (spec.kind === "value" && spec.value !== "SYMMETRIC_DEFAULT") return `key spec ${spec.value}`;
+  for (const f of ["customKeyStoreId", "xksKeyId"]) {
+    const v = readString(props[f]);
+    if (v.kind === "value" && v.value !== "") return `a custom key store (${f})`;
+  }
+  return undefined;
+}
+
 export const kmsKeyRotation: ResourceValidationPolicy = resourceRule({
   name: "kms-key-rotation",
-  description: "Symmetric encryption KMS keys have automatic rotation on (asymmetric and HMAC keys cannot rotate and are skipped).",
+  description:
+    "Symmetric encryption KMS keys have automatic rotation on. Keys AWS cannot rotate automatically are skipped: asymmetric, HMAC, " +
+    "custom key stores (CloudHSM or external), imported material (ExternalKey).",
   enforcementLevel: "mandatory",
   severity: "medium",
   types: [T.kmsKey],
   check: (r, report) => {
-    const usage = readString(r.props["keyUsage"]);
-    const spec = readString(r.props["customerMasterKeySpec"] ?? r.props["keySpec"]);
-    if (usage.kind === "value" && usage.value !== "ENCRYPT_DECRYPT") return;
-    if (spec.kind === "value" && spec.value !== "SYMMETRIC_DEFAULT") return;
+    if (cannotRotate(r.props)) return;
     const rot = readBool(r.props["enableKeyRotation"]);
     if (rot.kind === "unknown") report.unknown(".enableKeyRotation");
     else if (rot.kind === "absent" || !rot.value) report.violation("enableKeyRotation is off; turn on automatic rotation for symmetric keys.");

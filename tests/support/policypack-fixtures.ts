@@ -1,9 +1,9 @@
 // Builders for tests, fuzzing and the bench: plan resources and single-rule runs.
-// Lives in the pack (not tests/) because the bench uses it too; nothing here starts the pack.
+// Test-only (the bench uses it too): it imports plan/, so it must not ship in policypack/.
 
 import type { PlanResource, PolicyViolation } from "../../plan/types";
 import { evaluatePolicyPack, PackConfig } from "../../plan/policy";
-import { policies } from "../policies";
+import { policies } from "../../policypack/policies";
 
 let counter = 0;
 
