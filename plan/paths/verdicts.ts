@@ -80,7 +80,12 @@ export const RULES: readonly Rule[] = [
     reason:
       "AWS lets whoever may run compute (EC2, SageMaker, EKS, ...) under a consumer role read what that consumer reads; the organization-perimeter issue (16) will deny the PassRole part",
     goals: ["read-weights"],
-    holds: (s) => s.steps.length > 0 && s.steps.every((x) => x.kind === "pass-role" || x.kind === "web-identity") && s.steps[s.steps.length - 1].to.principal.role === "consumer",
+    // Reading what the consumer reads, nothing else the role may do (a consumer role that may change the distribution is a breach).
+    holds: (s) =>
+      s.goalAction.startsWith("s3:GetObject") &&
+      s.steps.length > 0 &&
+      s.steps.every((x) => x.kind === "pass-role" || x.kind === "web-identity") &&
+      s.steps[s.steps.length - 1].to.principal.role === "consumer",
   },
   {
     verdict: "accepted-limit",
