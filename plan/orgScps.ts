@@ -10,6 +10,7 @@
 //  - workloadScpInputs(plan, scps, org): picks the bucket, bucket policy, trail, roles and their
 //                               policies, and the JIT broker out of a workload stack's plan.
 import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
+import { arnLike } from "../iam/arnLike";
 import type { OrgConfig } from "../config/org";
 import {
   KEY_TAG,
@@ -400,11 +401,8 @@ export function exampleRoleArn(partition: string, accountId: string, pattern: st
   return `arn:${partition}:iam::${accountId}:role/${pattern.replace(/\*/g, fill).replace(/\?/g, "x")}`;
 }
 
-/** ArnLike matching as AWS does it: `*` any run (slashes included), `?` one character, case-sensitive. */
-export function arnLike(pattern: string, arn: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-  return re.test(arn);
-}
+// The org rows check config patterns as the SCPs' ArnLike conditions will (iam/arnLike.ts, the one matcher).
+export { arnLike };
 
 /**
  * Build the SCP matrix input from a workload stack's plan and the org stack's SCPs and config.
