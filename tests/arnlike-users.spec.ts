@@ -19,6 +19,7 @@ describe("ARN globs are ArnLike everywhere", () => {
   });
 
   it("the org rows' pattern checks match as the SCPs' ArnLike does", () => {
+    assert.equal(orgArnLike, arnLike, "one matcher: iam/arnLike.ts");
     const elevated = "arn:aws:iam::111111111111:role/model-vault/access-publisher-x";
     assert.equal(orgArnLike("arn:aws:*:role/model-vault/access-publisher-*", elevated), false);
     assert.equal(orgArnLike("arn:aws:iam::*:role/model-vault/access-publisher-*", elevated), true);
