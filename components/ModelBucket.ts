@@ -9,6 +9,7 @@ import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
 import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
+import { LOG_BUCKET_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
 export interface ModelBucketArgs {
   storage: StorageConfig;
@@ -49,7 +50,7 @@ export class ModelBucket extends pulumi.ComponentResource {
     super("model-vault:storage:ModelBucket", logicalName, {}, opts);
     const name = logicalName;
     const { storage, protect } = args;
-    const tags = (role: string) => ({ ...args.tags, "model-vault:role": role });
+    const tags = (role: string) => ({ ...args.tags, [ROLE_TAG]: role });
 
     this.key = new aws.kms.Key(
       `${name}-key`,
@@ -67,14 +68,14 @@ export class ModelBucket extends pulumi.ComponentResource {
     this.keyArn = this.key.arn;
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${storage.bucketName}`, targetKeyId: this.key.keyId }, { parent: this });
 
-    const logs = this.createLogBucket(name, tags("log-bucket"));
+    const logs = this.createLogBucket(name, tags(LOG_BUCKET_ROLE));
     this.logBucket = logs.bucket;
     this.logBucketPublicAccessBlock = logs.publicAccessBlock;
     this.logBucketName = this.logBucket.bucket;
 
     this.bucket = new aws.s3.Bucket(
       name,
-      { bucket: storage.bucketName, forceDestroy: false, objectLockEnabled: storage.objectLock !== false, tags: tags("model-bucket") },
+      { bucket: storage.bucketName, forceDestroy: false, objectLockEnabled: storage.objectLock !== false, tags: tags(MODEL_BUCKET_ROLE) },
       dataBearing(protect, this),
     );
     this.bucketName = this.bucket.bucket;

@@ -7,6 +7,7 @@ import { prefixesOutsideServed, type CdnConfig } from "../config/cdn";
 import { accountOfDistributionArn, cloudFrontDecryptStatement, cloudFrontReadStatement, logDeliveryWriteStatement } from "../iam/cdnPolicies";
 import { CDN_ROLE } from "../iam/arns";
 import type { Statement } from "../iam/types";
+import { ROLE_TAG } from "../iam/tags";
 
 /** Where the weights come from: a ModelBucket satisfies this as is. */
 export interface CdnOrigin {
@@ -88,7 +89,7 @@ export class ModelCdn extends pulumi.ComponentResource {
     if (outside.length > 0) throw new Error(`ModelCdn ${name}: ${outside.join("; ")}`);
     const signed = cdn.signing.required;
     this.prefixes = [...cdn.prefixes];
-    const tags = { ...args.tags, "model-vault:role": CDN_ROLE, ...(signed ? { "model-vault:signed-urls": "required" } : {}) };
+    const tags = { ...args.tags, [ROLE_TAG]: CDN_ROLE, ...(signed ? { "model-vault:signed-urls": "required" } : {}) };
 
     this.originAccessControl = new aws.cloudfront.OriginAccessControl(
       `${name}-oac`,

@@ -21,6 +21,7 @@ import {
   auditBucketName,
 } from "./arns";
 import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
+import { ROLE_TAG } from "./tags";
 
 /** AWS limit on an SCP document, in characters of the minified JSON. */
 export const SCP_MAX_CHARS = 5120;
@@ -252,8 +253,8 @@ export const CDN_ACTIONS: readonly string[] = [
   "cloudfront:UntagResource",
 ];
 
-/** The tag that marks model-vault's keys and distribution (iam/arns.ts), read by the SCP as aws:ResourceTag. */
-export const KEY_TAG = "model-vault:role";
+/** The tag that marks model-vault's keys and distribution (iam/tags.ts), read by the SCP as aws:ResourceTag. */
+export const KEY_TAG = ROLE_TAG;
 export const PROTECTED_KEY_ROLES: readonly string[] = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE];
 export const PROTECTED_TAGGED_ROLES: readonly string[] = [...PROTECTED_KEY_ROLES, CDN_ROLE];
 

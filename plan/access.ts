@@ -15,6 +15,7 @@ import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
 /** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
 export interface MatrixCell extends AccessCell {
@@ -94,8 +95,8 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const rs = plan.resources.filter((r) => r.custom);
   const byType = (t: string) => rs.filter((r) => r.type === t);
 
-  const bucket = byType("aws:s3/bucket:Bucket").find((r) => tagsOf(r)["model-vault:role"] === "model-bucket");
-  if (!bucket) throw new Error("access matrix: the plan has no bucket tagged model-vault:role=model-bucket");
+  const bucket = byType("aws:s3/bucket:Bucket").find((r) => tagsOf(r)[ROLE_TAG] === MODEL_BUCKET_ROLE);
+  if (!bucket) throw new Error(`access matrix: the plan has no bucket tagged ${ROLE_TAG}=${MODEL_BUCKET_ROLE}`);
   const bucketArn = out(bucket, "arn") ?? `arn:aws:s3:::${out(bucket, "bucket")}`;
   const bucketRefs = new Set([out(bucket, "id"), out(bucket, "bucket")].filter(Boolean));
 
@@ -121,14 +122,14 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const consumersByName = new Map<string, Consumer>(cfg.access.consumers.map((c) => [c.name, c]));
   const principals: MatrixPrincipal[] = [];
   const roles = byType("aws:iam/role:Role");
-  for (const role of roles.filter((r) => tagsOf(r)["model-vault:role"] === "consumer")) {
+  for (const role of roles.filter((r) => tagsOf(r)[ROLE_TAG] === CONSUMER_ROLE)) {
     const name = tagsOf(role)["model-vault:consumer"] ?? role.name;
     const c = consumersByName.get(name);
     const label = `consumer ${name}${c ? ` (${c.kind})` : ""}`;
     if (!c) warnings.push(`access matrix: consumer role ${role.name} matches no consumer in the config; its prefixes are unknown`);
     principals.push({ kind: "consumer", arn: out(role, "arn")!, label, prefixes: c?.prefixes ?? [], ...policiesOf(role, label) });
   }
-  const publisher = roles.find((r) => tagsOf(r)["model-vault:role"] === "elevated");
+  const publisher = roles.find((r) => tagsOf(r)[ROLE_TAG] === ELEVATED_ROLE);
   if (publisher) {
     const p = cfg.access.publisher;
     const base = { arn: out(publisher, "arn")!, prefixes: p?.prefixes ?? [], allowDelete: p?.allowDelete ?? false, ...policiesOf(publisher, "publisher") };

@@ -30,6 +30,7 @@ import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, rolePolicyReader, str, tagsOf } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../iam/tags";
 
 export const SCP_POLICY_TYPE = "aws:organizations/policy:Policy";
 export const SCP_ATTACHMENT_TYPE = "aws:organizations/policyAttachment:PolicyAttachment";
@@ -418,7 +419,7 @@ export function workloadScpInputs(
 ): { input: ScpMatrixInput; warnings: string[] } {
   const part = org.partition;
   const warnings: string[] = [];
-  const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && tagsOf(r)["model-vault:role"] === "model-bucket");
+  const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && tagsOf(r)[KEY_TAG] === MODEL_BUCKET_ROLE);
   const bucket = buckets[0] ?? plan.resources.find((r) => r.type === "aws:s3/bucket:Bucket");
   const bucketName = str(bucket?.inputs.bucket) ?? str(bucket?.outputs.bucket) ?? str(bucket?.outputs.id) ?? "model-vault-example";
   if (!arnLike(org.modelBucketPattern, bucketName))
@@ -438,7 +439,7 @@ export function workloadScpInputs(
   const principals: ScpMatrixPrincipal[] = [
     { arn: `arn:${part}:iam::${accountId}:role/workload-admin`, label: "workload administrator (synthetic: AdministratorAccess, not deployed)", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null },
   ];
-  const elevated = roleTagged(plan, "elevated");
+  const elevated = roleTagged(plan, ELEVATED_ROLE);
   let roleArn: string | undefined;
   if (elevated) {
     const arn = str(elevated.outputs.arn) ?? exampleRoleArn(part, accountId, str(elevated.inputs.name) ?? elevated.name);
@@ -507,7 +508,7 @@ function taggedScpInputs(plan: Plan): NonNullable<ScpMatrixInput["tagged"]> {
 
 /** The plan's role tagged `model-vault:role` = `tag`. */
 function roleTagged(plan: Plan, tag: string): PlanResource | undefined {
-  return plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)["model-vault:role"] === tag);
+  return plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)[KEY_TAG] === tag);
 }
 
 /**
@@ -523,9 +524,9 @@ function jitScpInputs(
   principals: ScpMatrixPrincipal[],
   warnings: string[],
 ): ScpMatrixInput["jit"] {
-  const issuer = roleTagged(plan, "jit-issuer");
-  const revoker = roleTagged(plan, "jit-revoker");
-  const scheduler = roleTagged(plan, "jit-scheduler");
+  const issuer = roleTagged(plan, jitRoleTag("issuer"));
+  const revoker = roleTagged(plan, jitRoleTag("revoker"));
+  const scheduler = roleTagged(plan, jitRoleTag("scheduler"));
   if (!issuer && !revoker) return undefined;
   const fnTagged = (part: string) => plan.resources.find((r) => r.type === "aws:lambda/function:Function" && tagsOf(r)["model-vault:jit"] === part);
   const inBroker = (type: string) => plan.resources.find((r) => r.type === type && /model-vault:access:JitBroker/.test(r.urn));

@@ -13,6 +13,7 @@ import { REVOCATION_POLICY_NAME } from "../../jit/revocation";
 import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, outOrIn, rolePolicyReader, str, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
+import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
 
 /** The stack config as far as the paths need it (StackConfig satisfies it). */
 export interface PathsConfig {
@@ -105,8 +106,8 @@ export function pathModelFromPlan(
   /** Config entries with each `person:<name>` replaced by that person's principals. */
   const expand = (entries: string[]) => entries.flatMap((x) => people.get(x) ?? [x]);
 
-  const bucketRes = tagged("aws:s3/bucket:Bucket", "model-bucket")[0];
-  if (!bucketRes) throw new Error("attacker paths: the plan has no bucket tagged model-vault:role=model-bucket");
+  const bucketRes = tagged("aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE)[0];
+  if (!bucketRes) throw new Error(`attacker paths: the plan has no bucket tagged ${KEY_TAG}=${MODEL_BUCKET_ROLE}`);
   const bucketName = outOrIn(bucketRes, "bucket") ?? outOrIn(bucketRes, "id")!;
   const bucketPolicyOf = (name: string) => documentOf(ofType("aws:s3/bucketPolicy:BucketPolicy").find((r) => str(r.inputs.bucket) === name)?.inputs.policy);
   const keyRes = (role: string) => tagged("aws:kms/key:Key", role)[0];
@@ -149,12 +150,12 @@ export function pathModelFromPlan(
       tags: tagsOf(r),
       underScps: bound,
       // Publisher sessions exist only through the broker (or its trusted people), the issuer's only through its function.
-      start: role !== "elevated" && role !== "jit-issuer",
+      start: role !== ELEVATED_ROLE && role !== jitRoleTag("issuer"),
       ownFunctionArn: functions.map((f) => (str(f.inputs.role) === arn ? outOrIn(f, "arn") : undefined)).find(Boolean),
     });
   }
-  const publisherArn = principals.find((p) => p.role === "elevated")?.arn;
-  const revokerArn = principals.find((p) => p.role === "jit-revoker")?.arn;
+  const publisherArn = principals.find((p) => p.role === ELEVATED_ROLE)?.arn;
+  const revokerArn = principals.find((p) => p.role === jitRoleTag("revoker"))?.arn;
 
   // The broker's API function: the one that acts on its caller's word.
   const apiFn = functions.find((f) => tagsOf(f)["model-vault:jit"] === "api");
