@@ -10,6 +10,7 @@ import { lockDownBucket } from "./privateBucket";
 import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
 import { LOG_BUCKET_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
+import { BUCKET_POLICY_MAX, KEY_POLICY_MAX } from "../iam/limits";
 
 export interface ModelBucketArgs {
   storage: StorageConfig;
@@ -23,8 +24,6 @@ export interface ModelBucketArgs {
 /** Where server access logs land inside the log bucket. */
 export const ACCESS_LOG_PREFIX = "access-logs/";
 export { accessLogBucketName };
-const BUCKET_POLICY_MAX = 20_480;
-const KEY_POLICY_MAX = 32_768;
 
 export class ModelBucket extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;

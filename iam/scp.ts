@@ -23,10 +23,9 @@ import {
 import { PolicyDocument, Statement, asArray, policyDocument, toJson } from "./types";
 import { ROLE_TAG } from "./tags";
 
-/** AWS limit on an SCP document, in characters of the minified JSON. */
-export const SCP_MAX_CHARS = 5120;
-/** AWS limit on SCPs attached directly to one root, OU or account (FullAWSAccess counts as one). */
-export const SCP_MAX_PER_TARGET = 5;
+import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "./limits";
+
+export { SCP_MAX_CHARS, SCP_MAX_PER_TARGET };
 
 export type Partition = "aws" | "aws-cn" | "aws-us-gov";
 
