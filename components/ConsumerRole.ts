@@ -6,7 +6,8 @@ import { ROLE_PATH } from "../iam/arns";
 import { assertPolicySize, ROLE_TRUST_POLICY_MAX } from "../iam/limits";
 import { consumerTrustPolicy } from "../iam/trust";
 import { toJson } from "../iam/types";
-import { grantRead, type GrantableBucket } from "./grants";
+import type { GrantableBucket } from "./bucketSurface";
+import { grantRead } from "./grants";
 import { CONSUMER_ROLE, ROLE_TAG } from "../iam/tags";
 
 /** Consumer sessions last at most an hour. */

@@ -7,7 +7,6 @@ import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, k
 import type { Statement } from "../iam/types";
 import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
-import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
 import { LOG_BUCKET_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 import { BUCKET_POLICY_MAX, KEY_POLICY_MAX } from "../iam/limits";
@@ -142,16 +141,6 @@ export class ModelBucket extends pulumi.ComponentResource {
   /** Contribute statements to the bucket key's policy. */
   addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void {
     this.keyStatements.add(owner, statements);
-  }
-
-  /** Read-only access to `prefixes` for `role` (iam/readOnly.ts), plus kms:Decrypt via S3 in the key policy. */
-  grantRead(role: aws.iam.Role, prefixes: string[], opts: GrantOptions): aws.iam.RolePolicy {
-    return grantRead(this, role, prefixes, opts);
-  }
-
-  /** Publishing to `prefixes` for `role` (iam/publisher.ts), plus the SSE-KMS upload actions via S3 in the key policy. */
-  grantPublish(role: aws.iam.Role, prefixes: string[], opts: PublishOptions): aws.iam.RolePolicy {
-    return grantPublish(this, role, prefixes, opts);
   }
 
   /** Registers the merged bucket and key policies; call once, after every component contributed. */

@@ -8,23 +8,11 @@ import { accountOfDistributionArn, cloudFrontDecryptStatement, cloudFrontReadSta
 import { CDN_ROLE } from "../iam/arns";
 import type { Statement } from "../iam/types";
 import { ROLE_TAG } from "../iam/tags";
-
-/** Where the weights come from: a ModelBucket satisfies this as is. */
-export interface CdnOrigin {
-  /** The bucket's regional domain name (bucket.s3.REGION.amazonaws.com): never the website endpoint. */
-  regionalDomainName: pulumi.Input<string>;
-  bucketArn: pulumi.Input<string>;
-  /** Contribute to the bucket's single policy. */
-  addBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void;
-  /** Contribute to the bucket key's policy. */
-  addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void;
-}
+import type { BucketPolicyOwner, CdnOrigin } from "./bucketSurface";
 
 /** Where standard access logs go: the stack's log bucket, whose policy its owner merges. */
-export interface CdnLogTarget {
-  bucketArn: pulumi.Input<string>;
-  addBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void;
-}
+export type CdnLogTarget = BucketPolicyOwner;
+export type { CdnOrigin };
 
 export interface ModelCdnArgs {
   origin: CdnOrigin;
