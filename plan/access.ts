@@ -12,7 +12,8 @@ import type { AccessConfig, Consumer } from "../config/access";
 import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
-import { evaluateSimulation, statementLabel } from "./iamEval";
+import { meetsExpectation } from "./expectation";
+import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
 import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
@@ -25,7 +26,8 @@ export interface MatrixCell extends AccessCell {
 }
 
 export type Scope = "root" | "inside" | "outside" | "bucket";
-export type Expected = AccessDecision | "AllowedOrDenied";
+import type { Expected } from "./expectation";
+export type { Expected };
 
 export type PrincipalKind =
   | "consumer"
@@ -259,41 +261,22 @@ function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string,
 
 type SimResult = { decision: AccessDecision; by: string };
 
-function describe(policyType: string, identifier: string | undefined, resourceName: string): string {
-  switch (policyType) {
-    case "identity":
-      return identifier ? `identity:${identifier}` : "identity";
-    case "resource":
-      return resourceName;
-    case "pb":
-      return "boundary";
-    case "scp":
-      return identifier ? `scp:${identifier}` : "scp";
-    case "rcp":
-      return identifier ? `rcp:${identifier}` : "rcp";
-    case "s3-bpa":
-      return "s3-block-public-access";
-    default:
-      return policyType;
-  }
-}
-
 async function simulate(sim: Simulation, resourceName: string): Promise<SimResult> {
   const { decision, grants, denials, explained } = await evaluateSimulation(sim).catch((e: Error) => {
     throw new Error(`access matrix: ${e.message}`);
   });
   if (!explained) return { decision, by: "no matching statement" };
   if (decision === "Allowed") {
-    const by = grants.map((g) => `${describe(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${statementLabel(g)}`);
+    const by = grants.map((g) => `${policyName(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${statementLabel(g)}`);
     return { decision, by: by.join(" + ") || "allowed" };
   }
   const explicit = denials.filter((d) => d.denialType === "Explicit");
   if (explicit.length > 0) {
     // Prefer the resource policy's statement: it holds whatever identity policies say.
     explicit.sort((a, b) => (a.policyType === "resource" ? -1 : 0) - (b.policyType === "resource" ? -1 : 0));
-    return { decision, by: explicit.map((d) => `${describe(d.policyType, d.policyIdentifier, resourceName)}/${statementLabel(d)}`).join(", ") };
+    return { decision, by: explicit.map((d) => `${policyName(d.policyType, d.policyIdentifier, resourceName)}/${statementLabel(d)}`).join(", ") };
   }
-  const where = [...new Set(denials.map((d) => describe(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
+  const where = [...new Set(denials.map((d) => policyName(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
   return { decision, by: `no Allow (${where.join(", ") || "any policy"})` };
 }
 
@@ -328,10 +311,6 @@ async function evaluateCell(m: AccessModel, p: MatrixPrincipal, r: Request): Pro
   return { decision: "Allowed", by: `${s3.by}; ${kmsAction}: ${kms.by}` };
 }
 
-function matches(expected: Expected, decision: AccessDecision): boolean {
-  return expected === "AllowedOrDenied" || expected === decision;
-}
-
 function where(c: MatrixCell): string {
   return c.context ? `${c.resource} (prefix "${c.context["s3:prefix"]}", delimiter "${c.context["s3:delimiter"]}")` : c.resource;
 }
@@ -358,7 +337,7 @@ export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixR
         ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
       };
       cells.push(cell);
-      if (matches(expected, decision)) continue;
+      if (meetsExpectation(expected, decision)) continue;
       const line = `${p.label}: ${r.action} on ${where(cell)} is ${decision}, expected ${expected} (${by})`;
       // A denied cell that is allowed, or a promised Allow that is denied, breaks the design;
       // explicit-vs-implicit differences only change which policy says no.

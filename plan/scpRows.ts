@@ -4,6 +4,7 @@ import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam
 import { KEY_TAG } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
+import { breaksExpectation } from "./expectation";
 import { FULL_AWS_ACCESS } from "./planDocuments";
 import type { AccessCell, AccessDecision } from "./types";
 
@@ -315,6 +316,7 @@ export async function expectedUnderScps(
   return withScps === "Allowed" ? "Allowed" : withoutScps();
 }
 
+/** Every broken promise of an SCP row is a breach. */
 export function isBreach(c: AccessCell): boolean {
-  return c.expected !== undefined && c.expected !== "AllowedOrDenied" && c.expected !== c.decision;
+  return breaksExpectation(c);
 }
