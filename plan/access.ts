@@ -14,7 +14,7 @@ import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import { meetsExpectation } from "./expectation";
 import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
+import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, outOrIn as out, rolePolicyReader, scpLayers, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
@@ -286,10 +286,7 @@ function baseSimulation(m: AccessModel, p: MatrixPrincipal, action: string, reso
     request: { principal: anonymous ? anonymousPrincipal : p.arn, action, resource: { resource, accountId: m.accountId }, contextVariables: contextFor(p, m.accountId, context) },
     identityPolicies: anonymous ? [] : p.identityPolicies,
     permissionBoundaryPolicies: !anonymous && p.boundary ? [p.boundary] : undefined,
-    serviceControlPolicies:
-      anonymous || m.scps.length === 0
-        ? []
-        : [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...m.scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }],
+    serviceControlPolicies: anonymous ? [] : scpLayers(m.scps),
     resourceControlPolicies: [],
     resourcePolicy: resourcePolicy ?? undefined,
     additionalSettings: action.startsWith("s3:") ? { s3: { blockPublicAccess: m.blockPublicAccess } } : undefined,

@@ -107,3 +107,11 @@ export const FULL_AWS_ACCESS: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [{ Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*" }],
 };
+
+/**
+ * The planned SCPs as the engine takes them: one OU holding FullAWSAccess and the guardrails, named
+ * scp-1, scp-2 ... (answers cite them so); none when there are none.
+ */
+export function scpLayers(scps: readonly PolicyDocument[]): { orgIdentifier: string; policies: NamedPolicy[] }[] {
+  return scps.length === 0 ? [] : [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }];
+}

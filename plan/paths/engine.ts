@@ -5,7 +5,7 @@ import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate
 import { parseArn } from "../../iam/arn";
 import type { PolicyDocument } from "../../iam/types";
 import { evaluateSimulation, policyName, statementLabel } from "../iamEval";
-import { FULL_AWS_ACCESS, type NamedPolicy } from "../planDocuments";
+import { scpLayers, type NamedPolicy } from "../planDocuments";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
 import { identityMayAllow, resourceMayGrant } from "./prune";
@@ -104,10 +104,7 @@ export class PathEngine {
       },
       identityPolicies: anonymous ? [] : a.identityPolicies,
       permissionBoundaryPolicies: !anonymous && a.boundary ? [a.boundary] : undefined,
-      serviceControlPolicies:
-        a.underScps && m.scps.length > 0
-          ? [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...m.scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }]
-          : [],
+      serviceControlPolicies: a.underScps ? scpLayers(m.scps) : [],
       resourceControlPolicies: [],
       resourcePolicy: r.resourcePolicy ?? undefined,
       additionalSettings: r.action.startsWith("s3:") ? { s3: { blockPublicAccess: m.bucket.blockPublicAccess } } : undefined,
