@@ -1,6 +1,7 @@
 // The attacker-path search: from every starting principal, a breadth-first walk over the edges
 // (plan/paths/edges.ts), checking the goals (plan/paths/goals.ts) at each principal reached. The
 // first time a goal is reached from a start is its shortest path; plan/paths/verdicts.ts judges it.
+// Unless that verdict is a breach or rests on the start alone, the walk goes on for a breach.
 import type { AttackPath, PathHop } from "../types";
 import { EdgeFinder, startActor, type Edge } from "./edges";
 import { PathEngine, type Actor, type Request } from "./engine";
