@@ -14,7 +14,7 @@ import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import { meetsExpectation } from "./expectation";
 import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, outOrIn as out, rolePolicyReader, scpLayers, str, tagsOf, type NamedPolicy } from "./planDocuments";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, rolePolicyReader, scpLayers, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
@@ -111,7 +111,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const keyPolicy = keyPolicyOf(rs, key);
   if (!keyPolicy) warnings.push("access matrix: the bucket key has no key policy in the plan (AWS would apply the default: the account's IAM policies decide)");
 
-  const bucketPolicy = documentOf(byType("aws:s3/bucketPolicy:BucketPolicy").find((r) => bucketRefs.has(str(r.inputs.bucket)))?.inputs.policy);
+  const bucketPolicy = bucketPolicyOf(rs, bucket);
   if (!bucketPolicy) warnings.push("access matrix: the model bucket has no bucket policy in the plan");
 
   const accountId = parseArn(keyArn)?.account ?? "000000000000";

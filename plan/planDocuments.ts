@@ -38,6 +38,15 @@ export function keyPolicyOf(resources: PlanResource[], key: PlanResource): Polic
   return documentOf(own?.inputs.policy ?? key.inputs.policy);
 }
 
+/**
+ * A bucket's policy: the aws.s3.BucketPolicy resource naming the bucket (by name, or by the bucket
+ * resource's id or name). The one reader the design matrix, the SCP rows and the attacker paths use.
+ */
+export function bucketPolicyOf(resources: PlanResource[], bucket: string | PlanResource): PolicyDocument | null {
+  const refs = new Set(typeof bucket === "string" ? [bucket] : [outOrIn(bucket, "id"), outOrIn(bucket, "bucket")].filter(Boolean));
+  return documentOf(resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && refs.has(str(r.inputs.bucket)))?.inputs.policy);
+}
+
 export interface NamedPolicy {
   name: string;
   policy: PolicyDocument;

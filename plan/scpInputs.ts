@@ -5,7 +5,7 @@ import type { OrgConfig } from "../config/org";
 import { KEY_TAG, PROTECTED_KEY_ROLES, jitPatterns, roleArnPattern, type Partition } from "../iam/scp";
 import { CDN_ROLE, accessLogBucketName } from "../iam/arns";
 import type { PolicyDocument } from "../iam/types";
-import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, rolePolicyReader, str, tagsOf } from "./planDocuments";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, rolePolicyReader, str, tagsOf } from "./planDocuments";
 import type { Plan, PlanResource } from "./types";
 import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../iam/tags";
 import { type ScpMatrixInput, type ScpMatrixPrincipal } from "./scpRows";
@@ -37,8 +37,7 @@ export function workloadScpInputs(
   const bucketName = str(bucket?.inputs.bucket) ?? str(bucket?.outputs.bucket) ?? str(bucket?.outputs.id) ?? "model-vault-example";
   if (!arnLike(org.modelBucketPattern, bucketName))
     warnings.push(`bucket ${bucketName} does not match organization.modelBucketPattern ${org.modelBucketPattern}: the SCPs do not protect it`);
-  const bp = plan.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && (r.inputs.bucket === bucketName || r.inputs.bucket === str(bucket?.outputs.id)));
-  const bucketPolicy = (bp ? documentOf(bp.inputs.policy) : null) ?? undefined;
+  const bucketPolicy = (bucket ? bucketPolicyOf(plan.resources, bucket) : null) ?? undefined;
 
   const trail = plan.resources.find((r) => r.type === "aws:cloudtrail/trail:Trail");
   const trailArn = str(trail?.outputs.arn);

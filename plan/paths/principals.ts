@@ -10,7 +10,7 @@ import { KEY_TAG } from "../../iam/scp";
 import type { PolicyDocument, Statement } from "../../iam/types";
 import { brokerCallerPolicy } from "../../jit/caller-policy";
 import { REVOCATION_POLICY_NAME } from "../../jit/revocation";
-import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, outOrIn, rolePolicyReader, str, tagsOf, type NamedPolicy } from "../planDocuments";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, documentOf, keyPolicyOf, outOrIn, rolePolicyReader, str, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
 import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
@@ -109,7 +109,6 @@ export function pathModelFromPlan(
   const bucketRes = tagged("aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE)[0];
   if (!bucketRes) throw new Error(`attacker paths: the plan has no bucket tagged ${KEY_TAG}=${MODEL_BUCKET_ROLE}`);
   const bucketName = outOrIn(bucketRes, "bucket") ?? outOrIn(bucketRes, "id")!;
-  const bucketPolicyOf = (name: string) => documentOf(ofType("aws:s3/bucketPolicy:BucketPolicy").find((r) => str(r.inputs.bucket) === name)?.inputs.policy);
   const keyRes = (role: string) => tagged("aws:kms/key:Key", role)[0];
   const guardedKey = (k: PlanResource, role: string) => ({ arn: outOrIn(k, "arn")!, policy: keyPolicyOf(rs, k), context: { [`aws:ResourceTag/${KEY_TAG}`]: role } });
   const modelKey = keyRes(MODEL_KEY_ROLE);
@@ -239,11 +238,11 @@ export function pathModelFromPlan(
     region: cfg.region,
     scps,
     principals,
-    bucket: { arn: outOrIn(bucketRes, "arn") ?? `arn:aws:s3:::${bucketName}`, name: bucketName, policy: bucketPolicyOf(bucketName), blockPublicAccess },
+    bucket: { arn: outOrIn(bucketRes, "arn") ?? `arn:aws:s3:::${bucketName}`, name: bucketName, policy: bucketPolicyOf(rs, bucketName), blockPublicAccess },
     objectKeys: objectKeysFor(cfg),
     bucketKey: guardedKey(modelKey, MODEL_KEY_ROLE),
     keys,
-    auditBucket: auditBucketName ? { arn: `arn:aws:s3:::${auditBucketName}`, name: auditBucketName, policy: bucketPolicyOf(auditBucketName) } : undefined,
+    auditBucket: auditBucketName ? { arn: `arn:aws:s3:::${auditBucketName}`, name: auditBucketName, policy: bucketPolicyOf(rs, auditBucketName) } : undefined,
     trailArn: trail && outOrIn(trail, "arn"),
     distribution: distArn ? { arn: distArn, policy: null, context: { [`aws:ResourceTag/${KEY_TAG}`]: CDN_ROLE } } : undefined,
     publisherArn,
