@@ -14,7 +14,7 @@ import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import { meetsExpectation } from "./expectation";
 import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, rolePolicyReader, scpLayers, str, tagsOf, type NamedPolicy } from "./planDocuments";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, roleTagOf, rolePolicyReader, scpLayers, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
@@ -97,7 +97,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const rs = plan.resources.filter((r) => r.custom);
   const byType = (t: string) => rs.filter((r) => r.type === t);
 
-  const bucket = byType("aws:s3/bucket:Bucket").find((r) => tagsOf(r)[ROLE_TAG] === MODEL_BUCKET_ROLE);
+  const bucket = taggedWith(rs, "aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE)[0];
   if (!bucket) throw new Error(`access matrix: the plan has no bucket tagged ${ROLE_TAG}=${MODEL_BUCKET_ROLE}`);
   const bucketArn = out(bucket, "arn") ?? `arn:aws:s3:::${out(bucket, "bucket")}`;
   const bucketRefs = new Set([out(bucket, "id"), out(bucket, "bucket")].filter(Boolean));
@@ -124,14 +124,14 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const consumersByName = new Map<string, Consumer>(cfg.access.consumers.map((c) => [c.name, c]));
   const principals: MatrixPrincipal[] = [];
   const roles = byType("aws:iam/role:Role");
-  for (const role of roles.filter((r) => tagsOf(r)[ROLE_TAG] === CONSUMER_ROLE)) {
+  for (const role of roles.filter((r) => roleTagOf(r) === CONSUMER_ROLE)) {
     const name = tagsOf(role)["model-vault:consumer"] ?? role.name;
     const c = consumersByName.get(name);
     const label = `consumer ${name}${c ? ` (${c.kind})` : ""}`;
     if (!c) warnings.push(`access matrix: consumer role ${role.name} matches no consumer in the config; its prefixes are unknown`);
     principals.push({ kind: "consumer", arn: out(role, "arn")!, label, prefixes: c?.prefixes ?? [], ...policiesOf(role, label) });
   }
-  const publisher = roles.find((r) => tagsOf(r)[ROLE_TAG] === ELEVATED_ROLE);
+  const publisher = roles.find((r) => roleTagOf(r) === ELEVATED_ROLE);
   if (publisher) {
     const p = cfg.access.publisher;
     const base = { arn: out(publisher, "arn")!, prefixes: p?.prefixes ?? [], allowDelete: p?.allowDelete ?? false, ...policiesOf(publisher, "publisher") };

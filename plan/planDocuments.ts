@@ -3,6 +3,7 @@
 // matrix (plan/access.ts) and the SCP rows (plan/orgScps.ts).
 import type { PolicyDocument } from "../iam/types";
 import type { PlanResource } from "./types";
+import { ROLE_TAG } from "../iam/tags";
 
 /** A non-empty string, or undefined. */
 export function str(v: unknown): string | undefined {
@@ -27,6 +28,16 @@ export function tagsOf(r: PlanResource): Record<string, string> {
 }
 
 /** An output, or the input of the same name when the fake cloud computed none. */
+/** A resource's `model-vault:role` tag (iam/tags.ts): how the plan's readers find model-vault's parts. */
+export function roleTagOf(r: PlanResource): string | undefined {
+  return tagsOf(r)[ROLE_TAG];
+}
+
+/** The resources of a type tagged `model-vault:role` = `role`, in plan order. */
+export function taggedWith(resources: PlanResource[], type: string, role: string): PlanResource[] {
+  return resources.filter((r) => r.type === type && roleTagOf(r) === role);
+}
+
 export function outOrIn(r: PlanResource, key: string): string | undefined {
   return str(r.outputs[key]) ?? str(r.inputs[key]);
 }

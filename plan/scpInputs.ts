@@ -2,10 +2,10 @@
 // roles and their policies, the tagged keys and distribution, and the JIT broker's parts.
 import { arnLike } from "../iam/arnLike";
 import type { OrgConfig } from "../config/org";
-import { KEY_TAG, PROTECTED_KEY_ROLES, jitPatterns, roleArnPattern, type Partition } from "../iam/scp";
+import { PROTECTED_KEY_ROLES, jitPatterns, roleArnPattern, type Partition } from "../iam/scp";
 import { CDN_ROLE, accessLogBucketName } from "../iam/arns";
 import type { PolicyDocument } from "../iam/types";
-import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, rolePolicyReader, str, tagsOf } from "./planDocuments";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, roleTagOf, rolePolicyReader, str, taggedWith, tagsOf } from "./planDocuments";
 import type { Plan, PlanResource } from "./types";
 import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../iam/tags";
 import { type ScpMatrixInput, type ScpMatrixPrincipal } from "./scpRows";
@@ -32,7 +32,7 @@ export function workloadScpInputs(
 ): { input: ScpMatrixInput; warnings: string[] } {
   const part = org.partition;
   const warnings: string[] = [];
-  const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && tagsOf(r)[KEY_TAG] === MODEL_BUCKET_ROLE);
+  const buckets = taggedWith(plan.resources, "aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE);
   const bucket = buckets[0] ?? plan.resources.find((r) => r.type === "aws:s3/bucket:Bucket");
   const bucketName = str(bucket?.inputs.bucket) ?? str(bucket?.outputs.bucket) ?? str(bucket?.outputs.id) ?? "model-vault-example";
   if (!arnLike(org.modelBucketPattern, bucketName))
@@ -108,7 +108,7 @@ export function workloadScpInputs(
 
 /** The model and audit keys (with their key policies) and the distribution, as the SCPs find them: by tag. */
 function taggedScpInputs(plan: Plan): NonNullable<ScpMatrixInput["tagged"]> {
-  const roleOf = (r: PlanResource) => tagsOf(r)[KEY_TAG] ?? "";
+  const roleOf = (r: PlanResource) => roleTagOf(r) ?? "";
   const keys = plan.resources
     .filter((r) => r.type === "aws:kms/key:Key" && PROTECTED_KEY_ROLES.includes(roleOf(r)) && str(r.outputs.arn))
     .map((r) => ({ arn: str(r.outputs.arn)!, role: roleOf(r), action: "kms:ScheduleKeyDeletion", policy: keyPolicyOf(plan.resources, r) ?? undefined }));
@@ -120,7 +120,7 @@ function taggedScpInputs(plan: Plan): NonNullable<ScpMatrixInput["tagged"]> {
 
 /** The plan's role tagged `model-vault:role` = `tag`. */
 function roleTagged(plan: Plan, tag: string): PlanResource | undefined {
-  return plan.resources.find((r) => r.type === "aws:iam/role:Role" && tagsOf(r)[KEY_TAG] === tag);
+  return taggedWith(plan.resources, "aws:iam/role:Role", tag)[0];
 }
 
 /**

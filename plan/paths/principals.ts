@@ -10,7 +10,7 @@ import { KEY_TAG } from "../../iam/scp";
 import type { PolicyDocument, Statement } from "../../iam/types";
 import { brokerCallerPolicy } from "../../jit/caller-policy";
 import { REVOCATION_POLICY_NAME } from "../../jit/revocation";
-import { ADMINISTRATOR_ACCESS, bucketPolicyOf, documentOf, keyPolicyOf, outOrIn, rolePolicyReader, str, tagsOf, type NamedPolicy } from "../planDocuments";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, documentOf, keyPolicyOf, outOrIn, roleTagOf, rolePolicyReader, str, taggedWith, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
 import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
@@ -98,7 +98,7 @@ export function pathModelFromPlan(
 ): PathModel {
   const rs = plan.resources.filter((r) => r.custom);
   const ofType = (t: string) => rs.filter((r) => r.type === t);
-  const tagged = (t: string, role: string) => ofType(t).filter((r) => tagsOf(r)[KEY_TAG] === role);
+  const tagged = (t: string, role: string) => taggedWith(rs, t, role);
   const account = cfg.accountId;
   const sameAccount = (arn: string) => parseArn(arn)?.account === account;
   const bound = scps.length > 0;
@@ -127,7 +127,7 @@ export function pathModelFromPlan(
   const managedArns = new Set(ofType("aws:iam/policy:Policy").map((p) => outOrIn(p, "arn")).filter(Boolean));
   const functions = ofType("aws:lambda/function:Function");
   const principals: PathPrincipal[] = [];
-  const roleTag = (r: PlanResource) => tagsOf(r)[KEY_TAG];
+  const roleTag = roleTagOf;
   for (const r of ofType("aws:iam/role:Role")) {
     const arn = outOrIn(r, "arn")!;
     const refs = new Set([outOrIn(r, "id"), outOrIn(r, "name"), arn].filter(Boolean));
