@@ -5,12 +5,12 @@ import type { AccessConfig } from "../config/access";
 import { accessBucketPolicyStatements } from "../iam/bucketPolicy";
 import type { Statement } from "../iam/types";
 import { ConsumerRole } from "./ConsumerRole";
-import type { GrantableBucket } from "./grants";
+import type { AccessBucket } from "./bucketSurface";
 import { PublisherRole } from "./PublisherRole";
 
 export interface AccessRolesArgs {
   /** The ModelBucket: receives the grants and the bucket-policy statements. */
-  modelBucket: GrantableBucket & { addBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void };
+  modelBucket: AccessBucket;
   access: AccessConfig;
   accountId: string;
   tags: Record<string, string>;

@@ -18,6 +18,7 @@ import { AUDIT_KEY_ROLE } from "../iam/arns";
 import { toJson } from "../iam/types";
 import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
+import { LOG_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
 export interface AuditTrailArgs {
   /** The resolved `audit` config section (config/audit.ts, resolveAuditConfig). */
@@ -80,7 +81,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         rotationPeriodInDays: 365,
         deletionWindowInDays: 30,
         policy: toJson(auditKeyPolicy({ ...scope, snsTopic: audit.snsTopic })),
-        tags: { ...tags, "model-vault:role": AUDIT_KEY_ROLE },
+        tags: { ...tags, [ROLE_TAG]: AUDIT_KEY_ROLE },
       },
       dataBearing(protect, this),
     );
@@ -94,7 +95,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         ...(args.logBucketName ? { bucket: args.logBucketName } : {}),
         forceDestroy: false,
         objectLockEnabled: objectLock,
-        tags: { ...tags, "model-vault:role": "log-bucket" },
+        tags: { ...tags, [ROLE_TAG]: LOG_BUCKET_ROLE },
       },
       dataBearing(protect, this),
     );

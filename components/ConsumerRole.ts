@@ -6,7 +6,9 @@ import { ROLE_PATH } from "../iam/arns";
 import { assertPolicySize, ROLE_TRUST_POLICY_MAX } from "../iam/limits";
 import { consumerTrustPolicy } from "../iam/trust";
 import { toJson } from "../iam/types";
-import { grantRead, type GrantableBucket } from "./grants";
+import type { GrantableBucket } from "./bucketSurface";
+import { grantRead } from "./grants";
+import { CONSUMER_ROLE, ROLE_TAG } from "../iam/tags";
 
 /** Consumer sessions last at most an hour. */
 export const CONSUMER_MAX_SESSION_SECONDS = 3600;
@@ -35,7 +37,7 @@ export class ConsumerRole extends pulumi.ComponentResource {
     const c = args.consumer;
     const tags = {
       ...args.tags,
-      "model-vault:role": "consumer",
+      [ROLE_TAG]: CONSUMER_ROLE,
       "model-vault:consumer": c.name,
       "model-vault:consumer-kind": c.kind,
     };

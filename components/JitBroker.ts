@@ -23,6 +23,7 @@ import {
   type BrokerArns,
 } from "../jit/trust";
 import { dataBearing } from "./options";
+import { ROLE_TAG, jitRoleTag, type JitRolePart } from "../iam/tags";
 
 export const JIT_LAMBDA_RUNTIME = "nodejs22.x";
 
@@ -96,10 +97,10 @@ export class JitBroker extends pulumi.ComponentResource {
     const revokerLogs = logGroup("revoker");
 
     // Every broker role: under ROLE_PATH (what the org SCPs name), one-hour sessions, tagged jit-<part>.
-    const brokerRole = (part: "issuer" | "revoker" | "scheduler", description: string, assumeRolePolicy: pulumi.Input<string>) =>
+    const brokerRole = (part: JitRolePart, description: string, assumeRolePolicy: pulumi.Input<string>) =>
       new aws.iam.Role(
         `${name}-${part}`,
-        { description, assumeRolePolicy, path: ROLE_PATH, maxSessionDuration: 3600, tags: { ...tags, "model-vault:role": `jit-${part}` } },
+        { description, assumeRolePolicy, path: ROLE_PATH, maxSessionDuration: 3600, tags: { ...tags, [ROLE_TAG]: jitRoleTag(part) } },
         child,
       );
     // The API function's role is the issuer: it alone can assume the elevated role.

@@ -7,9 +7,10 @@ import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, k
 import type { Statement } from "../iam/types";
 import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
-import { grantPublish, grantRead, type GrantOptions, type PublishOptions } from "./grants";
 import { StatementCollector } from "./statementCollector";
 import { immutableReleaseStatements } from "../iam/bucketPolicy";
+import { LOG_BUCKET_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
+import { BUCKET_POLICY_MAX, KEY_POLICY_MAX } from "../iam/limits";
 
 export interface ModelBucketArgs {
   storage: StorageConfig;
@@ -23,8 +24,6 @@ export interface ModelBucketArgs {
 /** Where server access logs land inside the log bucket. */
 export const ACCESS_LOG_PREFIX = "access-logs/";
 export { accessLogBucketName };
-const BUCKET_POLICY_MAX = 20_480;
-const KEY_POLICY_MAX = 32_768;
 
 export class ModelBucket extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
@@ -50,7 +49,7 @@ export class ModelBucket extends pulumi.ComponentResource {
     super("model-vault:storage:ModelBucket", logicalName, {}, opts);
     const name = logicalName;
     const { storage, protect } = args;
-    const tags = (role: string) => ({ ...args.tags, "model-vault:role": role });
+    const tags = (role: string) => ({ ...args.tags, [ROLE_TAG]: role });
 
     this.key = new aws.kms.Key(
       `${name}-key`,
@@ -68,14 +67,14 @@ export class ModelBucket extends pulumi.ComponentResource {
     this.keyArn = this.key.arn;
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${storage.bucketName}`, targetKeyId: this.key.keyId }, { parent: this });
 
-    const logs = this.createLogBucket(name, tags("log-bucket"));
+    const logs = this.createLogBucket(name, tags(LOG_BUCKET_ROLE));
     this.logBucket = logs.bucket;
     this.logBucketPublicAccessBlock = logs.publicAccessBlock;
     this.logBucketName = this.logBucket.bucket;
 
     this.bucket = new aws.s3.Bucket(
       name,
-      { bucket: storage.bucketName, forceDestroy: false, objectLockEnabled: storage.objectLock !== false, tags: tags("model-bucket") },
+      { bucket: storage.bucketName, forceDestroy: false, objectLockEnabled: storage.objectLock !== false, tags: tags(MODEL_BUCKET_ROLE) },
       dataBearing(protect, this),
     );
     this.bucketName = this.bucket.bucket;
@@ -143,16 +142,6 @@ export class ModelBucket extends pulumi.ComponentResource {
   /** Contribute statements to the bucket key's policy. */
   addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void {
     this.keyStatements.add(owner, statements);
-  }
-
-  /** Read-only access to `prefixes` for `role` (iam/readOnly.ts), plus kms:Decrypt via S3 in the key policy. */
-  grantRead(role: aws.iam.Role, prefixes: string[], opts: GrantOptions): aws.iam.RolePolicy {
-    return grantRead(this, role, prefixes, opts);
-  }
-
-  /** Publishing to `prefixes` for `role` (iam/publisher.ts), plus the SSE-KMS upload actions via S3 in the key policy. */
-  grantPublish(role: aws.iam.Role, prefixes: string[], opts: PublishOptions): aws.iam.RolePolicy {
-    return grantPublish(this, role, prefixes, opts);
   }
 
   /** Registers the merged bucket and key policies; call once, after every component contributed. */

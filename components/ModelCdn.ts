@@ -7,23 +7,12 @@ import { prefixesOutsideServed, type CdnConfig } from "../config/cdn";
 import { accountOfDistributionArn, cloudFrontDecryptStatement, cloudFrontReadStatement, logDeliveryWriteStatement } from "../iam/cdnPolicies";
 import { CDN_ROLE } from "../iam/arns";
 import type { Statement } from "../iam/types";
-
-/** Where the weights come from: a ModelBucket satisfies this as is. */
-export interface CdnOrigin {
-  /** The bucket's regional domain name (bucket.s3.REGION.amazonaws.com): never the website endpoint. */
-  regionalDomainName: pulumi.Input<string>;
-  bucketArn: pulumi.Input<string>;
-  /** Contribute to the bucket's single policy. */
-  addBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void;
-  /** Contribute to the bucket key's policy. */
-  addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void;
-}
+import { ROLE_TAG } from "../iam/tags";
+import type { BucketPolicyOwner, CdnOrigin } from "./bucketSurface";
 
 /** Where standard access logs go: the stack's log bucket, whose policy its owner merges. */
-export interface CdnLogTarget {
-  bucketArn: pulumi.Input<string>;
-  addBucketPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void;
-}
+export type CdnLogTarget = BucketPolicyOwner;
+export type { CdnOrigin };
 
 export interface ModelCdnArgs {
   origin: CdnOrigin;
@@ -88,7 +77,7 @@ export class ModelCdn extends pulumi.ComponentResource {
     if (outside.length > 0) throw new Error(`ModelCdn ${name}: ${outside.join("; ")}`);
     const signed = cdn.signing.required;
     this.prefixes = [...cdn.prefixes];
-    const tags = { ...args.tags, "model-vault:role": CDN_ROLE, ...(signed ? { "model-vault:signed-urls": "required" } : {}) };
+    const tags = { ...args.tags, [ROLE_TAG]: CDN_ROLE, ...(signed ? { "model-vault:signed-urls": "required" } : {}) };
 
     this.originAccessControl = new aws.cloudfront.OriginAccessControl(
       `${name}-oac`,

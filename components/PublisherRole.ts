@@ -8,7 +8,9 @@ import { assertPolicySize, MANAGED_POLICY_MAX, ROLE_TRUST_POLICY_MAX } from "../
 import { publisherBoundaryPolicy } from "../iam/publisher";
 import { publisherTrustPolicy } from "../iam/trust";
 import { toJson, type Statement } from "../iam/types";
-import { grantPublish, type GrantableBucket } from "./grants";
+import type { GrantableBucket } from "./bucketSurface";
+import { grantPublish } from "./grants";
+import { ELEVATED_ROLE, ROLE_TAG } from "../iam/tags";
 
 export const PUBLISHER_MAX_SESSION_SECONDS = 3600;
 
@@ -78,7 +80,7 @@ export class PublisherRole extends pulumi.ComponentResource {
         assumeRolePolicy: trust,
         maxSessionDuration: PUBLISHER_MAX_SESSION_SECONDS,
         permissionsBoundary: this.boundary.arn,
-        tags: { ...args.tags, "model-vault:role": "elevated" },
+        tags: { ...args.tags, [ROLE_TAG]: ELEVATED_ROLE },
       },
       { parent: this },
     );

@@ -1,4 +1,4 @@
-// The grant verbs behind ModelBucket.grantRead / grantPublish: each attaches an inline policy built by
+// The grant verbs ConsumerRole and PublisherRole use on the model bucket: each attaches an inline policy built by
 // the pure builders in iam/ to the role, and lets the role use the bucket key via S3 (key policy).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -7,14 +7,8 @@ import { publisherKeyStatement, readOnlyKeyStatement, sidSuffixOf } from "../iam
 import { assertPolicySize, ROLE_INLINE_POLICIES_MAX } from "../iam/limits";
 import { publisherPolicy } from "../iam/publisher";
 import { readOnlyPolicy } from "../iam/readOnly";
-import { toJson, type Statement } from "../iam/types";
-
-/** What the grants need of a ModelBucket (kept structural so this module does not import it). */
-export interface GrantableBucket {
-  readonly bucketArn: pulumi.Output<string>;
-  readonly keyArn: pulumi.Output<string>;
-  addKeyPolicyStatements(owner: string, statements: pulumi.Input<Statement[]>): void;
-}
+import { toJson } from "../iam/types";
+import type { GrantableBucket } from "./bucketSurface";
 
 export interface GrantOptions {
   /** Logical name of the inline policy (also names its key-policy statement), e.g. `<role logical name>-read`. */

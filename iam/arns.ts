@@ -18,14 +18,8 @@ export const ROLE_PATH = "/model-vault/";
  */
 export const JIT_NAME_PREFIX = "model-vault-jit";
 
-/**
- * `model-vault:role` tag values the organization's SCPs protect by aws:ResourceTag (their ARNs are
- * random): the model bucket's key (losing it loses every model object), the audit trail's key (every
- * log), and the CloudFront distribution (dropping its key groups would serve the weights to anyone).
- */
-export const MODEL_KEY_ROLE = "model-bucket-key";
-export const AUDIT_KEY_ROLE = "audit-key";
-export const CDN_ROLE = "model-cdn";
+// The SCP-protected `model-vault:role` values live with the tag key (iam/tags.ts).
+export { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE } from "./tags";
 
 /** The audit trail's log bucket: named after the model bucket, so the org SCPs' bucket pattern covers it. */
 export const auditBucketName = (modelBucketName: string) => `${modelBucketName}-audit`;

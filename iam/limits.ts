@@ -7,6 +7,23 @@ export const MANAGED_POLICY_MAX = 6_144;
 /** A role's trust policy (default quota; can be raised to 4,096). */
 export const ROLE_TRUST_POLICY_MAX = 2_048;
 
+/** An S3 bucket policy (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html: "limited to 20 KB"). */
+export const BUCKET_POLICY_MAX = 20_480;
+/** A KMS key policy (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html: 32,768 bytes). */
+export const KEY_POLICY_MAX = 32_768;
+/**
+ * An SCP document, in characters of the minified JSON
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
+ */
+export const SCP_MAX_CHARS = 5_120;
+/** SCPs attached directly to one root, OU or account, FullAWSAccess included (same page). */
+export const SCP_MAX_PER_TARGET = 5;
+/**
+ * The session policy passed on AssumeRole (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+ * jit/session-policy.ts keeps a copy (the Lambda bundle stays small); tests/limits.spec.ts holds them equal.
+ */
+export const SESSION_POLICY_MAX = 2_048;
+
 export function policySize(json: string): number {
   return json.replace(/\s/g, "").length;
 }

@@ -4,6 +4,7 @@ import type { JitPersonConfig } from "../config/jit";
 import type { Caller, Person } from "./types";
 import { JitError } from "./errors";
 import { createHash } from "crypto";
+import { arnLike } from "../iam/arnLike";
 import { IDENTITY_CENTER_ROLE_PREFIX } from "../iam/arns";
 
 /** STS SourceIdentity / session-name alphabet and length (the person's name becomes the SourceIdentity). */
@@ -114,11 +115,6 @@ export function sandboxPrincipalId(arn: string): string {
   return p.kind === "user" ? `AIDA${id}` : `AROA${id}:${p.session}`;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const esc = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${esc}$`);
-}
-
 /**
  * Whether a caller is one of `entries`: an ARN glob on the authenticated ARN, `person:NAME` for a
  * mapped person, `*`, or (dev only, warned) a bare name compared with the person's name.
@@ -127,7 +123,8 @@ export function matches(entries: readonly string[], caller: Caller): boolean {
   return entries.some((e) => {
     if (e === "*") return true;
     if (e.startsWith(PERSON_ENTRY_PREFIX)) return caller.person.kind === "mapped" && caller.person.name === e.slice(PERSON_ENTRY_PREFIX.length);
-    if (e.startsWith("arn:")) return globToRegExp(e).test(caller.arn);
+    // ArnLike, as IAM compares the same entries: `*` never crosses a field of the ARN.
+    if (e.startsWith("arn:")) return arnLike(e, caller.arn);
     return e === caller.person.name;
   });
 }

@@ -12,10 +12,12 @@ import type { AccessConfig, Consumer } from "../config/access";
 import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
-import { evaluateSimulation, statementLabel } from "./iamEval";
-import { ADMINISTRATOR_ACCESS, documentOf, FULL_AWS_ACCESS, keyPolicyOf, outOrIn as out, rolePolicyReader, str, tagsOf, type NamedPolicy } from "./planDocuments";
+import { meetsExpectation } from "./expectation";
+import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, roleTagOf, rolePolicyReader, scpLayers, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
+import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
 /** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
 export interface MatrixCell extends AccessCell {
@@ -25,7 +27,8 @@ export interface MatrixCell extends AccessCell {
 }
 
 export type Scope = "root" | "inside" | "outside" | "bucket";
-export type Expected = AccessDecision | "AllowedOrDenied";
+import type { Expected } from "./expectation";
+export type { Expected };
 
 export type PrincipalKind =
   | "consumer"
@@ -95,8 +98,8 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const rs = plan.resources.filter((r) => r.custom);
   const byType = (t: string) => rs.filter((r) => r.type === t);
 
-  const bucket = byType("aws:s3/bucket:Bucket").find((r) => tagsOf(r)["model-vault:role"] === "model-bucket");
-  if (!bucket) throw new Error("access matrix: the plan has no bucket tagged model-vault:role=model-bucket");
+  const bucket = taggedWith(rs, "aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE)[0];
+  if (!bucket) throw new Error(`access matrix: the plan has no bucket tagged ${ROLE_TAG}=${MODEL_BUCKET_ROLE}`);
   const bucketArn = out(bucket, "arn") ?? `arn:aws:s3:::${out(bucket, "bucket")}`;
   const bucketRefs = new Set([out(bucket, "id"), out(bucket, "bucket")].filter(Boolean));
 
@@ -109,7 +112,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const keyPolicy = keyPolicyOf(rs, key);
   if (!keyPolicy) warnings.push("access matrix: the bucket key has no key policy in the plan (AWS would apply the default: the account's IAM policies decide)");
 
-  const bucketPolicy = documentOf(byType("aws:s3/bucketPolicy:BucketPolicy").find((r) => bucketRefs.has(str(r.inputs.bucket)))?.inputs.policy);
+  const bucketPolicy = bucketPolicyOf(rs, bucket);
   if (!bucketPolicy) warnings.push("access matrix: the model bucket has no bucket policy in the plan");
 
   const accountId = parseArn(keyArn)?.account ?? "000000000000";
@@ -122,14 +125,14 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const consumersByName = new Map<string, Consumer>(cfg.access.consumers.map((c) => [c.name, c]));
   const principals: MatrixPrincipal[] = [];
   const roles = byType("aws:iam/role:Role");
-  for (const role of roles.filter((r) => tagsOf(r)["model-vault:role"] === "consumer")) {
+  for (const role of roles.filter((r) => roleTagOf(r) === CONSUMER_ROLE)) {
     const name = tagsOf(role)["model-vault:consumer"] ?? role.name;
     const c = consumersByName.get(name);
     const label = `consumer ${name}${c ? ` (${c.kind})` : ""}`;
     if (!c) warnings.push(`access matrix: consumer role ${role.name} matches no consumer in the config; its prefixes are unknown`);
     principals.push({ kind: "consumer", arn: out(role, "arn")!, label, prefixes: c?.prefixes ?? [], ...policiesOf(role, label) });
   }
-  const publisher = roles.find((r) => tagsOf(r)["model-vault:role"] === "elevated");
+  const publisher = roles.find((r) => roleTagOf(r) === ELEVATED_ROLE);
   if (publisher) {
     const p = cfg.access.publisher;
     const base = { arn: out(publisher, "arn")!, prefixes: p?.prefixes ?? [], allowDelete: p?.allowDelete ?? false, ...policiesOf(publisher, "publisher") };
@@ -260,41 +263,22 @@ function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string,
 
 type SimResult = { decision: AccessDecision; by: string };
 
-function describe(policyType: string, identifier: string | undefined, resourceName: string): string {
-  switch (policyType) {
-    case "identity":
-      return identifier ? `identity:${identifier}` : "identity";
-    case "resource":
-      return resourceName;
-    case "pb":
-      return "boundary";
-    case "scp":
-      return identifier ? `scp:${identifier}` : "scp";
-    case "rcp":
-      return identifier ? `rcp:${identifier}` : "rcp";
-    case "s3-bpa":
-      return "s3-block-public-access";
-    default:
-      return policyType;
-  }
-}
-
 async function simulate(sim: Simulation, resourceName: string): Promise<SimResult> {
   const { decision, grants, denials, explained } = await evaluateSimulation(sim).catch((e: Error) => {
     throw new Error(`access matrix: ${e.message}`);
   });
   if (!explained) return { decision, by: "no matching statement" };
   if (decision === "Allowed") {
-    const by = grants.map((g) => `${describe(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${statementLabel(g)}`);
+    const by = grants.map((g) => `${policyName(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${statementLabel(g)}`);
     return { decision, by: by.join(" + ") || "allowed" };
   }
   const explicit = denials.filter((d) => d.denialType === "Explicit");
   if (explicit.length > 0) {
     // Prefer the resource policy's statement: it holds whatever identity policies say.
     explicit.sort((a, b) => (a.policyType === "resource" ? -1 : 0) - (b.policyType === "resource" ? -1 : 0));
-    return { decision, by: explicit.map((d) => `${describe(d.policyType, d.policyIdentifier, resourceName)}/${statementLabel(d)}`).join(", ") };
+    return { decision, by: explicit.map((d) => `${policyName(d.policyType, d.policyIdentifier, resourceName)}/${statementLabel(d)}`).join(", ") };
   }
-  const where = [...new Set(denials.map((d) => describe(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
+  const where = [...new Set(denials.map((d) => policyName(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
   return { decision, by: `no Allow (${where.join(", ") || "any policy"})` };
 }
 
@@ -304,10 +288,7 @@ function baseSimulation(m: AccessModel, p: MatrixPrincipal, action: string, reso
     request: { principal: anonymous ? anonymousPrincipal : p.arn, action, resource: { resource, accountId: m.accountId }, contextVariables: contextFor(p, m.accountId, context) },
     identityPolicies: anonymous ? [] : p.identityPolicies,
     permissionBoundaryPolicies: !anonymous && p.boundary ? [p.boundary] : undefined,
-    serviceControlPolicies:
-      anonymous || m.scps.length === 0
-        ? []
-        : [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...m.scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }],
+    serviceControlPolicies: anonymous ? [] : scpLayers(m.scps),
     resourceControlPolicies: [],
     resourcePolicy: resourcePolicy ?? undefined,
     additionalSettings: action.startsWith("s3:") ? { s3: { blockPublicAccess: m.blockPublicAccess } } : undefined,
@@ -327,10 +308,6 @@ async function evaluateCell(m: AccessModel, p: MatrixPrincipal, r: Request): Pro
   );
   if (kms.decision !== "Allowed") return { decision: kms.decision, by: `${kmsAction}: ${kms.by}` };
   return { decision: "Allowed", by: `${s3.by}; ${kmsAction}: ${kms.by}` };
-}
-
-function matches(expected: Expected, decision: AccessDecision): boolean {
-  return expected === "AllowedOrDenied" || expected === decision;
 }
 
 function where(c: MatrixCell): string {
@@ -359,7 +336,7 @@ export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixR
         ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
       };
       cells.push(cell);
-      if (matches(expected, decision)) continue;
+      if (meetsExpectation(expected, decision)) continue;
       const line = `${p.label}: ${r.action} on ${where(cell)} is ${decision}, expected ${expected} (${by})`;
       // A denied cell that is allowed, or a promised Allow that is denied, breaks the design;
       // explicit-vs-implicit differences only change which policy says no.

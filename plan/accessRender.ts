@@ -1,5 +1,5 @@
 // The access matrix as text: an overview grid (one line per principal) and the decisive statements.
-import { SCP_LABEL_PREFIX } from "./orgScps";
+import { SCP_LABEL_PREFIX } from "./scpRender";
 import type { AccessCell, AccessDecision, Plan } from "./types";
 
 type Cell = AccessCell & { context?: Record<string, string>; scope?: string };

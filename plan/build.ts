@@ -2,7 +2,7 @@
 import { loadStackConfig, type StackConfig } from "../config";
 import { checkJitIdentity } from "../config/jit";
 import { computeAccessMatrix } from "./access";
-import { applyScpStack } from "./orgScps";
+import { applyScpStack } from "./scpApply";
 import { computeAttackPaths } from "./paths";
 import { evaluatePolicyPack, loadPackConfig } from "./policy";
 import { runProgram, type RunOptions } from "./run";

@@ -120,6 +120,18 @@ export async function evaluateSimulation(sim: Simulation): Promise<Evaluation> {
   return e;
 }
 
+/**
+ * How answers name the policy that decided: "identity:<name>", the resource policy by the name the
+ * question gives it ("bucket-policy", "key-policy", "trust:<role>"), "boundary", "scp:<name>" ...
+ */
+export function policyName(policyType: string, identifier: string | undefined, resourceName: string): string {
+  if (policyType === "identity") return identifier ? `identity:${identifier}` : "identity";
+  if (policyType === "resource") return resourceName;
+  if (policyType === "pb") return "boundary";
+  if (policyType === "s3-bpa") return "s3-block-public-access";
+  return identifier ? `${policyType}:${identifier}` : policyType;
+}
+
 /** `Sid`, or `#n` (1-based) for a statement without one. */
 export function statementLabel(r: { statementId?: string; statementIndex?: number }): string {
   return r.statementId ? r.statementId : `#${r.statementIndex ?? "?"}`;

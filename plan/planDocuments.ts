@@ -3,6 +3,7 @@
 // matrix (plan/access.ts) and the SCP rows (plan/orgScps.ts).
 import type { PolicyDocument } from "../iam/types";
 import type { PlanResource } from "./types";
+import { ROLE_TAG } from "../iam/tags";
 
 /** A non-empty string, or undefined. */
 export function str(v: unknown): string | undefined {
@@ -27,6 +28,16 @@ export function tagsOf(r: PlanResource): Record<string, string> {
 }
 
 /** An output, or the input of the same name when the fake cloud computed none. */
+/** A resource's `model-vault:role` tag (iam/tags.ts): how the plan's readers find model-vault's parts. */
+export function roleTagOf(r: PlanResource): string | undefined {
+  return tagsOf(r)[ROLE_TAG];
+}
+
+/** The resources of a type tagged `model-vault:role` = `role`, in plan order. */
+export function taggedWith(resources: PlanResource[], type: string, role: string): PlanResource[] {
+  return resources.filter((r) => r.type === type && roleTagOf(r) === role);
+}
+
 export function outOrIn(r: PlanResource, key: string): string | undefined {
   return str(r.outputs[key]) ?? str(r.inputs[key]);
 }
@@ -36,6 +47,15 @@ export function keyPolicyOf(resources: PlanResource[], key: PlanResource): Polic
   const refs = new Set([outOrIn(key, "arn"), outOrIn(key, "keyId"), outOrIn(key, "id")].filter(Boolean));
   const own = resources.find((r) => r.type === "aws:kms/keyPolicy:KeyPolicy" && refs.has(str(r.inputs.keyId)));
   return documentOf(own?.inputs.policy ?? key.inputs.policy);
+}
+
+/**
+ * A bucket's policy: the aws.s3.BucketPolicy resource naming the bucket (by name, or by the bucket
+ * resource's id or name). The one reader the design matrix, the SCP rows and the attacker paths use.
+ */
+export function bucketPolicyOf(resources: PlanResource[], bucket: string | PlanResource): PolicyDocument | null {
+  const refs = new Set(typeof bucket === "string" ? [bucket] : [outOrIn(bucket, "id"), outOrIn(bucket, "bucket")].filter(Boolean));
+  return documentOf(resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && refs.has(str(r.inputs.bucket)))?.inputs.policy);
 }
 
 export interface NamedPolicy {
@@ -107,3 +127,11 @@ export const FULL_AWS_ACCESS: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [{ Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*" }],
 };
+
+/**
+ * The planned SCPs as the engine takes them: one OU holding FullAWSAccess and the guardrails, named
+ * scp-1, scp-2 ... (answers cite them so); none when there are none.
+ */
+export function scpLayers(scps: readonly PolicyDocument[]): { orgIdentifier: string; policies: NamedPolicy[] }[] {
+  return scps.length === 0 ? [] : [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }];
+}

@@ -1,6 +1,6 @@
 // The human-readable plan: a tree of components and resources, then whatever the judges found.
 import { renderAccessSection } from "./accessRender";
-import { renderOrgSections } from "./orgScps";
+import { renderOrgSections } from "./scpRender";
 import { lastPathStats } from "./paths";
 import { renderPathsSection } from "./paths/render";
 import type { Plan, PlanResource } from "./types";

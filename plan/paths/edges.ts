@@ -11,6 +11,7 @@ import type { Actor, PathEngine, Request } from "./engine";
 import type { PathModel, PathPrincipal } from "./model";
 import { IDENTITY_CENTER_ROLE_PATH } from "../../iam/arns";
 import { humanArnOf } from "./principals";
+import { ELEVATED_ROLE } from "../../iam/tags";
 
 export type EdgeKind =
   /** sts:AssumeRole through the target's trust. */
@@ -314,6 +315,6 @@ export class EdgeFinder {
 
 /** A rewritten role is used by those who hold it anyway: its own function, or the broker's sessions. */
 function heldAs(t: PathPrincipal): Partial<Pick<Actor, "sourceIdentity" | "sessionTags" | "sourceFunctionArn">> {
-  if (t.role === "elevated") return { sourceIdentity: "approved-person", sessionTags: { "jit-request-id": "approved-request" } };
+  if (t.role === ELEVATED_ROLE) return { sourceIdentity: "approved-person", sessionTags: { "jit-request-id": "approved-request" } };
   return { sourceFunctionArn: t.ownFunctionArn };
 }

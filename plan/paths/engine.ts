@@ -4,8 +4,8 @@
 import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
 import { parseArn } from "../../iam/arn";
 import type { PolicyDocument } from "../../iam/types";
-import { evaluateSimulation, statementLabel } from "../iamEval";
-import { FULL_AWS_ACCESS, type NamedPolicy } from "../planDocuments";
+import { evaluateSimulation, policyName, statementLabel } from "../iamEval";
+import { scpLayers, type NamedPolicy } from "../planDocuments";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
 import { identityMayAllow, resourceMayGrant } from "./prune";
@@ -72,14 +72,6 @@ export function actorContext(m: PathModel, a: Actor, action: string): Record<str
   return ctx;
 }
 
-function describe(policyType: string, id: string | undefined, resourceName: string): string {
-  if (policyType === "identity") return id ? `identity:${id}` : "identity";
-  if (policyType === "resource") return resourceName;
-  if (policyType === "pb") return "boundary";
-  if (policyType === "s3-bpa") return "s3-block-public-access";
-  return id ? `${policyType}:${id}` : policyType;
-}
-
 export class PathEngine {
   readonly stats: EngineStats = { asked: 0, pruned: 0 };
   constructor(readonly model: PathModel) {}
@@ -112,10 +104,7 @@ export class PathEngine {
       },
       identityPolicies: anonymous ? [] : a.identityPolicies,
       permissionBoundaryPolicies: !anonymous && a.boundary ? [a.boundary] : undefined,
-      serviceControlPolicies:
-        a.underScps && m.scps.length > 0
-          ? [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...m.scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }]
-          : [],
+      serviceControlPolicies: a.underScps ? scpLayers(m.scps) : [],
       resourceControlPolicies: [],
       resourcePolicy: r.resourcePolicy ?? undefined,
       additionalSettings: r.action.startsWith("s3:") ? { s3: { blockPublicAccess: m.bucket.blockPublicAccess } } : undefined,
@@ -125,12 +114,12 @@ export class PathEngine {
     });
     const name = r.resourceName ?? "resource-policy";
     if (e.decision === "Allowed") {
-      const by = e.grants.map((g) => `${describe(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, name)}/${statementLabel(g)}`);
+      const by = e.grants.map((g) => `${policyName(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, name)}/${statementLabel(g)}`);
       return { decision: e.decision, allowed: true, by: by.join(" + ") || "allowed" };
     }
     const explicit = e.denials.filter((d) => d.denialType === "Explicit");
     const by = explicit.length
-      ? explicit.map((d) => `${describe(d.policyType, d.policyIdentifier, name)}/${statementLabel(d)}`).join(", ")
+      ? explicit.map((d) => `${policyName(d.policyType, d.policyIdentifier, name)}/${statementLabel(d)}`).join(", ")
       : "no Allow";
     return { decision: e.decision, allowed: false, by };
   }

@@ -10,9 +10,10 @@ import { KEY_TAG } from "../../iam/scp";
 import type { PolicyDocument, Statement } from "../../iam/types";
 import { brokerCallerPolicy } from "../../jit/caller-policy";
 import { REVOCATION_POLICY_NAME } from "../../jit/revocation";
-import { ADMINISTRATOR_ACCESS, documentOf, keyPolicyOf, outOrIn, rolePolicyReader, str, tagsOf, type NamedPolicy } from "../planDocuments";
+import { ADMINISTRATOR_ACCESS, bucketPolicyOf, documentOf, keyPolicyOf, outOrIn, roleTagOf, rolePolicyReader, str, taggedWith, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
+import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
 
 /** The stack config as far as the paths need it (StackConfig satisfies it). */
 export interface PathsConfig {
@@ -97,7 +98,7 @@ export function pathModelFromPlan(
 ): PathModel {
   const rs = plan.resources.filter((r) => r.custom);
   const ofType = (t: string) => rs.filter((r) => r.type === t);
-  const tagged = (t: string, role: string) => ofType(t).filter((r) => tagsOf(r)[KEY_TAG] === role);
+  const tagged = (t: string, role: string) => taggedWith(rs, t, role);
   const account = cfg.accountId;
   const sameAccount = (arn: string) => parseArn(arn)?.account === account;
   const bound = scps.length > 0;
@@ -105,10 +106,9 @@ export function pathModelFromPlan(
   /** Config entries with each `person:<name>` replaced by that person's principals. */
   const expand = (entries: string[]) => entries.flatMap((x) => people.get(x) ?? [x]);
 
-  const bucketRes = tagged("aws:s3/bucket:Bucket", "model-bucket")[0];
-  if (!bucketRes) throw new Error("attacker paths: the plan has no bucket tagged model-vault:role=model-bucket");
+  const bucketRes = tagged("aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE)[0];
+  if (!bucketRes) throw new Error(`attacker paths: the plan has no bucket tagged ${KEY_TAG}=${MODEL_BUCKET_ROLE}`);
   const bucketName = outOrIn(bucketRes, "bucket") ?? outOrIn(bucketRes, "id")!;
-  const bucketPolicyOf = (name: string) => documentOf(ofType("aws:s3/bucketPolicy:BucketPolicy").find((r) => str(r.inputs.bucket) === name)?.inputs.policy);
   const keyRes = (role: string) => tagged("aws:kms/key:Key", role)[0];
   const guardedKey = (k: PlanResource, role: string) => ({ arn: outOrIn(k, "arn")!, policy: keyPolicyOf(rs, k), context: { [`aws:ResourceTag/${KEY_TAG}`]: role } });
   const modelKey = keyRes(MODEL_KEY_ROLE);
@@ -127,7 +127,7 @@ export function pathModelFromPlan(
   const managedArns = new Set(ofType("aws:iam/policy:Policy").map((p) => outOrIn(p, "arn")).filter(Boolean));
   const functions = ofType("aws:lambda/function:Function");
   const principals: PathPrincipal[] = [];
-  const roleTag = (r: PlanResource) => tagsOf(r)[KEY_TAG];
+  const roleTag = roleTagOf;
   for (const r of ofType("aws:iam/role:Role")) {
     const arn = outOrIn(r, "arn")!;
     const refs = new Set([outOrIn(r, "id"), outOrIn(r, "name"), arn].filter(Boolean));
@@ -149,12 +149,12 @@ export function pathModelFromPlan(
       tags: tagsOf(r),
       underScps: bound,
       // Publisher sessions exist only through the broker (or its trusted people), the issuer's only through its function.
-      start: role !== "elevated" && role !== "jit-issuer",
+      start: role !== ELEVATED_ROLE && role !== jitRoleTag("issuer"),
       ownFunctionArn: functions.map((f) => (str(f.inputs.role) === arn ? outOrIn(f, "arn") : undefined)).find(Boolean),
     });
   }
-  const publisherArn = principals.find((p) => p.role === "elevated")?.arn;
-  const revokerArn = principals.find((p) => p.role === "jit-revoker")?.arn;
+  const publisherArn = principals.find((p) => p.role === ELEVATED_ROLE)?.arn;
+  const revokerArn = principals.find((p) => p.role === jitRoleTag("revoker"))?.arn;
 
   // The broker's API function: the one that acts on its caller's word.
   const apiFn = functions.find((f) => tagsOf(f)["model-vault:jit"] === "api");
@@ -238,11 +238,11 @@ export function pathModelFromPlan(
     region: cfg.region,
     scps,
     principals,
-    bucket: { arn: outOrIn(bucketRes, "arn") ?? `arn:aws:s3:::${bucketName}`, name: bucketName, policy: bucketPolicyOf(bucketName), blockPublicAccess },
+    bucket: { arn: outOrIn(bucketRes, "arn") ?? `arn:aws:s3:::${bucketName}`, name: bucketName, policy: bucketPolicyOf(rs, bucketName), blockPublicAccess },
     objectKeys: objectKeysFor(cfg),
     bucketKey: guardedKey(modelKey, MODEL_KEY_ROLE),
     keys,
-    auditBucket: auditBucketName ? { arn: `arn:aws:s3:::${auditBucketName}`, name: auditBucketName, policy: bucketPolicyOf(auditBucketName) } : undefined,
+    auditBucket: auditBucketName ? { arn: `arn:aws:s3:::${auditBucketName}`, name: auditBucketName, policy: bucketPolicyOf(rs, auditBucketName) } : undefined,
     trailArn: trail && outOrIn(trail, "arn"),
     distribution: distArn ? { arn: distArn, policy: null, context: { [`aws:ResourceTag/${KEY_TAG}`]: CDN_ROLE } } : undefined,
     publisherArn,

@@ -5,6 +5,7 @@ import type { Actor } from "./engine";
 import type { EdgeKind } from "./edges";
 import type { GoalId } from "./goals";
 import type { PathModel, PathPrincipal } from "./model";
+import { CONSUMER_ROLE, ELEVATED_ROLE, jitRoleTag } from "../../iam/tags";
 
 export interface PathShape {
   goal: GoalId;
@@ -59,15 +60,15 @@ export const RULES: readonly Rule[] = [
     verdict: "designed",
     reason: "a trusted publisher assumes the publisher role (no broker on this stack)",
     goals: OBJECT_WRITES,
-    holds: (s, m) => m.directPublisher && s.start.kind === "human" && !!s.start.duties?.includes("trustedPublisher") && kinds(s) === "assume" && s.steps[0].to.principal.role === "elevated",
+    holds: (s, m) => m.directPublisher && s.start.kind === "human" && !!s.start.duties?.includes("trustedPublisher") && kinds(s) === "assume" && s.steps[0].to.principal.role === ELEVATED_ROLE,
   },
   {
     verdict: "designed",
     reason: "a declared consumer reads inside its prefixes",
     goals: ["read-weights"],
     holds: (s) =>
-      (s.start.role === "consumer" && s.steps.length === 0) ||
-      (s.start.kind === "consumer-principal" && kinds(s) === "assume" && s.steps[0].to.principal.role === "consumer"),
+      (s.start.role === CONSUMER_ROLE && s.steps.length === 0) ||
+      (s.start.kind === "consumer-principal" && kinds(s) === "assume" && s.steps[0].to.principal.role === CONSUMER_ROLE),
   },
   {
     verdict: "designed",
@@ -80,7 +81,12 @@ export const RULES: readonly Rule[] = [
     reason:
       "AWS lets whoever may run compute (EC2, SageMaker, EKS, ...) under a consumer role read what that consumer reads; the organization-perimeter issue (16) will deny the PassRole part",
     goals: ["read-weights"],
-    holds: (s) => s.steps.length > 0 && s.steps.every((x) => x.kind === "pass-role" || x.kind === "web-identity") && s.steps[s.steps.length - 1].to.principal.role === "consumer",
+    // Reading what the consumer reads, nothing else the role may do (a consumer role that may change the distribution is a breach).
+    holds: (s) =>
+      s.goalAction.startsWith("s3:GetObject") &&
+      s.steps.length > 0 &&
+      s.steps.every((x) => x.kind === "pass-role" || x.kind === "web-identity") &&
+      s.steps[s.steps.length - 1].to.principal.role === CONSUMER_ROLE,
   },
   {
     verdict: "accepted-limit",
@@ -92,7 +98,7 @@ export const RULES: readonly Rule[] = [
     verdict: "designed",
     reason: "the revoker function rebuilds the revocation deny (jit/revocation.ts)",
     goals: ["lift-revocation"],
-    holds: (s) => s.start.role === "jit-revoker" && s.steps.length === 0,
+    holds: (s) => s.start.role === jitRoleTag("revoker") && s.steps.length === 0,
   },
 ];
 

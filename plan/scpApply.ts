@@ -1,0 +1,87 @@
+// The plan hook of a workload stack with `scpStack`: runs the org stack offline and appends its SCP
+// rows, failures and warnings to the workload plan.
+import { arnLike } from "../iam/arnLike";
+import type { OrgConfig } from "../config/org";
+import { roleArnPattern } from "../iam/scp";
+import type { PolicyDocument } from "../iam/types";
+import type { Plan } from "./types";
+import { scpsFromPlan, type PlannedScp } from "./scpListing";
+import { isBreach, scpMatrixCells } from "./scpRows";
+import { workloadScpInputs } from "./scpInputs";
+import { coveredPersonRole, uncoveredPeople } from "./scpPeople";
+import { SCP_LABEL_PREFIX } from "./scpRender";
+
+/** The SCP documents and organization config of an org stack, by running its program offline. */
+export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; organization: OrgConfig }> {
+  // Required here, not imported, so that pure users of this module (tests of the matrix) do not load the Pulumi runtime.
+  const { runProgram } = require("./run") as typeof import("./run");
+  const { readStackConfig } = require("./stackFiles") as typeof import("./stackFiles");
+  const { loadStackConfig } = require("../config") as typeof import("../config");
+  const raw = readStackConfig(stack, root);
+  const cfg = loadStackConfig(stack, raw);
+  if (!cfg.organization) throw new Error(`scpStack: stack "${stack}" has no model-vault:organization section, so it deploys no SCPs`);
+  const run = await runProgram(stack, { config: raw, root });
+  const scps = scpsFromPlan({ project: "model-vault", stack, resources: run.resources, outputs: run.outputs });
+  return { scps, organization: cfg.organization };
+}
+
+/** Minimal view of the plan builder's result (plan/build.ts PlanResult) this hook needs. */
+export interface ScpHookTarget {
+  plan: Plan;
+  config: {
+    accountId: string;
+    scpStack: string | null;
+    /** "prod" turns an unprotected people's role into a plan failure; otherwise a warning. */
+    environment?: string;
+    access?: { deployerRoleArn: string | null; publisher?: { trustedPrincipals: readonly unknown[] } | null };
+    /** The people lists (config/jit.ts); entries are read for the ARNs they hold, whatever their shape. */
+    jit?: { people?: readonly unknown[]; requesters?: readonly unknown[]; approvers?: readonly unknown[]; breakGlass?: readonly unknown[] };
+  };
+  failures: string[];
+}
+
+/**
+ * Plan hook for workload stacks with `scpStack` set: runs the org stack offline, appends the SCP rows
+ * to `plan.access` (breaches to `failures`, pattern mismatches to `plan.warnings`) and returns the SCP
+ * documents so the general access matrix can include them (computeAccessMatrix(plan, cfg, { scps })).
+ * Returns [] and does nothing when the stack has no scpStack. Call after the workload plan is built.
+ */
+export async function applyScpStack(
+  result: ScpHookTarget,
+  opts: { deployerRoleArn?: string | null; root?: string } = {},
+): Promise<PolicyDocument[]> {
+  const stack = result.config.scpStack;
+  if (!stack) return [];
+  const { scps, organization } = await loadOrgStack(stack, opts.root);
+  // The workload's own deployer role (access.deployerRoleArn), when set, replaces the synthetic one.
+  const deployerRoleArn = opts.deployerRoleArn ?? result.config.access?.deployerRoleArn ?? null;
+  return applyScpDocuments(result, stack, scps.map((s) => s.document), organization, { deployerRoleArn });
+}
+
+/** applyScpStack with the org stack's SCP documents and organization config already in hand. */
+export async function applyScpDocuments(
+  result: ScpHookTarget,
+  stack: string,
+  documents: PolicyDocument[],
+  organization: OrgConfig,
+  opts: { deployerRoleArn?: string | null } = {},
+): Promise<PolicyDocument[]> {
+  const { input, warnings } = workloadScpInputs(result.plan, documents, organization, result.config.accountId);
+  input.personRoleArn = coveredPersonRole(result.config, organization);
+  const people = uncoveredPeople(result.config, organization);
+  if (result.config.environment === "prod")
+    result.failures.push(...people.map((p) => `people under the SCPs of stack ${stack} (organization.humanRolePatterns / humanUserPatterns): ${p}`));
+  else warnings.push(...people);
+  if (opts.deployerRoleArn) {
+    if (!arnLike(roleArnPattern(organization.partition, organization.deployerRolePattern), opts.deployerRoleArn))
+      warnings.push(`deployer role ${opts.deployerRoleArn} does not match organization.deployerRolePattern ${organization.deployerRolePattern}: the SCPs deny it security changes`);
+    const d = input.principals.find((p) => p.exempt === "deployer");
+    if (d) d.arn = opts.deployerRoleArn;
+  }
+  const cells = (await scpMatrixCells(input)).map((c) => ({ ...c, label: `${SCP_LABEL_PREFIX}${c.label}` }));
+  result.plan.access = [...(result.plan.access ?? []), ...cells];
+  result.plan.warnings = [...(result.plan.warnings ?? []), ...warnings.map((w) => `scpStack ${stack}: ${w}`)];
+  for (const c of cells.filter(isBreach))
+    result.failures.push(`access matrix (SCPs of stack ${stack}): ${c.label} ${c.action} on ${c.resource} is ${c.decision}, expected ${c.expected} (${c.by})`);
+  return documents;
+}

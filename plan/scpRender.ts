@@ -1,0 +1,53 @@
+// The org sections of the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix.
+import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../iam/scp";
+import type { AccessCell, Plan } from "./types";
+import { scpsFromPlan } from "./scpListing";
+import { isBreach } from "./scpRows";
+
+/** Text section for the plan renderer; empty when the plan has no SCPs. */
+export function renderScpSection(plan: Plan): string[] {
+  const scps = scpsFromPlan(plan);
+  if (scps.length === 0) return [];
+  const lines = [`Service control policies (${scps.length}; limit ${SCP_MAX_CHARS} characters each, minified)`];
+  for (const s of scps) {
+    const pct = Math.round((100 * s.size) / SCP_MAX_CHARS);
+    lines.push(`  ${s.name}  ${s.size}/${SCP_MAX_CHARS} characters (${pct}%)  attached to: ${s.targets.join(", ") || "(nothing)"}`);
+    for (const st of s.document.Statement) {
+      const actions = Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
+      const cond = st.Condition ? ` if ${JSON.stringify(st.Condition)}` : "";
+      lines.push(`    ${st.Effect} ${st.Sid ?? "(no Sid)"}: ${actions.length} action(s) on ${JSON.stringify(st.Resource)}${cond}`);
+    }
+  }
+  const perTarget = new Map<string, number>();
+  for (const s of scps) for (const t of s.targets) perTarget.set(t, (perTarget.get(t) ?? 0) + 1);
+  for (const [t, n] of perTarget) {
+    lines.push(`  target ${t}: ${n} guardrail SCP(s) + FullAWSAccess = ${n + 1} of ${SCP_MAX_PER_TARGET}`);
+  }
+  if (scps.length > 1) lines.push(`  note: the guardrails did not fit one SCP and were split across ${scps.length} documents`);
+  return lines;
+}
+
+/** Labels of the SCP rows in plan.access start with this, so renderers can group them. */
+export const SCP_LABEL_PREFIX = "under SCPs: ";
+
+/** Text section for the SCP rows of the matrix. */
+export function renderScpMatrixSection(plan: Plan): string[] {
+  const cells = (plan.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+  if (cells.length === 0) return [];
+  const lines = [`Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`];
+  const byLabel = new Map<string, AccessCell[]>();
+  for (const c of cells) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c]);
+  for (const [label, list] of byLabel) {
+    lines.push(`  ${label.slice(SCP_LABEL_PREFIX.length)}  ${list[0].principal}`);
+    for (const c of list) {
+      const mark = isBreach(c) ? "BREACH" : "ok";
+      lines.push(`    ${mark.padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`);
+    }
+  }
+  return lines;
+}
+
+/** Every org section for the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix. */
+export function renderOrgSections(plan: Plan): string[][] {
+  return [renderScpSection(plan), renderScpMatrixSection(plan)];
+}
