@@ -2,6 +2,7 @@
 // why and, where AWS's behaviour decides it, the page it rests on. Pure data.
 import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE } from "./arns";
 import { ROLE_TAG } from "./tags";
+import { DEPLOYER_ONLY_OBJECT_ACTIONS } from "./s3Actions";
 
 /**
  * Publishing: the only object writes the elevated role is exempt for (the lead's decision in issue
@@ -16,13 +17,9 @@ export const PUBLISH_ACTIONS: readonly string[] = ["s3:PutObject", "s3:DeleteObj
  * s3:PutObject). Only the deployer may do it, where the design says so.
  */
 export const OBJECT_PROTECTION_ACTIONS: readonly string[] = [
-  "s3:DeleteObjectVersion",
-  "s3:BypassGovernanceRetention",
-  "s3:PutObjectRetention",
-  "s3:PutObjectLegalHold",
-  "s3:PutObjectAcl",
-  "s3:PutObjectVersionAcl",
-  "s3:RestoreObject",
+  // The bucket policy's deployer-only list (one home); the bucket policy refuses replication writes to
+  // everyone through its "nobody" group, which an SCP has no counterpart for.
+  ...DEPLOYER_ONLY_OBJECT_ACTIONS,
   "s3:ReplicateObject",
   "s3:ReplicateDelete",
 ];
