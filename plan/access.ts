@@ -7,15 +7,14 @@
 // S3 objects are SSE-KMS encrypted, so a GetObject/PutObject is allowed only when S3 allows it AND
 // KMS allows the call S3 makes on the caller's behalf (kms:Decrypt / kms:GenerateDataKey with
 // kms:ViaService = s3.REGION.amazonaws.com); the matrix evaluates both and reports the one that decided.
-import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { AccessConfig, Consumer } from "../config/access";
 import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import { meetsExpectation } from "./expectation";
-import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
+import { decide, type Decided, type EvalRequest } from "./decide";
 import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, roleTagOf, rolePolicyReader, scpLayers, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
-import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
@@ -261,37 +260,21 @@ function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string,
   return ctx;
 }
 
-type SimResult = { decision: AccessDecision; by: string };
+type SimResult = Decided;
 
-async function simulate(sim: Simulation, resourceName: string): Promise<SimResult> {
-  const { decision, grants, denials, explained } = await evaluateSimulation(sim).catch((e: Error) => {
-    throw new Error(`access matrix: ${e.message}`);
-  });
-  if (!explained) return { decision, by: "no matching statement" };
-  if (decision === "Allowed") {
-    const by = grants.map((g) => `${policyName(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${statementLabel(g)}`);
-    return { decision, by: by.join(" + ") || "allowed" };
-  }
-  const explicit = denials.filter((d) => d.denialType === "Explicit");
-  if (explicit.length > 0) {
-    // Prefer the resource policy's statement: it holds whatever identity policies say.
-    explicit.sort((a, b) => (a.policyType === "resource" ? -1 : 0) - (b.policyType === "resource" ? -1 : 0));
-    return { decision, by: explicit.map((d) => `${policyName(d.policyType, d.policyIdentifier, resourceName)}/${statementLabel(d)}`).join(", ") };
-  }
-  const where = [...new Set(denials.map((d) => policyName(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
-  return { decision, by: `no Allow (${where.join(", ") || "any policy"})` };
-}
-
-function baseSimulation(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null): Simulation {
-  const anonymous = p.kind === "anonymous";
+function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null, resourceName: string): EvalRequest {
   return {
-    request: { principal: anonymous ? anonymousPrincipal : p.arn, action, resource: { resource, accountId: m.accountId }, contextVariables: contextFor(p, m.accountId, context) },
-    identityPolicies: anonymous ? [] : p.identityPolicies,
-    permissionBoundaryPolicies: !anonymous && p.boundary ? [p.boundary] : undefined,
-    serviceControlPolicies: anonymous ? [] : scpLayers(m.scps),
-    resourceControlPolicies: [],
-    resourcePolicy: resourcePolicy ?? undefined,
-    additionalSettings: action.startsWith("s3:") ? { s3: { blockPublicAccess: m.blockPublicAccess } } : undefined,
+    principal: p.kind === "anonymous" ? "anonymous" : p.arn,
+    action,
+    resource,
+    resourceAccount: m.accountId,
+    context: contextFor(p, m.accountId, context),
+    identityPolicies: p.identityPolicies,
+    boundary: p.boundary,
+    resourcePolicy,
+    resourceName,
+    scps: scpLayers(m.scps),
+    blockPublicAccess: m.blockPublicAccess,
   };
 }
 
@@ -299,12 +282,12 @@ function baseSimulation(m: AccessModel, p: MatrixPrincipal, action: string, reso
 const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
 
 async function evaluateCell(m: AccessModel, p: MatrixPrincipal, r: Request): Promise<SimResult> {
-  const s3 = await simulate(baseSimulation(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy), "bucket-policy");
+  const s3 = await decide(request(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy, "bucket-policy"), "access matrix");
   const kmsAction = KMS_STEP[r.action];
   if (s3.decision !== "Allowed" || !kmsAction || p.kind === "anonymous") return s3;
-  const kms = await simulate(
-    baseSimulation(m, p, kmsAction, m.keyArn, { "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId }, m.keyPolicy),
-    "key-policy",
+  const kms = await decide(
+    request(m, p, kmsAction, m.keyArn, { "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId }, m.keyPolicy, "key-policy"),
+    "access matrix",
   );
   if (kms.decision !== "Allowed") return { decision: kms.decision, by: `${kmsAction}: ${kms.by}` };
   return { decision: "Allowed", by: `${s3.by}; ${kmsAction}: ${kms.by}` };

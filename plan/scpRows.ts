@@ -1,9 +1,8 @@
 // The SCP rows of the access matrix: the requests, who is exempt, one IAM evaluation per cell
 // (identity + SCPs + the bucket policy), and what each cell must be. Dev tooling only (iam-simulate, AGPL-3.0).
-import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import { KEY_TAG } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
-import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
+import { decide } from "./decide";
 import { breaksExpectation } from "./expectation";
 import { FULL_AWS_ACCESS } from "./planDocuments";
 import type { AccessCell, AccessDecision } from "./types";
@@ -228,45 +227,31 @@ export async function evaluate(
   opts: { boundary?: PolicyDocument | null; context?: Record<string, string>; resourcePolicy?: PolicyDocument } = {},
 ): Promise<Evaluated> {
   const onBucket = bucketOf(resource) === input.bucketName;
-  const sim: Simulation = {
-    request: {
+  return decide(
+    {
       principal,
       action,
-      resource: { resource, accountId: input.accountId },
+      resource,
+      resourceAccount: input.accountId,
       // iam-simulate does not derive these from the request; AWS does.
-      contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true", ...opts.context },
+      context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true", ...opts.context },
+      identityPolicies: identityPolicies.map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
+      boundary: opts.boundary ? { name: "boundary", policy: opts.boundary } : null,
+      resourcePolicy: opts.resourcePolicy ?? (onBucket ? input.bucketPolicy : undefined),
+      resourceName: opts.resourcePolicy ? "resource-policy" : "bucket-policy",
+      scps:
+        scps === null
+          ? []
+          : [
+              { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }] },
+              {
+                orgIdentifier: "ou-workloads",
+                policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))],
+              },
+            ],
     },
-    identityPolicies: identityPolicies.map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
-    permissionBoundaryPolicies: opts.boundary ? [{ name: "boundary", policy: opts.boundary }] : undefined,
-    serviceControlPolicies:
-      scps === null
-        ? []
-        : [
-            { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }] },
-            {
-              orgIdentifier: "ou-workloads",
-              policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))],
-            },
-          ],
-    resourceControlPolicies: [],
-    resourcePolicy: opts.resourcePolicy ?? (onBucket ? input.bucketPolicy : undefined),
-  };
-  const e = await evaluateSimulation(sim);
-  return { decision: e.decision, by: decidedBy(e) };
-}
-
-/** The statement that decided: the SCPs' first, then the bucket policy's, then the identity policy's. */
-function decidedBy(e: Evaluation): string {
-  const first = (reasons: (RequestGrant | RequestDenial)[], type: string, kind: string) => {
-    const r = reasons.find((x) => x.policyType === type && !("denialType" in x && x.denialType === "Implicit"));
-    if (!r) return undefined;
-    const id = "policyIdentifier" in r && r.policyIdentifier ? `/${r.policyIdentifier}` : "";
-    return `${kind}${id}/${statementLabel(r as { statementId?: string; statementIndex?: number })}`;
-  };
-  if (e.decision === "ExplicitlyDenied")
-    return first(e.denials, "scp", "scp") ?? first(e.denials, "resource", "bucket-policy") ?? first(e.denials, "identity", "identity") ?? "explicit deny";
-  if (e.decision === "Allowed") return first(e.grants, "identity", "identity") ?? first(e.grants, "resource", "bucket-policy") ?? "allow";
-  return "no statement allows it";
+    "SCP rows",
+  );
 }
 
 /**

@@ -61,7 +61,7 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     for (const a of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutBucketPolicy", "s3:PutBucketVersioning", "s3:PutAccountPublicAccessBlock", "cloudtrail:StopLogging", "iam:UpdateAssumeRolePolicy", "organizations:LeaveOrganization"]) {
       const c = cell("workload administrator", a);
       assert.equal(c.decision, "ExplicitlyDenied", a);
-      assert.match(c.by, /^scp\//, `${a}: ${c.by}`);
+      assert.match(c.by, /^scp:/, `${a}: ${c.by}`);
     }
   });
 
@@ -107,7 +107,7 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     const rows = (who: string) => cells.filter((c) => c.label.includes(who) && ["kms:ScheduleKeyDeletion", "cloudfront:UpdateDistribution"].includes(c.action));
     const admin = rows("workload administrator");
     assert.deepEqual(admin.map((c) => c.action).sort(), ["cloudfront:UpdateDistribution", "kms:ScheduleKeyDeletion", "kms:ScheduleKeyDeletion"]);
-    for (const c of admin) assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp\/.*DenyModelVaultKeyAndCdnChangesExceptDeployer$/, c.resource);
+    for (const c of admin) assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp:.*DenyModelVaultKeyAndCdnChangesExceptDeployer$/, c.resource);
     // The deployer is allowed by its identity policy and the real key policies.
     for (const c of rows("deployer")) assert.equal(c.decision, "Allowed", `${c.action} ${c.resource}`);
   });
@@ -148,7 +148,7 @@ describe("org: issue 12's SCP rows in the dev plan (the broker under the SCPs)",
     for (const [action, res] of denied) {
       const [c] = rows("workload administrator", action, res);
       assert.ok(c, `no row ${action} ${res}`);
-      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp\//, `${action} ${c.resource}`);
+      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp:/, `${action} ${c.resource}`);
     }
     // The direct invoke is denied; the URL call (lambda:InvokedViaFunctionUrl) is not the SCP's business.
     const api = rows("workload administrator", "lambda:InvokeFunction", /function:model-vault-jit-api-/).map((c) => c.decision);
@@ -164,7 +164,7 @@ describe("org: issue 12's SCP rows in the dev plan (the broker under the SCPs)",
       ["s3:DeleteObject", /acme-model-weights-dev-logs\//],
     ] as const) {
       const [c] = rows("elevated role", action, res);
-      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp\//, `${action} ${c.resource}`);
+      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp:/, `${action} ${c.resource}`);
     }
     // Neither may the deployer touch the logs.
     assert.equal(rows("deployer", "s3:DeleteObject", /-logs\//)[0]?.decision, "ExplicitlyDenied");
