@@ -11,8 +11,8 @@ import type { AccessConfig, Consumer } from "../config/access";
 import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
-import { meetsExpectation } from "./expectation";
-import { decide, type Decided, type EvalRequest } from "./decide";
+import type { EvalRequest } from "./decide";
+import { runQuestions, type Question, type Step } from "./questions";
 import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, roleTagOf, rolePolicyReader, scpLayers, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
@@ -260,8 +260,6 @@ function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string,
   return ctx;
 }
 
-type SimResult = Decided;
-
 function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null, resourceName: string): EvalRequest {
   return {
     principal: p.kind === "anonymous" ? "anonymous" : p.arn,
@@ -281,16 +279,33 @@ function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: s
 /** The KMS call S3 makes on the caller's behalf for SSE-KMS objects. */
 const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
 
-async function evaluateCell(m: AccessModel, p: MatrixPrincipal, r: Request): Promise<SimResult> {
-  const s3 = await decide(request(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy, "bucket-policy"), "access matrix");
-  const kmsAction = KMS_STEP[r.action];
-  if (s3.decision !== "Allowed" || !kmsAction || p.kind === "anonymous") return s3;
-  const kms = await decide(
-    request(m, p, kmsAction, m.keyArn, { "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId }, m.keyPolicy, "key-policy"),
-    "access matrix",
+/** The design matrix as questions: each principal x request of the model, with the design's promise. */
+export function designQuestions(m: AccessModel): Question<{ scope: Scope }>[] {
+  const hasDeployer = !!m.deployerRoleArn;
+  return m.principals.flatMap((p) =>
+    requestsFor(p, m.bucketArn).map((r) => {
+      const steps: Step[] = [{ request: request(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy, "bucket-policy") }];
+      const kmsAction = KMS_STEP[r.action];
+      if (kmsAction && p.kind !== "anonymous")
+        steps.push({
+          prefix: kmsAction,
+          request: request(m, p, kmsAction, m.keyArn, { "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId }, m.keyPolicy, "key-policy"),
+        });
+      return {
+        kind: "design" as const,
+        principal: p.arn,
+        label: p.label,
+        action: r.action,
+        resource: r.resource,
+        ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
+        steps,
+        expected: expectedFor(p, r, hasDeployer),
+        // Explicit-vs-implicit differences only change which policy says no.
+        denyKindMatters: false,
+        extra: { scope: r.scope },
+      };
+    }),
   );
-  if (kms.decision !== "Allowed") return { decision: kms.decision, by: `${kmsAction}: ${kms.by}` };
-  return { decision: "Allowed", by: `${s3.by}; ${kmsAction}: ${kms.by}` };
 }
 
 function where(c: MatrixCell): string {
@@ -299,33 +314,28 @@ function where(c: MatrixCell): string {
 
 /** Evaluates every principal x request of the model. */
 export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixResult> {
-  const cells: MatrixCell[] = [];
   const breaches: string[] = [];
   const warnings: string[] = [];
-  const hasDeployer = !!m.deployerRoleArn;
-  for (const p of m.principals) {
-    for (const r of requestsFor(p, m.bucketArn)) {
-      const { decision, by } = await evaluateCell(m, p, r);
-      const expected = expectedFor(p, r, hasDeployer);
-      const cell: MatrixCell = {
-        principal: p.arn,
-        label: p.label,
-        action: r.action,
-        resource: r.resource,
-        decision,
-        by,
-        expected,
-        scope: r.scope,
-        ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
-      };
-      cells.push(cell);
-      if (meetsExpectation(expected, decision)) continue;
-      const line = `${p.label}: ${r.action} on ${where(cell)} is ${decision}, expected ${expected} (${by})`;
-      // A denied cell that is allowed, or a promised Allow that is denied, breaks the design;
-      // explicit-vs-implicit differences only change which policy says no.
-      if (decision === "Allowed" || expected === "Allowed") breaches.push(line);
-      else warnings.push(`access matrix: ${line}`);
-    }
+  const cells: MatrixCell[] = [];
+  for (const a of await runQuestions(designQuestions(m), "access matrix")) {
+    const q = a.question;
+    const cell: MatrixCell = {
+      principal: q.principal,
+      label: q.label,
+      action: q.action,
+      resource: q.resource,
+      decision: a.decision,
+      by: a.by,
+      expected: a.expected,
+      scope: q.extra.scope,
+      ...(q.context ? { context: q.context } : {}),
+      kind: q.kind,
+    };
+    cells.push(cell);
+    if (!a.mark) continue;
+    const line = `${q.label}: ${q.action} on ${where(cell)} is ${a.decision}, expected ${a.expected} (${a.by})`;
+    if (a.mark === "breach") breaches.push(line);
+    else warnings.push(`access matrix: ${line}`);
   }
   return { cells, breaches, warnings };
 }

@@ -1,5 +1,4 @@
 // The access matrix as text: an overview grid (one line per principal) and the decisive statements.
-import { SCP_LABEL_PREFIX } from "./scpRender";
 import type { AccessCell, AccessDecision, Plan } from "./types";
 
 type Cell = AccessCell & { context?: Record<string, string>; scope?: string };
@@ -23,7 +22,7 @@ function target(c: Cell): string {
 
 /** Lines of the access section; [] when the plan has no matrix. */
 export function renderAccessSection(plan: Plan): string[] {
-  const cells = (plan.access ?? []).filter((c) => !c.label.startsWith(SCP_LABEL_PREFIX)) as Cell[];
+  const cells = (plan.access ?? []).filter((c) => (c.kind ?? "design") === "design") as Cell[];
   if (cells.length === 0) return [];
   const labels = [...new Set(cells.map((c) => c.label))];
   const columns = [...new Set(cells.map(column))];

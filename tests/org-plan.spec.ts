@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { organizationSchema } from "../config/org";
 import { buildScps } from "../iam/scp";
-import { SCP_LABEL_PREFIX, applyScpDocuments, isBreach, renderScpMatrixSection, uncoveredPeople } from "../plan/orgScps";
+import { applyScpDocuments, isBreach, renderScpMatrixSection, uncoveredPeople } from "../plan/orgScps";
 import type { AccessCell } from "../plan/types";
 import { planFor } from "./support/plans";
 
@@ -24,12 +24,12 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     const { plan, config } = await planFor("dev");
     // A copy: the cached plan is shared with other specs.
     // A copy without the SCP rows the plan already has (from Pulumi.dev.yaml's scpStack): the rows below are only these.
-    const copy = { ...plan, access: (plan.access ?? []).filter((c) => !c.label.startsWith(SCP_LABEL_PREFIX)), warnings: [...(plan.warnings ?? [])] };
+    const copy = { ...plan, access: (plan.access ?? []).filter((c) => c.kind !== "scp"), warnings: [...(plan.warnings ?? [])] };
     failures = [];
     await applyScpDocuments({ plan: copy, config: { accountId: config.accountId, scpStack: "org" }, failures }, "org", scps, organization, {
       deployerRoleArn: config.access.deployerRoleArn,
     });
-    cells = (copy.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+    cells = (copy.access ?? []).filter((c) => c.kind === "scp");
     warnings = copy.warnings ?? [];
     text = renderScpMatrixSection(copy).join("\n");
   });
@@ -124,7 +124,7 @@ describe("org: issue 12's SCP rows in the dev plan (the broker under the SCPs)",
 
   before(async () => {
     const { plan } = await planFor("dev");
-    cells = (plan.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+    cells = (plan.access ?? []).filter((c) => c.kind === "scp");
   });
 
   it("the plan's own SCP rows (scpStack: org) have no breach", () => {
