@@ -1,8 +1,8 @@
 // The org sections of the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix.
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../iam/scp";
-import type { AccessCell, Plan } from "./types";
+import { keepsPromise, renderRowGroups, rowsOfKind } from "./rowsRender";
+import type { Plan } from "./types";
 import { scpsFromPlan } from "./scpListing";
-import { isBreach } from "./scpRows";
 
 /** Text section for the plan renderer; empty when the plan has no SCPs. */
 export function renderScpSection(plan: Plan): string[] {
@@ -32,19 +32,16 @@ export const SCP_LABEL_PREFIX = "under SCPs: ";
 
 /** Text section for the SCP rows of the matrix. */
 export function renderScpMatrixSection(plan: Plan): string[] {
-  const cells = (plan.access ?? []).filter((c) => c.kind === "scp");
+  const cells = rowsOfKind(plan, "scp");
   if (cells.length === 0) return [];
-  const lines = [`Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`];
-  const byLabel = new Map<string, AccessCell[]>();
-  for (const c of cells) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c]);
-  for (const [label, list] of byLabel) {
-    lines.push(`  ${label.startsWith(SCP_LABEL_PREFIX) ? label.slice(SCP_LABEL_PREFIX.length) : label}  ${list[0].principal}`);
-    for (const c of list) {
-      const mark = isBreach(c) ? "BREACH" : "ok";
-      lines.push(`    ${mark.padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`);
-    }
-  }
-  return lines;
+  return [
+    `Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`,
+    ...renderRowGroups(
+      cells,
+      (c) => `    ${(keepsPromise(c) ? "ok" : "BREACH").padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`,
+      (label, c) => `  ${label.startsWith(SCP_LABEL_PREFIX) ? label.slice(SCP_LABEL_PREFIX.length) : label}  ${c.principal}`,
+    ),
+  ];
 }
 
 /** Every org section for the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix. */
