@@ -23,6 +23,8 @@ export interface MatrixCell extends AccessCell {
   context?: Record<string, string>;
   /** "root", "inside" or "outside" the principal's prefixes, or "bucket". */
   scope: Scope;
+  /** The loader call the row stands for (HeadObject, a ranged GetObject, ListObjectsV2). */
+  operation?: LoaderOperation;
 }
 
 export type Scope = "root" | "inside" | "outside" | "bucket";
@@ -185,7 +187,12 @@ interface Request {
   resource: string;
   scope: Scope;
   context: Record<string, string>;
+  /** The S3 API call a loader makes, where the row stands for one (the IAM action is `action`). */
+  operation?: LoaderOperation;
 }
+
+/** The calls model loaders make (Mountpoint, the verifier, SageMaker): what "can read" must let through. */
+export type LoaderOperation = "HeadObject" | "GetObject-Range" | "ListObjectsV2";
 
 /** An object key outside every one of the prefixes. */
 function outsideKey(prefixes: string[]): string {
@@ -211,8 +218,32 @@ export function requestsFor(p: MatrixPrincipal, bucketArn: string): Request[] {
     obj("s3:DeleteObject", "inside", inside),
     obj("s3:DeleteObject", "outside", outside),
     { action: "s3:PutBucketPolicy", resource: bucketArn, scope: "bucket", context: {} },
+    ...(p.kind === "consumer" ? loaderRequests(bucketArn, inside, outside) : []),
   ];
 }
+
+/**
+ * What a loader calls, inside the consumer's prefixes and outside. HeadObject is authorized as
+ * s3:GetObject, and a ranged GET is a GetObject with a Range header (no condition key tells it apart);
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html. ListObjectsV2 is authorized as
+ * s3:ListBucket with its prefix and delimiter as s3:prefix and s3:delimiter;
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html.
+ * The listing asks one directory below the granted prefix, as a loader walking a model does.
+ */
+function loaderRequests(bucketArn: string, inside: string, outside: string): Request[] {
+  const object = (prefix: string) => `${bucketArn}/${prefix}${OBJECT_NAME}`;
+  const rows: Request[] = [];
+  for (const [scope, prefix] of [["inside", inside], ["outside", outside]] as const) {
+    rows.push({ action: "s3:GetObject", resource: object(prefix), scope, context: {}, operation: "HeadObject" });
+    rows.push({ action: "s3:GetObject", resource: object(prefix), scope, context: {}, operation: "GetObject-Range" });
+    rows.push({ action: "s3:ListBucket", resource: bucketArn, scope, context: { "s3:prefix": `${prefix}${MODEL_DIR}`, "s3:delimiter": "/" }, operation: "ListObjectsV2" });
+  }
+  return rows;
+}
+
+const MODEL_DIR = "example-model/";
 
 /** What the design promises for each row. */
 export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean): Expected {
@@ -280,12 +311,14 @@ function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: s
 const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
 
 /** The design matrix as questions: each principal x request of the model, with the design's promise. */
-export function designQuestions(m: AccessModel): Question<{ scope: Scope }>[] {
+export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }>[] {
   const hasDeployer = !!m.deployerRoleArn;
   return m.principals.flatMap((p) =>
     requestsFor(p, m.bucketArn).map((r) => {
       const steps: Step[] = [{ request: request(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy, "bucket-policy") }];
-      const kmsAction = KMS_STEP[r.action];
+      // HEAD returns metadata only: S3 asks KMS for nothing. (Unverified without an account: if AWS
+      // did call kms:Decrypt, the GetObject rows already prove the consumer's decrypt grant.)
+      const kmsAction = r.operation === "HeadObject" ? undefined : KMS_STEP[r.action];
       if (kmsAction && p.kind !== "anonymous")
         steps.push({
           prefix: kmsAction,
@@ -302,7 +335,7 @@ export function designQuestions(m: AccessModel): Question<{ scope: Scope }>[] {
         expected: expectedFor(p, r, hasDeployer),
         // Explicit-vs-implicit differences only change which policy says no.
         denyKindMatters: false,
-        extra: { scope: r.scope },
+        extra: { scope: r.scope, operation: r.operation },
       };
     }),
   );
@@ -330,10 +363,11 @@ export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixR
       scope: q.extra.scope,
       ...(q.context ? { context: q.context } : {}),
       kind: q.kind,
+      ...(q.extra.operation ? { operation: q.extra.operation } : {}),
     };
     cells.push(cell);
     if (!a.mark) continue;
-    const line = `${q.label}: ${q.action} on ${where(cell)} is ${a.decision}, expected ${a.expected} (${a.by})`;
+    const line = `${q.label}: ${q.extra.operation ? `${q.extra.operation} (${q.action})` : q.action} on ${where(cell)} is ${a.decision}, expected ${a.expected} (${a.by})`;
     if (a.mark === "breach") breaches.push(line);
     else warnings.push(`access matrix: ${line}`);
   }

@@ -2,14 +2,14 @@
 import { keepsPromise, renderRowGroups, rowsOfKind } from "./rowsRender";
 import type { AccessCell, AccessDecision, Plan } from "./types";
 
-type Cell = AccessCell & { context?: Record<string, string>; scope?: string };
+type Cell = AccessCell & { context?: Record<string, string>; scope?: string; operation?: string };
 
 const MARK: Record<AccessDecision, string> = { Allowed: "allow", ExplicitlyDenied: "DENY", ImplicitlyDenied: "deny" };
 
 const ok = keepsPromise;
 
 function column(c: Cell): string {
-  const verb = c.action.replace(/^s3:/, "");
+  const verb = c.operation ?? c.action.replace(/^s3:/, "");
   return c.scope && c.scope !== "bucket" ? `${verb}(${c.scope})` : verb;
 }
 
@@ -40,7 +40,7 @@ export function renderAccessSection(plan: Plan): string[] {
     });
     lines.push(`  ${l.padEnd(width)}  ${row.join("  ")}`);
   }
-  lines.push("", "Decided by:", ...renderRowGroups(cells, (c) => `    ${ok(c) ? " " : "!"} ${c.action.padEnd(18)} ${MARK[c.decision].padEnd(5)} ${target(c)}  <- ${c.by}`));
+  lines.push("", "Decided by:", ...renderRowGroups(cells, (c) => `    ${ok(c) ? " " : "!"} ${(c.operation ?? c.action).padEnd(18)} ${MARK[c.decision].padEnd(5)} ${target(c)}  <- ${c.by}`));
   const bad = cells.filter((c) => !ok(c));
   lines.push("", bad.length ? `${bad.length} cell(s) differ from the design (see !)` : `All ${cells.length} cells are what the design promises.`);
   return lines;
