@@ -7,15 +7,14 @@
 // S3 objects are SSE-KMS encrypted, so a GetObject/PutObject is allowed only when S3 allows it AND
 // KMS allows the call S3 makes on the caller's behalf (kms:Decrypt / kms:GenerateDataKey with
 // kms:ViaService = s3.REGION.amazonaws.com); the matrix evaluates both and reports the one that decided.
-import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { AccessConfig, Consumer } from "../config/access";
 import { parseArn, s3ViaService } from "../iam/arn";
 import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
-import { meetsExpectation } from "./expectation";
-import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
+import type { EvalRequest } from "./decide";
+import { runQuestions, type Question, type Step } from "./questions";
 import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, roleTagOf, rolePolicyReader, scpLayers, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
-import type { AccessCell, AccessDecision, Plan, PlanResource } from "./types";
+import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
@@ -24,6 +23,8 @@ export interface MatrixCell extends AccessCell {
   context?: Record<string, string>;
   /** "root", "inside" or "outside" the principal's prefixes, or "bucket". */
   scope: Scope;
+  /** The loader call the row stands for (HeadObject, a ranged GetObject, ListObjectsV2). */
+  operation?: LoaderOperation;
 }
 
 export type Scope = "root" | "inside" | "outside" | "bucket";
@@ -186,7 +187,12 @@ interface Request {
   resource: string;
   scope: Scope;
   context: Record<string, string>;
+  /** The S3 API call a loader makes, where the row stands for one (the IAM action is `action`). */
+  operation?: LoaderOperation;
 }
+
+/** The calls model loaders make (Mountpoint, the verifier, SageMaker): what "can read" must let through. */
+export type LoaderOperation = "HeadObject" | "GetObject-Range" | "ListObjectsV2";
 
 /** An object key outside every one of the prefixes. */
 function outsideKey(prefixes: string[]): string {
@@ -212,8 +218,32 @@ export function requestsFor(p: MatrixPrincipal, bucketArn: string): Request[] {
     obj("s3:DeleteObject", "inside", inside),
     obj("s3:DeleteObject", "outside", outside),
     { action: "s3:PutBucketPolicy", resource: bucketArn, scope: "bucket", context: {} },
+    ...(p.kind === "consumer" ? loaderRequests(bucketArn, inside, outside) : []),
   ];
 }
+
+/**
+ * What a loader calls, inside the consumer's prefixes and outside. HeadObject is authorized as
+ * s3:GetObject, and a ranged GET is a GetObject with a Range header (no condition key tells it apart);
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html. ListObjectsV2 is authorized as
+ * s3:ListBucket with its prefix and delimiter as s3:prefix and s3:delimiter;
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html.
+ * The listing asks one directory below the granted prefix, as a loader walking a model does.
+ */
+function loaderRequests(bucketArn: string, inside: string, outside: string): Request[] {
+  const object = (prefix: string) => `${bucketArn}/${prefix}${OBJECT_NAME}`;
+  const rows: Request[] = [];
+  for (const [scope, prefix] of [["inside", inside], ["outside", outside]] as const) {
+    rows.push({ action: "s3:GetObject", resource: object(prefix), scope, context: {}, operation: "HeadObject" });
+    rows.push({ action: "s3:GetObject", resource: object(prefix), scope, context: {}, operation: "GetObject-Range" });
+    rows.push({ action: "s3:ListBucket", resource: bucketArn, scope, context: { "s3:prefix": `${prefix}${MODEL_DIR}`, "s3:delimiter": "/" }, operation: "ListObjectsV2" });
+  }
+  return rows;
+}
+
+const MODEL_DIR = "example-model/";
 
 /** What the design promises for each row. */
 export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean): Expected {
@@ -261,53 +291,54 @@ function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string,
   return ctx;
 }
 
-type SimResult = { decision: AccessDecision; by: string };
-
-async function simulate(sim: Simulation, resourceName: string): Promise<SimResult> {
-  const { decision, grants, denials, explained } = await evaluateSimulation(sim).catch((e: Error) => {
-    throw new Error(`access matrix: ${e.message}`);
-  });
-  if (!explained) return { decision, by: "no matching statement" };
-  if (decision === "Allowed") {
-    const by = grants.map((g) => `${policyName(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, resourceName)}/${statementLabel(g)}`);
-    return { decision, by: by.join(" + ") || "allowed" };
-  }
-  const explicit = denials.filter((d) => d.denialType === "Explicit");
-  if (explicit.length > 0) {
-    // Prefer the resource policy's statement: it holds whatever identity policies say.
-    explicit.sort((a, b) => (a.policyType === "resource" ? -1 : 0) - (b.policyType === "resource" ? -1 : 0));
-    return { decision, by: explicit.map((d) => `${policyName(d.policyType, d.policyIdentifier, resourceName)}/${statementLabel(d)}`).join(", ") };
-  }
-  const where = [...new Set(denials.map((d) => policyName(d.policyType, "identifier" in d ? d.identifier : undefined, resourceName)))];
-  return { decision, by: `no Allow (${where.join(", ") || "any policy"})` };
-}
-
-function baseSimulation(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null): Simulation {
-  const anonymous = p.kind === "anonymous";
+function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null, resourceName: string): EvalRequest {
   return {
-    request: { principal: anonymous ? anonymousPrincipal : p.arn, action, resource: { resource, accountId: m.accountId }, contextVariables: contextFor(p, m.accountId, context) },
-    identityPolicies: anonymous ? [] : p.identityPolicies,
-    permissionBoundaryPolicies: !anonymous && p.boundary ? [p.boundary] : undefined,
-    serviceControlPolicies: anonymous ? [] : scpLayers(m.scps),
-    resourceControlPolicies: [],
-    resourcePolicy: resourcePolicy ?? undefined,
-    additionalSettings: action.startsWith("s3:") ? { s3: { blockPublicAccess: m.blockPublicAccess } } : undefined,
+    principal: p.kind === "anonymous" ? "anonymous" : p.arn,
+    action,
+    resource,
+    resourceAccount: m.accountId,
+    context: contextFor(p, m.accountId, context),
+    identityPolicies: p.identityPolicies,
+    boundary: p.boundary,
+    resourcePolicy,
+    resourceName,
+    scps: scpLayers(m.scps),
+    blockPublicAccess: m.blockPublicAccess,
   };
 }
 
 /** The KMS call S3 makes on the caller's behalf for SSE-KMS objects. */
 const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
 
-async function evaluateCell(m: AccessModel, p: MatrixPrincipal, r: Request): Promise<SimResult> {
-  const s3 = await simulate(baseSimulation(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy), "bucket-policy");
-  const kmsAction = KMS_STEP[r.action];
-  if (s3.decision !== "Allowed" || !kmsAction || p.kind === "anonymous") return s3;
-  const kms = await simulate(
-    baseSimulation(m, p, kmsAction, m.keyArn, { "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId }, m.keyPolicy),
-    "key-policy",
+/** The design matrix as questions: each principal x request of the model, with the design's promise. */
+export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }>[] {
+  const hasDeployer = !!m.deployerRoleArn;
+  return m.principals.flatMap((p) =>
+    requestsFor(p, m.bucketArn).map((r) => {
+      const steps: Step[] = [{ request: request(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy, "bucket-policy") }];
+      // HEAD returns metadata only: S3 asks KMS for nothing. (Unverified without an account: if AWS
+      // did call kms:Decrypt, the GetObject rows already prove the consumer's decrypt grant.)
+      const kmsAction = r.operation === "HeadObject" ? undefined : KMS_STEP[r.action];
+      if (kmsAction && p.kind !== "anonymous")
+        steps.push({
+          prefix: kmsAction,
+          request: request(m, p, kmsAction, m.keyArn, { "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId }, m.keyPolicy, "key-policy"),
+        });
+      return {
+        kind: "design" as const,
+        principal: p.arn,
+        label: p.label,
+        action: r.action,
+        resource: r.resource,
+        ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
+        steps,
+        expected: expectedFor(p, r, hasDeployer),
+        // Explicit-vs-implicit differences only change which policy says no.
+        denyKindMatters: false,
+        extra: { scope: r.scope, operation: r.operation },
+      };
+    }),
   );
-  if (kms.decision !== "Allowed") return { decision: kms.decision, by: `${kmsAction}: ${kms.by}` };
-  return { decision: "Allowed", by: `${s3.by}; ${kmsAction}: ${kms.by}` };
 }
 
 function where(c: MatrixCell): string {
@@ -316,33 +347,29 @@ function where(c: MatrixCell): string {
 
 /** Evaluates every principal x request of the model. */
 export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixResult> {
-  const cells: MatrixCell[] = [];
   const breaches: string[] = [];
   const warnings: string[] = [];
-  const hasDeployer = !!m.deployerRoleArn;
-  for (const p of m.principals) {
-    for (const r of requestsFor(p, m.bucketArn)) {
-      const { decision, by } = await evaluateCell(m, p, r);
-      const expected = expectedFor(p, r, hasDeployer);
-      const cell: MatrixCell = {
-        principal: p.arn,
-        label: p.label,
-        action: r.action,
-        resource: r.resource,
-        decision,
-        by,
-        expected,
-        scope: r.scope,
-        ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
-      };
-      cells.push(cell);
-      if (meetsExpectation(expected, decision)) continue;
-      const line = `${p.label}: ${r.action} on ${where(cell)} is ${decision}, expected ${expected} (${by})`;
-      // A denied cell that is allowed, or a promised Allow that is denied, breaks the design;
-      // explicit-vs-implicit differences only change which policy says no.
-      if (decision === "Allowed" || expected === "Allowed") breaches.push(line);
-      else warnings.push(`access matrix: ${line}`);
-    }
+  const cells: MatrixCell[] = [];
+  for (const a of await runQuestions(designQuestions(m), "access matrix")) {
+    const q = a.question;
+    const cell: MatrixCell = {
+      principal: q.principal,
+      label: q.label,
+      action: q.action,
+      resource: q.resource,
+      decision: a.decision,
+      by: a.by,
+      expected: a.expected,
+      scope: q.extra.scope,
+      ...(q.context ? { context: q.context } : {}),
+      kind: q.kind,
+      ...(q.extra.operation ? { operation: q.extra.operation } : {}),
+    };
+    cells.push(cell);
+    if (!a.mark) continue;
+    const line = `${q.label}: ${q.extra.operation ? `${q.extra.operation} (${q.action})` : q.action} on ${where(cell)} is ${a.decision}, expected ${a.expected} (${a.by})`;
+    if (a.mark === "breach") breaches.push(line);
+    else warnings.push(`access matrix: ${line}`);
   }
   return { cells, breaches, warnings };
 }

@@ -1,17 +1,15 @@
 // The access matrix as text: an overview grid (one line per principal) and the decisive statements.
-import { SCP_LABEL_PREFIX } from "./scpRender";
+import { keepsPromise, renderRowGroups, rowsOfKind } from "./rowsRender";
 import type { AccessCell, AccessDecision, Plan } from "./types";
 
-type Cell = AccessCell & { context?: Record<string, string>; scope?: string };
+type Cell = AccessCell & { context?: Record<string, string>; scope?: string; operation?: string };
 
 const MARK: Record<AccessDecision, string> = { Allowed: "allow", ExplicitlyDenied: "DENY", ImplicitlyDenied: "deny" };
 
-function ok(c: Cell): boolean {
-  return !c.expected || c.expected === "AllowedOrDenied" || c.expected === c.decision;
-}
+const ok = keepsPromise;
 
 function column(c: Cell): string {
-  const verb = c.action.replace(/^s3:/, "");
+  const verb = c.operation ?? c.action.replace(/^s3:/, "");
   return c.scope && c.scope !== "bucket" ? `${verb}(${c.scope})` : verb;
 }
 
@@ -23,7 +21,7 @@ function target(c: Cell): string {
 
 /** Lines of the access section; [] when the plan has no matrix. */
 export function renderAccessSection(plan: Plan): string[] {
-  const cells = (plan.access ?? []).filter((c) => !c.label.startsWith(SCP_LABEL_PREFIX)) as Cell[];
+  const cells = rowsOfKind(plan, "design") as Cell[];
   if (cells.length === 0) return [];
   const labels = [...new Set(cells.map((c) => c.label))];
   const columns = [...new Set(cells.map(column))];
@@ -42,14 +40,7 @@ export function renderAccessSection(plan: Plan): string[] {
     });
     lines.push(`  ${l.padEnd(width)}  ${row.join("  ")}`);
   }
-  lines.push("", "Decided by:");
-  for (const l of labels) {
-    const p = cells.find((c) => c.label === l)!;
-    lines.push(`  ${l}  ${p.principal}`);
-    for (const c of cells.filter((x) => x.label === l)) {
-      lines.push(`    ${ok(c) ? " " : "!"} ${c.action.padEnd(18)} ${MARK[c.decision].padEnd(5)} ${target(c)}  <- ${c.by}`);
-    }
-  }
+  lines.push("", "Decided by:", ...renderRowGroups(cells, (c) => `    ${ok(c) ? " " : "!"} ${(c.operation ?? c.action).padEnd(18)} ${MARK[c.decision].padEnd(5)} ${target(c)}  <- ${c.by}`));
   const bad = cells.filter((c) => !ok(c));
   lines.push("", bad.length ? `${bad.length} cell(s) differ from the design (see !)` : `All ${cells.length} cells are what the design promises.`);
   return lines;

@@ -1,8 +1,8 @@
 // The org sections of the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix.
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../iam/scp";
-import type { AccessCell, Plan } from "./types";
+import { keepsPromise, renderRowGroups, rowsOfKind } from "./rowsRender";
+import type { Plan } from "./types";
 import { scpsFromPlan } from "./scpListing";
-import { isBreach } from "./scpRows";
 
 /** Text section for the plan renderer; empty when the plan has no SCPs. */
 export function renderScpSection(plan: Plan): string[] {
@@ -27,24 +27,21 @@ export function renderScpSection(plan: Plan): string[] {
   return lines;
 }
 
-/** Labels of the SCP rows in plan.access start with this, so renderers can group them. */
+/** Labels of the SCP rows in plan.access start with this, for a reader of the JSON; renderers go by `kind`. */
 export const SCP_LABEL_PREFIX = "under SCPs: ";
 
 /** Text section for the SCP rows of the matrix. */
 export function renderScpMatrixSection(plan: Plan): string[] {
-  const cells = (plan.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+  const cells = rowsOfKind(plan, "scp");
   if (cells.length === 0) return [];
-  const lines = [`Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`];
-  const byLabel = new Map<string, AccessCell[]>();
-  for (const c of cells) byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c]);
-  for (const [label, list] of byLabel) {
-    lines.push(`  ${label.slice(SCP_LABEL_PREFIX.length)}  ${list[0].principal}`);
-    for (const c of list) {
-      const mark = isBreach(c) ? "BREACH" : "ok";
-      lines.push(`    ${mark.padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`);
-    }
-  }
-  return lines;
+  return [
+    `Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`,
+    ...renderRowGroups(
+      cells,
+      (c) => `    ${(keepsPromise(c) ? "ok" : "BREACH").padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`,
+      (label, c) => `  ${label.startsWith(SCP_LABEL_PREFIX) ? label.slice(SCP_LABEL_PREFIX.length) : label}  ${c.principal}`,
+    ),
+  ];
 }
 
 /** Every org section for the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix. */

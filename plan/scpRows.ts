@@ -1,9 +1,9 @@
 // The SCP rows of the access matrix: the requests, who is exempt, one IAM evaluation per cell
 // (identity + SCPs + the bucket policy), and what each cell must be. Dev tooling only (iam-simulate, AGPL-3.0).
-import type { RequestDenial, RequestGrant, Simulation } from "@cloud-copilot/iam-simulate";
 import { KEY_TAG } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
-import { evaluateSimulation, statementLabel, type Evaluation } from "./iamEval";
+import { decide, type EvalRequest } from "./decide";
+import { runQuestions, type Question } from "./questions";
 import { breaksExpectation } from "./expectation";
 import { FULL_AWS_ACCESS } from "./planDocuments";
 import type { AccessCell, AccessDecision } from "./types";
@@ -217,28 +217,47 @@ export interface Evaluated {
   by: string;
 }
 
+type EvalInput = Pick<ScpMatrixInput, "accountId" | "bucketName" | "bucketPolicy">;
+type EvalOpts = { boundary?: PolicyDocument | null; context?: Record<string, string>; resourcePolicy?: PolicyDocument };
+
 /** One IAM evaluation (identity + SCPs at root and OU level + the bucket policy for requests on the bucket). */
 export async function evaluate(
   principal: string,
   action: string,
   resource: string,
-  input: Pick<ScpMatrixInput, "accountId" | "bucketName" | "bucketPolicy">,
+  input: EvalInput,
   identityPolicies: PolicyDocument[],
   scps: PolicyDocument[] | null,
-  opts: { boundary?: PolicyDocument | null; context?: Record<string, string>; resourcePolicy?: PolicyDocument } = {},
+  opts: EvalOpts = {},
 ): Promise<Evaluated> {
+  return decide(scpEvalRequest(principal, action, resource, input, identityPolicies, scps, opts), WHO);
+}
+
+const WHO = "SCP rows";
+
+/** The request of one SCP row: null `scps` asks it as if the SCPs were not attached. */
+function scpEvalRequest(
+  principal: string,
+  action: string,
+  resource: string,
+  input: EvalInput,
+  identityPolicies: PolicyDocument[],
+  scps: PolicyDocument[] | null,
+  opts: EvalOpts,
+): EvalRequest {
   const onBucket = bucketOf(resource) === input.bucketName;
-  const sim: Simulation = {
-    request: {
-      principal,
-      action,
-      resource: { resource, accountId: input.accountId },
-      // iam-simulate does not derive these from the request; AWS does.
-      contextVariables: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true", ...opts.context },
-    },
+  return {
+    principal,
+    action,
+    resource,
+    resourceAccount: input.accountId,
+    // iam-simulate does not derive these from the request; AWS does.
+    context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": input.accountId, "aws:SecureTransport": "true", ...opts.context },
     identityPolicies: identityPolicies.map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
-    permissionBoundaryPolicies: opts.boundary ? [{ name: "boundary", policy: opts.boundary }] : undefined,
-    serviceControlPolicies:
+    boundary: opts.boundary ? { name: "boundary", policy: opts.boundary } : null,
+    resourcePolicy: opts.resourcePolicy ?? (onBucket ? input.bucketPolicy : undefined),
+    resourceName: opts.resourcePolicy ? "resource-policy" : "bucket-policy",
+    scps:
       scps === null
         ? []
         : [
@@ -248,25 +267,7 @@ export async function evaluate(
               policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))],
             },
           ],
-    resourceControlPolicies: [],
-    resourcePolicy: opts.resourcePolicy ?? (onBucket ? input.bucketPolicy : undefined),
   };
-  const e = await evaluateSimulation(sim);
-  return { decision: e.decision, by: decidedBy(e) };
-}
-
-/** The statement that decided: the SCPs' first, then the bucket policy's, then the identity policy's. */
-function decidedBy(e: Evaluation): string {
-  const first = (reasons: (RequestGrant | RequestDenial)[], type: string, kind: string) => {
-    const r = reasons.find((x) => x.policyType === type && !("denialType" in x && x.denialType === "Implicit"));
-    if (!r) return undefined;
-    const id = "policyIdentifier" in r && r.policyIdentifier ? `/${r.policyIdentifier}` : "";
-    return `${kind}${id}/${statementLabel(r as { statementId?: string; statementIndex?: number })}`;
-  };
-  if (e.decision === "ExplicitlyDenied")
-    return first(e.denials, "scp", "scp") ?? first(e.denials, "resource", "bucket-policy") ?? first(e.denials, "identity", "identity") ?? "explicit deny";
-  if (e.decision === "Allowed") return first(e.grants, "identity", "identity") ?? first(e.grants, "resource", "bucket-policy") ?? "allow";
-  return "no statement allows it";
 }
 
 /**
@@ -276,25 +277,33 @@ function decidedBy(e: Evaluation): string {
  * plan exits non-zero on a breach.
  */
 export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[]> {
-  const cells: AccessCell[] = [];
-  for (const p of input.principals) {
-    for (const req of scpRequests(input).filter((r) => !p.jitOnly || r.jit)) {
-      const opts = { boundary: p.boundary, context: { ...p.context, ...req.context }, resourcePolicy: req.resourcePolicy };
-      const withScps = await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, opts);
-      const restricted = isRestricted(req, p);
-      const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts)).decision;
-      cells.push({
-        principal: p.arn,
-        label: p.label,
-        action: req.action,
-        resource: req.resource,
-        decision: withScps.decision,
-        by: req.note ? `${withScps.by} (${req.note})` : withScps.by,
-        expected: await expectedUnderScps(withScps.decision, restricted, without),
-      });
-    }
-  }
-  return cells;
+  const answered = await runQuestions(scpQuestions(input), WHO);
+  return answered.map(({ question: q, decision, by, expected }) => ({ principal: q.principal, label: q.label, action: q.action, resource: q.resource, decision, by, expected, kind: q.kind }));
+}
+
+/** The SCP rows as questions: each principal x protected or kept request, with the promise found from the answer. */
+export function scpQuestions(input: ScpMatrixInput): Question[] {
+  return input.principals.flatMap((p) =>
+    scpRequests(input)
+      .filter((r) => !p.jitOnly || r.jit)
+      .map((req) => {
+        const opts = { boundary: p.boundary, context: { ...p.context, ...req.context }, resourcePolicy: req.resourcePolicy };
+        const restricted = isRestricted(req, p);
+        const without = async () => (await decide(scpEvalRequest(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts), WHO)).decision;
+        return {
+          kind: "scp" as const,
+          principal: p.arn,
+          label: p.label,
+          action: req.action,
+          resource: req.resource,
+          steps: [{ request: scpEvalRequest(p.arn, req.action, req.resource, input, p.identityPolicies, input.scps, opts) }],
+          expected: (withScps: AccessDecision) => expectedUnderScps(withScps, restricted, without),
+          note: req.note,
+          denyKindMatters: true,
+          extra: undefined,
+        };
+      }),
+  );
 }
 
 /**

@@ -27,6 +27,9 @@ export interface PolicyViolation {
 
 export type AccessDecision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
+/** Which question set a row belongs to: the design matrix, or the SCP rows of an org plan. */
+export type AccessKind = "design" | "scp";
+
 export interface AccessCell {
   principal: string;
   label: string;
@@ -37,6 +40,8 @@ export interface AccessCell {
   by: string;
   /** Whether this cell is what the design promises (a breach makes the plan exit non-zero). */
   expected?: AccessDecision | "AllowedOrDenied";
+  /** The question set (added after the fields above; older plans lack it). */
+  kind?: AccessKind;
 }
 
 export type PathVerdict = "breach" | "accepted-limit" | "designed";

@@ -64,7 +64,7 @@ async function refused(who: string, action: string, resource: string, identity: 
   assert.equal((await decide(who, action, resource, identity, context, false)).decision, "Allowed", `${action} on ${resource} without the SCPs`);
   const r = await decide(who, action, resource, identity, context);
   assert.equal(r.decision, "ExplicitlyDenied", `${who} ${action} on ${resource}: ${r.by}`);
-  assert.match(r.by, /^scp\//, `${action}: decided by ${r.by}`);
+  assert.match(r.by, /^scp:/, `${action}: decided by ${r.by}`);
 }
 
 async function allowed(who: string, action: string, resource: string, identity: PolicyDocument[], context: Record<string, string> = {}) {

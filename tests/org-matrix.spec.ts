@@ -61,7 +61,7 @@ describe("org: SCP effect on a workload account (iam-simulate)", () => {
     ]) {
       const r = await evaluate(ADMIN, action, res, base, [s3OnBucket], scps);
       assert.strictEqual(r.decision, "ExplicitlyDenied", action);
-      assert.match(r.by, /^scp\//, `${action} decided by ${r.by}`);
+      assert.match(r.by, /^scp:/, `${action} decided by ${r.by}`);
     }
     assert.strictEqual((await evaluate(ADMIN, "s3:GetObject", obj, base, [s3OnBucket], scps)).decision, "Allowed");
   });

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { organizationSchema } from "../config/org";
 import { buildScps } from "../iam/scp";
-import { SCP_LABEL_PREFIX, applyScpDocuments, isBreach, renderScpMatrixSection, uncoveredPeople } from "../plan/orgScps";
+import { applyScpDocuments, isBreach, renderScpMatrixSection, uncoveredPeople } from "../plan/orgScps";
 import type { AccessCell } from "../plan/types";
 import { planFor } from "./support/plans";
 
@@ -24,12 +24,12 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     const { plan, config } = await planFor("dev");
     // A copy: the cached plan is shared with other specs.
     // A copy without the SCP rows the plan already has (from Pulumi.dev.yaml's scpStack): the rows below are only these.
-    const copy = { ...plan, access: (plan.access ?? []).filter((c) => !c.label.startsWith(SCP_LABEL_PREFIX)), warnings: [...(plan.warnings ?? [])] };
+    const copy = { ...plan, access: (plan.access ?? []).filter((c) => c.kind !== "scp"), warnings: [...(plan.warnings ?? [])] };
     failures = [];
     await applyScpDocuments({ plan: copy, config: { accountId: config.accountId, scpStack: "org" }, failures }, "org", scps, organization, {
       deployerRoleArn: config.access.deployerRoleArn,
     });
-    cells = (copy.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+    cells = (copy.access ?? []).filter((c) => c.kind === "scp");
     warnings = copy.warnings ?? [];
     text = renderScpMatrixSection(copy).join("\n");
   });
@@ -61,7 +61,7 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     for (const a of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject", "s3:PutBucketPolicy", "s3:PutBucketVersioning", "s3:PutAccountPublicAccessBlock", "cloudtrail:StopLogging", "iam:UpdateAssumeRolePolicy", "organizations:LeaveOrganization"]) {
       const c = cell("workload administrator", a);
       assert.equal(c.decision, "ExplicitlyDenied", a);
-      assert.match(c.by, /^scp\//, `${a}: ${c.by}`);
+      assert.match(c.by, /^scp:/, `${a}: ${c.by}`);
     }
   });
 
@@ -107,7 +107,7 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     const rows = (who: string) => cells.filter((c) => c.label.includes(who) && ["kms:ScheduleKeyDeletion", "cloudfront:UpdateDistribution"].includes(c.action));
     const admin = rows("workload administrator");
     assert.deepEqual(admin.map((c) => c.action).sort(), ["cloudfront:UpdateDistribution", "kms:ScheduleKeyDeletion", "kms:ScheduleKeyDeletion"]);
-    for (const c of admin) assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp\/.*DenyModelVaultKeyAndCdnChangesExceptDeployer$/, c.resource);
+    for (const c of admin) assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp:.*DenyModelVaultKeyAndCdnChangesExceptDeployer$/, c.resource);
     // The deployer is allowed by its identity policy and the real key policies.
     for (const c of rows("deployer")) assert.equal(c.decision, "Allowed", `${c.action} ${c.resource}`);
   });
@@ -124,7 +124,7 @@ describe("org: issue 12's SCP rows in the dev plan (the broker under the SCPs)",
 
   before(async () => {
     const { plan } = await planFor("dev");
-    cells = (plan.access ?? []).filter((c) => c.label.startsWith(SCP_LABEL_PREFIX));
+    cells = (plan.access ?? []).filter((c) => c.kind === "scp");
   });
 
   it("the plan's own SCP rows (scpStack: org) have no breach", () => {
@@ -148,7 +148,7 @@ describe("org: issue 12's SCP rows in the dev plan (the broker under the SCPs)",
     for (const [action, res] of denied) {
       const [c] = rows("workload administrator", action, res);
       assert.ok(c, `no row ${action} ${res}`);
-      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp\//, `${action} ${c.resource}`);
+      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp:/, `${action} ${c.resource}`);
     }
     // The direct invoke is denied; the URL call (lambda:InvokedViaFunctionUrl) is not the SCP's business.
     const api = rows("workload administrator", "lambda:InvokeFunction", /function:model-vault-jit-api-/).map((c) => c.decision);
@@ -164,7 +164,7 @@ describe("org: issue 12's SCP rows in the dev plan (the broker under the SCPs)",
       ["s3:DeleteObject", /acme-model-weights-dev-logs\//],
     ] as const) {
       const [c] = rows("elevated role", action, res);
-      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp\//, `${action} ${c.resource}`);
+      assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp:/, `${action} ${c.resource}`);
     }
     // Neither may the deployer touch the logs.
     assert.equal(rows("deployer", "s3:DeleteObject", /-logs\//)[0]?.decision, "ExplicitlyDenied");

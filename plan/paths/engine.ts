@@ -1,10 +1,9 @@
 // One question of the attacker-path graph to the IAM engine (plan/iamEval.ts, with its answer
 // cache): the actor's identity policies, boundary and SCPs, the target's resource or trust policy,
 // and the request context AWS would send for that actor. Dev tooling only (iam-simulate is AGPL-3.0).
-import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
 import { parseArn } from "../../iam/arn";
 import type { PolicyDocument } from "../../iam/types";
-import { evaluateSimulation, policyName, statementLabel } from "../iamEval";
+import { decide } from "../decide";
 import { scpLayers, type NamedPolicy } from "../planDocuments";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
@@ -94,34 +93,23 @@ export class PathEngine {
     this.stats.asked++;
     const m = this.model;
     const p = a.principal;
-    const anonymous = p.kind === "anonymous";
-    const sim: Simulation = {
-      request: {
-        principal: anonymous ? anonymousPrincipal : p.arn,
+    const d = await decide(
+      {
+        principal: p.kind === "anonymous" ? "anonymous" : p.arn,
         action: r.action,
-        resource: { resource: r.resource, accountId: accountOf(r.resource) ?? m.accountId },
-        contextVariables: { ...actorContext(m, a, r.action), ...r.context },
+        resource: r.resource,
+        resourceAccount: accountOf(r.resource) ?? m.accountId,
+        context: { ...actorContext(m, a, r.action), ...r.context },
+        identityPolicies: a.identityPolicies,
+        boundary: a.boundary,
+        resourcePolicy: r.resourcePolicy,
+        resourceName: r.resourceName,
+        scps: a.underScps ? scpLayers(m.scps) : [],
+        blockPublicAccess: m.bucket.blockPublicAccess,
       },
-      identityPolicies: anonymous ? [] : a.identityPolicies,
-      permissionBoundaryPolicies: !anonymous && a.boundary ? [a.boundary] : undefined,
-      serviceControlPolicies: a.underScps ? scpLayers(m.scps) : [],
-      resourceControlPolicies: [],
-      resourcePolicy: r.resourcePolicy ?? undefined,
-      additionalSettings: r.action.startsWith("s3:") ? { s3: { blockPublicAccess: m.bucket.blockPublicAccess } } : undefined,
-    };
-    const e = await evaluateSimulation(sim).catch((err: Error) => {
-      throw new Error(`attacker paths: ${err.message}`);
-    });
-    const name = r.resourceName ?? "resource-policy";
-    if (e.decision === "Allowed") {
-      const by = e.grants.map((g) => `${policyName(g.policyType, "policyIdentifier" in g ? g.policyIdentifier : undefined, name)}/${statementLabel(g)}`);
-      return { decision: e.decision, allowed: true, by: by.join(" + ") || "allowed" };
-    }
-    const explicit = e.denials.filter((d) => d.denialType === "Explicit");
-    const by = explicit.length
-      ? explicit.map((d) => `${policyName(d.policyType, d.policyIdentifier, name)}/${statementLabel(d)}`).join(", ")
-      : "no Allow";
-    return { decision: e.decision, allowed: false, by };
+      "attacker paths",
+    );
+    return { ...d, allowed: d.decision === "Allowed" };
   }
 
   /** Every request allowed (pruned first, then asked in order, stopping at the first refusal); the statements that allowed them. */
