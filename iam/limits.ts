@@ -20,7 +20,7 @@ export const SCP_MAX_CHARS = 5_120;
 export const SCP_MAX_PER_TARGET = 5;
 /**
  * The session policy passed on AssumeRole (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
- * jit/session-policy.ts keeps a copy (the Lambda bundle stays small); tests/limits.spec.ts holds them equal.
+ * jit/session-policy.ts enforces it (iam/limits.ts has no imports, so the Lambda bundle takes only this file).
  */
 export const SESSION_POLICY_MAX = 2_048;
 

@@ -4,8 +4,8 @@
 // statements) and prove the bound for the largest request config allows (tests/jit-policy.spec.ts).
 import type { JitAction } from "../config/jit";
 import { policyDocument, toJson, type PolicyDocument, type Statement } from "../iam/types";
+import { SESSION_POLICY_MAX } from "../iam/limits";
 
-export const SESSION_POLICY_MAX_CHARS = 2048;
 
 export interface SessionTarget {
   bucketName: string;
@@ -49,6 +49,6 @@ export function buildSessionPolicy(
   }
   const doc = policyDocument(statements);
   const size = toJson(doc).length;
-  if (size > SESSION_POLICY_MAX_CHARS) throw new Error(`session policy is ${size} characters, over STS's ${SESSION_POLICY_MAX_CHARS}`);
+  if (size > SESSION_POLICY_MAX) throw new Error(`session policy is ${size} characters, over STS's ${SESSION_POLICY_MAX}`);
   return doc;
 }

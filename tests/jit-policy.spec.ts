@@ -2,7 +2,8 @@
 // (@cloud-copilot/iam-simulate, dev-only) and a mocked STS client.
 import { strict as assert } from "assert";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
-import { buildSessionPolicy, SESSION_POLICY_MAX_CHARS } from "../jit/session-policy";
+import { buildSessionPolicy } from "../jit/session-policy";
+import { SESSION_POLICY_MAX } from "../iam/limits";
 import { assumeRoleParams, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS } from "../jit/sts-params";
 import { revocationPolicy, idsToDeny } from "../jit/revocation";
 import { StsIssuer, atExpression } from "../jit/aws-adapters";
@@ -82,7 +83,7 @@ describe("jit session policy (IAM engine)", () => {
       kmsKeyArn: `arn:aws:kms:ap-southeast-7:${ACCOUNT}:key/mrk-${"f".repeat(32)}`,
     });
     const n = toJson(big).length;
-    assert.ok(n <= SESSION_POLICY_MAX_CHARS, `${n} characters`);
+    assert.ok(n <= SESSION_POLICY_MAX, `${n} characters`);
   });
 });
 

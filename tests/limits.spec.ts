@@ -1,8 +1,7 @@
-// AWS's size limits have one home (iam/limits.ts). The policy pack (shipped on its own) and the
-// broker's session policy (bundled into the Lambda) keep copies that must stay equal.
+// AWS's size limits have one home (iam/limits.ts). The policy pack (shipped on its own) keeps copies
+// that must stay equal.
 import { strict as assert } from "node:assert";
 import * as L from "../iam/limits";
-import { SESSION_POLICY_MAX_CHARS } from "../jit/session-policy";
 import { LIMITS } from "../policypack/rules/iam-documents";
 
 describe("AWS size limits: one home", () => {
@@ -14,5 +13,4 @@ describe("AWS size limits: one home", () => {
     assert.equal(LIMITS.bucketPolicy, L.BUCKET_POLICY_MAX);
     assert.equal(LIMITS.keyPolicy, L.KEY_POLICY_MAX);
   });
-  it("the broker's session policy bound equals iam/limits.ts", () => assert.equal(SESSION_POLICY_MAX_CHARS, L.SESSION_POLICY_MAX));
 });
