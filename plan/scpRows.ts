@@ -289,7 +289,7 @@ export function scpQuestions(input: ScpMatrixInput): Question[] {
       .map((req) => {
         const opts = { boundary: p.boundary, context: { ...p.context, ...req.context }, resourcePolicy: req.resourcePolicy };
         const restricted = isRestricted(req, p);
-        const without = async () => (await decide(scpEvalRequest(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts), WHO)).decision;
+        const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts)).decision;
         return {
           kind: "scp" as const,
           principal: p.arn,
