@@ -5,8 +5,8 @@ import type { PolicyDocument, Statement } from "../iam/types";
 import { EdgeFinder, startActor, type EdgeKind } from "../plan/paths/edges";
 import { PathEngine } from "../plan/paths/engine";
 import type { PathModel, PathPrincipal } from "../plan/paths/model";
+import { TINY_ACCOUNT as ACCOUNT, allow, doc, tinyModel, tinyPrincipal } from "./support/tinyPathModel";
 
-const ACCOUNT = "111111111111";
 const ATTACKER = `arn:aws:iam::${ACCOUNT}:role/attacker`;
 const TARGET = `arn:aws:iam::${ACCOUNT}:role/model-vault/target`;
 const FUNCTION = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:model-vault-jit-api-x`;
@@ -14,29 +14,9 @@ const PUBLISHER = `arn:aws:iam::${ACCOUNT}:role/model-vault/access-publisher-x`;
 const ISSUER = `arn:aws:iam::${ACCOUNT}:role/model-vault/model-vault-jit-issuer-x`;
 const MANAGED = `arn:aws:iam::${ACCOUNT}:policy/model-vault/target-extra`;
 
-const doc = (...Statement: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
-const allow = (Action: string | string[], Resource: string | string[] = "*", Condition?: Statement["Condition"]): Statement => ({ Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) });
 const trusting = (Principal: Statement["Principal"], Action: string | string[] = "sts:AssumeRole", Condition?: Statement["Condition"]) => doc({ Effect: "Allow", Principal, Action, ...(Condition ? { Condition } : {}) });
-
-function principal(arn: string, over: Partial<PathPrincipal> = {}): PathPrincipal {
-  return { id: arn, arn, label: arn.split("/").pop()!, kind: "stack-role", identityPolicies: [], boundary: null, attachedPolicyArns: [], trust: null, tags: {}, underScps: false, start: true, ...over };
-}
-
-function model(principals: PathPrincipal[], extra: Partial<PathModel> = {}): PathModel {
-  return {
-    accountId: ACCOUNT,
-    region: "us-east-1",
-    scps: [],
-    principals,
-    bucket: { arn: "arn:aws:s3:::tiny", name: "tiny", policy: null, blockPublicAccess: true },
-    objectKeys: { read: ["models/example.safetensors"], write: ["models/example.safetensors"] },
-    bucketKey: { arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`, policy: null },
-    keys: [],
-    revocationPolicyName: "jit-revocations",
-    directPublisher: false,
-    ...extra,
-  };
-}
+const principal = tinyPrincipal;
+const model = tinyModel;
 
 interface Case {
   name: string;

@@ -1,49 +1,25 @@
 // An accepted limit (or a designed path) reached first from a start must not hide a breach reachable
 // from the same start by a longer way: the search goes on past a limit until a breach or the end.
 import { strict as assert } from "node:assert";
-import type { PolicyDocument, Statement } from "../iam/types";
 import { findPaths } from "../plan/paths/graph";
 import type { PathModel, PathPrincipal } from "../plan/paths/model";
+import { TINY_ACCOUNT as ACCOUNT, allow, doc, tinyModel, tinyPrincipal } from "./support/tinyPathModel";
 
-const ACCOUNT = "111111111111";
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/workload-admin`;
 const HELPER = `arn:aws:iam::${ACCOUNT}:role/cdn-helper`;
 const DISTRIBUTION = `arn:aws:cloudfront::${ACCOUNT}:distribution/E000000000000`;
 
-const doc = (...Statement: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
-const allow = (Action: string | string[], Resource = "*"): Statement => ({ Effect: "Allow", Action, Resource });
-const principal = (arn: string, over: Partial<PathPrincipal>): PathPrincipal => ({
-  id: arn,
-  arn,
-  label: arn.split("/").pop()!,
-  kind: "stack-role",
-  identityPolicies: [],
-  boundary: null,
-  attachedPolicyArns: [],
-  trust: null,
-  tags: {},
-  underScps: false,
-  start: false,
-  ...over,
-});
+// Only the cases' own starting points start the search here.
+const principal = (arn: string, over: Partial<PathPrincipal>): PathPrincipal => tinyPrincipal(arn, { start: false, ...over });
 
 function model(principals: PathPrincipal[]): PathModel {
-  return {
-    accountId: ACCOUNT,
-    region: "us-east-1",
-    scps: [],
-    principals,
-    bucket: { arn: "arn:aws:s3:::tiny", name: "tiny", policy: null, blockPublicAccess: true },
-    objectKeys: { read: ["models/example.safetensors"], write: ["models/example.safetensors"] },
+  return tinyModel(principals, {
     bucketKey: {
       arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`,
       policy: doc({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }),
     },
-    keys: [],
     distribution: { arn: DISTRIBUTION, policy: null },
-    revocationPolicyName: "jit-revocations",
-    directPublisher: false,
-  };
+  });
 }
 
 // The administrator may update key groups (an accepted limit: no resource-level permission) and
