@@ -5,6 +5,7 @@ import type { StorageConfig } from "../config/resolve";
 import { MODEL_KEY_ROLE, accessLogBucketName, bucketArn } from "../iam/arns";
 import { allowAccessLogDelivery, denyForeignEncryption, denyInsecureTransport, keyAdministration } from "../iam/bucketBaseline";
 import type { Statement } from "../iam/types";
+import { partitionOf, type Partition } from "../iam/arn";
 import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
 import { StatementCollector } from "./statementCollector";
@@ -28,6 +29,7 @@ export { accessLogBucketName };
 export class ModelBucket extends pulumi.ComponentResource {
   readonly bucket: aws.s3.Bucket;
   readonly bucketName: pulumi.Output<string>;
+  readonly partition: Partition;
   readonly bucketArn: pulumi.Output<string>;
   readonly regionalDomainName: pulumi.Output<string>;
   readonly key: aws.kms.Key;
@@ -49,6 +51,8 @@ export class ModelBucket extends pulumi.ComponentResource {
     super("model-vault:storage:ModelBucket", logicalName, {}, opts);
     const name = logicalName;
     const { storage, protect } = args;
+    // The region decides the partition every ARN in the bucket's and key's policies names.
+    this.partition = partitionOf(args.region);
     const tags = (role: string) => ({ ...args.tags, [ROLE_TAG]: role });
 
     this.key = new aws.kms.Key(
@@ -149,8 +153,9 @@ export class ModelBucket extends pulumi.ComponentResource {
     if (this.finalized) throw new Error("ModelBucket.finalize() called twice");
     this.finalized = true;
     const bucketName = this.args.storage.bucketName;
-    const immutable = this.args.storage.immutableReleases ? immutableReleaseStatements(bucketArn(bucketName)) : [];
-    const base = this.key.arn.apply((keyArn) => [...denyInsecureTransport(bucketName), ...denyForeignEncryption(bucketName, keyArn), ...immutable]);
+    const p = this.partition;
+    const immutable = this.args.storage.immutableReleases ? immutableReleaseStatements(bucketArn(p, bucketName)) : [];
+    const base = this.key.arn.apply((keyArn) => [...denyInsecureTransport(p, bucketName), ...denyForeignEncryption(p, bucketName, keyArn), ...immutable]);
     new aws.s3.BucketPolicy(
       `${this.logicalName}-policy`,
       { bucket: this.bucket.id, policy: this.bucketStatements.seal(base, BUCKET_POLICY_MAX) },
@@ -163,7 +168,7 @@ export class ModelBucket extends pulumi.ComponentResource {
       {
         bucket: this.logBucket.id,
         policy: this.logStatements.seal(
-          [...denyInsecureTransport(logBucketName), allowAccessLogDelivery(logBucketName, ACCESS_LOG_PREFIX, bucketName, this.args.accountId)],
+          [...denyInsecureTransport(p, logBucketName), allowAccessLogDelivery(p, logBucketName, ACCESS_LOG_PREFIX, bucketName, this.args.accountId)],
           BUCKET_POLICY_MAX,
         ),
       },
@@ -171,7 +176,7 @@ export class ModelBucket extends pulumi.ComponentResource {
     );
     new aws.kms.KeyPolicy(
       `${this.logicalName}-key-policy`,
-      { keyId: this.key.keyId, bypassPolicyLockoutSafetyCheck: false, policy: this.keyStatements.seal([keyAdministration(this.args.accountId)], KEY_POLICY_MAX) },
+      { keyId: this.key.keyId, bypassPolicyLockoutSafetyCheck: false, policy: this.keyStatements.seal([keyAdministration(p, this.args.accountId)], KEY_POLICY_MAX) },
       { parent: this },
     );
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn, logBucketName: this.logBucketName });

@@ -53,7 +53,8 @@ export const auditConfigSchema = z
      * Object Lock (GOVERNANCE mode) retention, in days, for log files. Default null = follow the stack's `protect`:
      * when protect is true the logs are locked for `retentionDays`, otherwise there is no Object Lock (so dev
      * stacks can be destroyed). A number turns the lock on with that retention, whatever `protect` says.
-     * Object Lock can only be enabled when the log bucket is created.
+     * AWS can enable Object Lock on an existing versioned bucket, but the bucket's `objectLockEnabled` is
+     * replace-on-change in the provider: turning it on later replaces the log bucket (docs/audit.md).
      */
     objectLockDays: positiveDays(3650).nullable().default(null),
     /** Also deliver the trail to a CloudWatch Logs group (for metric filters and alarms). Default null = off. */

@@ -24,15 +24,15 @@ export const awsRegion = z
   .string({ error: "expected an AWS region such as us-east-1" })
   .regex(/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/, "expected an AWS region such as us-east-1");
 
-/** An IAM role ARN in the commercial partition. */
+/** An IAM role ARN (config/partition.ts checks its partition against aws:region's). */
 export const roleArn = z
   .string({ error: "expected an IAM role ARN (arn:aws:iam::123456789012:role/NAME)" })
-  .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, "expected an IAM role ARN (arn:aws:iam::123456789012:role/NAME)");
+  .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, "expected an IAM role ARN (arn:aws:iam::123456789012:role/NAME)");
 
 /** A managed policy ARN, used for permissions boundaries. */
 export const policyArn = z
   .string({ error: "expected an IAM policy ARN (arn:aws:iam::123456789012:policy/NAME)" })
-  .regex(/^arn:aws:iam::(\d{12}|aws):policy\/[\w+=,.@\-/]{1,512}$/, "expected an IAM policy ARN (arn:aws:iam::123456789012:policy/NAME)");
+  .regex(/^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\w+=,.@\-/]{1,512}$/, "expected an IAM policy ARN (arn:aws:iam::123456789012:policy/NAME)");
 
 /**
  * An object-key prefix a grant is scoped to: no wildcard, no "..", no leading slash, ends with "/"

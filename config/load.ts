@@ -6,6 +6,7 @@ import { prefixesOutsideServed, servedPrefixes } from "./cdn";
 import { DEFAULTS, environmentFor, resolveConfig, type StackConfig } from "./resolve";
 import { checkAccessConfig, resolveAccessConfig } from "./access";
 import { stackConfigSchema, validKeys } from "./schema";
+import { partitionProblems } from "./partition";
 
 export const NAMESPACE = "model-vault";
 
@@ -52,6 +53,8 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   }
   // The distribution may only serve prefixes the bucket serves (config/cdn.ts).
   if (parsed.success && parsed.data.cdn?.enabled) problems.push(...prefixesOutsideServed(parsed.data.cdn.prefixes, servedPrefixes(resolveAccessConfig(parsed.data))).map((m) => `${NAMESPACE}:${m}`));
+  // What the region's partition lacks or contradicts (config/partition.ts).
+  if (parsed.success && region.success) problems.push(...partitionProblems(NAMESPACE, region.data, parsed.data, mine));
   const allowed = decode(all["aws:allowedAccountIds"] ?? "[]");
   if (parsed.success && Array.isArray(allowed) && allowed.length > 0 && !allowed.map(String).includes(parsed.data.accountId)) {
     problems.push(`aws:allowedAccountIds: ${JSON.stringify(allowed)} does not include model-vault:accountId ${parsed.data.accountId}`);

@@ -7,6 +7,7 @@ import type { OrgConfig } from "./org";
 import { defaultCdnConfig, type CdnConfig } from "./cdn";
 import { resolveAuditConfig, type AuditConfig } from "./audit";
 import { resolveJitConfig, type JitConfig } from "./jit";
+import { partitionOf, type Partition } from "../iam/arn";
 
 export type Environment = "dev" | "prod";
 
@@ -27,6 +28,8 @@ export interface StackConfig {
   environment: Environment;
   accountId: string;
   region: string;
+  /** The region's partition (aws, aws-cn, aws-us-gov): every ARN the stack builds names it (iam/arn.ts). */
+  partition: Partition;
   protect: boolean;
   tags: Record<string, string>;
   storage: StorageConfig;
@@ -64,12 +67,14 @@ export function environmentFor(stack: string, declared?: Environment): Environme
 export function resolveConfig(stack: string, stackFile: string, region: string, raw: RawStackConfig): StackConfig {
   const environment = environmentFor(stack, raw.environment);
   const d = DEFAULTS[environment];
+  const partition = partitionOf(region);
   return {
     stack,
     stackFile,
     environment,
     accountId: raw.accountId,
     region,
+    partition,
     protect: raw.protect ?? d.protect,
     tags: { ...(raw.tags ?? {}), "model-vault:stack": stack },
     storage: {
@@ -83,7 +88,8 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
       kmsDeletionWindowDays: raw.kmsDeletionWindowDays ?? DEFAULTS.kmsDeletionWindowDays,
     },
     access: resolveAccessConfig(raw),
-    organization: raw.organization ?? null,
+    // An organization lives in one partition: its SCPs name that of the org stack's region (config/partition.ts refuses another).
+    organization: raw.organization ? { ...raw.organization, partition } : null,
     scpStack: raw.scpStack ?? null,
     cdn: raw.cdn ?? defaultCdnConfig(),
     audit: resolveAuditConfig(raw.audit, { environment, protect: raw.protect ?? d.protect }),

@@ -1,4 +1,45 @@
-// ARN parsing and validation helpers for the access builders. Pure: no Pulumi import.
+// ARN parsing and validation helpers for the access builders, and the one home of the AWS partition
+// (which ARN prefix, DNS suffix and service principals a stack uses). Pure: no Pulumi import.
+
+/**
+ * The partitions model-vault supports: the three AWS documents as the ARN partitions
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html). The ISO partitions
+ * (us-iso-*, us-isob-*, eu-isoe-*, us-isof-*) are refused: their DNS suffixes and service
+ * availability are not in public documentation this project can check.
+ */
+export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+export type Partition = (typeof PARTITIONS)[number];
+
+/**
+ * The partition of a region: cn-* is aws-cn, us-gov-* is aws-us-gov, every other public region is
+ * aws (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html; China:
+ * https://docs.amazonaws.cn/en_us/aws/latest/userguide/general-info.html). Throws on an ISO region.
+ */
+export function partitionOf(region: string): Partition {
+  if (/^[a-z]{2}-iso[a-z]?-/.test(region)) {
+    throw new Error(`region ${region} is in an AWS ISO partition, which model-vault does not support (only ${PARTITIONS.join(", ")})`);
+  }
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/** An ARN in the given partition: every ARN model-vault builds goes through here. */
+export function arn(partition: Partition, service: string, region: string, account: string, resource: string): string {
+  return `arn:${partition}:${service}:${region}:${account}:${resource}`;
+}
+
+/**
+ * A service principal: `<service>.amazonaws.com` in every supported partition, China and GovCloud
+ * included. AWS CDK dropped its per-partition table for this reason ("Service principals are now
+ * globally <SERVICE>.amazonaws.com", aws-cdk-lib/region-info/lib/default.ts), and IAM in China
+ * rejects `.amazonaws.com.cn` principals such as monitoring.rds.amazonaws.com.cn
+ * (https://github.com/terraform-aws-modules/terraform-aws-rds-aurora/issues/437). Endpoints and
+ * kms:ViaService values do differ: see dnsSuffix.
+ */
+export function servicePrincipal(service: string): string {
+  return `${service}.amazonaws.com`;
+}
 
 export interface Arn {
   partition: string;
@@ -57,8 +98,9 @@ export function regionOf(arn: string): string {
   return a.region;
 }
 
-export function partitionOf(arn: string): string {
-  return mustParseArn(arn).partition;
+/** The partition an ARN names. */
+export function arnPartition(arn: string): Partition {
+  return mustParseArn(arn).partition as Partition;
 }
 
 /** Bucket name of an S3 bucket ARN (arn:aws:s3:::NAME). */
@@ -68,12 +110,16 @@ export function bucketNameOf(bucketArn: string): string {
   return a.resource;
 }
 
-/** The DNS suffix of the partition (amazonaws.com, or amazonaws.com.cn in China). */
-export function dnsSuffix(partition: string): string {
+/**
+ * The DNS suffix of the partition's endpoints: amazonaws.com.cn in China
+ * (https://docs.amazonaws.cn/en_us/aws/latest/userguide/endpoints-arns.html), amazonaws.com in the
+ * aws and aws-us-gov partitions (https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-endpoints.html).
+ */
+export function dnsSuffix(partition: Partition): string {
   return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
 }
 
 /** The kms:ViaService value of S3 in the key's region, e.g. s3.us-east-1.amazonaws.com. */
 export function s3ViaService(keyArn: string): string {
-  return `s3.${regionOf(keyArn)}.${dnsSuffix(partitionOf(keyArn))}`;
+  return `s3.${regionOf(keyArn)}.${dnsSuffix(arnPartition(keyArn))}`;
 }

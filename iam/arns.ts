@@ -1,9 +1,11 @@
-// ARN spellings used across builders, so every document names resources the same way.
-export const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
-export const objectsArn = (bucket: string, prefix = "") => `arn:aws:s3:::${bucket}/${prefix}*`;
-export const accountRoot = (accountId: string) => `arn:aws:iam::${accountId}:root`;
-export const roleArn = (accountId: string, name: string) => `arn:aws:iam::${accountId}:role/${name}`;
-export const s3ViaService = (region: string) => `s3.${region}.amazonaws.com`;
+// ARN spellings used across builders, so every document names resources the same way, in the
+// stack's partition (iam/arn.ts partitionOf).
+import { arn, type Partition } from "./arn";
+
+export const bucketArn = (partition: Partition, bucket: string) => arn(partition, "s3", "", "", bucket);
+export const objectsArn = (partition: Partition, bucket: string, prefix = "") => `${bucketArn(partition, bucket)}/${prefix}*`;
+export const accountRoot = (partition: Partition, accountId: string) => arn(partition, "iam", "", accountId, "root");
+export const roleArn = (partition: Partition, accountId: string, name: string) => arn(partition, "iam", "", accountId, `role/${name}`);
 
 /**
  * The IAM path of every role model-vault creates. The organization's SCPs name model-vault's roles by

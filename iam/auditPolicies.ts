@@ -2,10 +2,11 @@
 // role, the SNS topic policy and the trail's advanced event selectors. No Pulumi import: the AuditTrail
 // component resolves its Inputs and calls these; tests evaluate their output with an IAM engine.
 import { accountRoot, bucketArn } from "./arns";
+import { arn, partitionOf, servicePrincipal } from "./arn";
 import { denyInsecureTransport, keyAdministration } from "./bucketBaseline";
 import { PolicyDocument, Statement, policyDocument } from "./types";
 
-export const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
+export const CLOUDTRAIL_SERVICE = servicePrincipal("cloudtrail");
 
 /** Everything the audit documents are pinned to. */
 export interface AuditScope {
@@ -15,12 +16,13 @@ export interface AuditScope {
   trailName: string;
 }
 
+// The scope's region decides its partition (iam/arn.ts partitionOf): a trail lives in its stack's region.
 export function trailArn(s: AuditScope): string {
-  return `arn:aws:cloudtrail:${s.region}:${s.accountId}:trail/${s.trailName}`;
+  return arn(partitionOf(s.region), "cloudtrail", s.region, s.accountId, `trail/${s.trailName}`);
 }
 
 export function logGroupArn(s: AuditScope, logGroupName: string): string {
-  return `arn:aws:logs:${s.region}:${s.accountId}:log-group:${logGroupName}`;
+  return arn(partitionOf(s.region), "logs", s.region, s.accountId, `log-group:${logGroupName}`);
 }
 
 export interface AuditKeyPolicyArgs extends AuditScope {
@@ -38,7 +40,7 @@ export function auditKeyPolicy(a: AuditKeyPolicyArgs): PolicyDocument {
   const trail = trailArn(a);
   const statements: Statement[] = [
     // Administration is delegated to the account (its IAM policies decide who), with an explicit action list.
-    keyAdministration(a.accountId),
+    keyAdministration(partitionOf(a.region), a.accountId),
     {
       Sid: "CloudTrailEncryptsThisTrailsLogs",
       Effect: "Allow",
@@ -60,7 +62,7 @@ export function auditKeyPolicy(a: AuditKeyPolicyArgs): PolicyDocument {
     {
       Sid: "AccountDecryptsThisTrailsLogs",
       Effect: "Allow",
-      Principal: { AWS: accountRoot(a.accountId) },
+      Principal: { AWS: accountRoot(partitionOf(a.region), a.accountId) },
       Action: "kms:Decrypt",
       Resource: "*",
       Condition: {
@@ -92,7 +94,7 @@ export interface LogBucketPolicyArgs extends AuditScope {
 
 /** The object ARN patterns CloudTrail writes to: <prefix/>AWSLogs/<account>/* (and AWSLogs/<org id>/* for an org trail). */
 export function trailWriteResources(a: LogBucketPolicyArgs): string[] {
-  const base = `${bucketArn(a.bucketName)}/${a.keyPrefix ? `${a.keyPrefix}/` : ""}AWSLogs`;
+  const base = `${bucketArn(partitionOf(a.region), a.bucketName)}/${a.keyPrefix ? `${a.keyPrefix}/` : ""}AWSLogs`;
   const out = [`${base}/${a.accountId}/*`];
   if (a.organizationId) out.push(`${base}/${a.organizationId}/*`);
   return out;
@@ -112,7 +114,7 @@ export function logBucketPolicy(a: LogBucketPolicyArgs): PolicyDocument {
         Effect: "Allow",
         Principal: { Service: CLOUDTRAIL_SERVICE },
         Action: "s3:GetBucketAcl",
-        Resource: bucketArn(a.bucketName),
+        Resource: bucketArn(partitionOf(a.region), a.bucketName),
         Condition: { StringEquals: { "aws:SourceArn": trail } },
       },
       {
@@ -124,7 +126,7 @@ export function logBucketPolicy(a: LogBucketPolicyArgs): PolicyDocument {
         Condition: { StringEquals: { "aws:SourceArn": trail, "s3:x-amz-acl": "bucket-owner-full-control" } },
       },
       // TLS only (and TLS 1.2+): the project baseline every bucket carries.
-      ...denyInsecureTransport(a.bucketName),
+      ...denyInsecureTransport(partitionOf(a.region), a.bucketName),
     ],
     "model-vault-audit-log-bucket",
   );

@@ -1,10 +1,11 @@
 // The statements every model-vault bucket carries whatever else is granted: TLS only, TLS 1.2+,
 // and (for the model bucket) no upload that asks for a different encryption or key.
-import { bucketArn, objectsArn } from "./arns";
+import { accountRoot, bucketArn, objectsArn } from "./arns";
+import { servicePrincipal, type Partition } from "./arn";
 import type { Statement } from "./types";
 
-export function denyInsecureTransport(bucket: string): Statement[] {
-  const resources = [bucketArn(bucket), objectsArn(bucket)];
+export function denyInsecureTransport(partition: Partition, bucket: string): Statement[] {
+  const resources = [bucketArn(partition, bucket), objectsArn(partition, bucket)];
   return [
     {
       Sid: "DenyInsecureTransport",
@@ -30,8 +31,8 @@ export function denyInsecureTransport(bucket: string): Statement[] {
  * Each statement pairs a Null check with the comparison because negated operators are true
  * when the header is absent: without the pair, every plain upload would be denied.
  */
-export function denyForeignEncryption(bucket: string, keyArn: string): Statement[] {
-  const objects = objectsArn(bucket);
+export function denyForeignEncryption(partition: Partition, bucket: string, keyArn: string): Statement[] {
+  const objects = objectsArn(partition, bucket);
   return [
     {
       Sid: "DenyUploadsWithOtherEncryption",
@@ -67,15 +68,15 @@ export function denyForeignEncryption(bucket: string, keyArn: string): Statement
 }
 
 /** ACLs are off, so S3 server access logs are delivered by bucket policy, pinned to the source bucket and account. */
-export function allowAccessLogDelivery(logBucket: string, prefix: string, sourceBucket: string, accountId: string): Statement {
+export function allowAccessLogDelivery(partition: Partition, logBucket: string, prefix: string, sourceBucket: string, accountId: string): Statement {
   return {
     Sid: "AllowS3ServerAccessLogDelivery",
     Effect: "Allow",
-    Principal: { Service: "logging.s3.amazonaws.com" },
+    Principal: { Service: servicePrincipal("logging.s3") },
     Action: "s3:PutObject",
-    Resource: objectsArn(logBucket, prefix),
+    Resource: objectsArn(partition, logBucket, prefix),
     Condition: {
-      ArnEquals: { "aws:SourceArn": bucketArn(sourceBucket) },
+      ArnEquals: { "aws:SourceArn": bucketArn(partition, sourceBucket) },
       StringEquals: { "aws:SourceAccount": accountId },
     },
   };
@@ -107,11 +108,11 @@ export const KEY_ADMIN_ACTIONS = [
   "kms:UpdateKeyDescription",
 ];
 
-export function keyAdministration(accountId: string): Statement {
+export function keyAdministration(partition: Partition, accountId: string): Statement {
   return {
     Sid: "AccountAdministersKey",
     Effect: "Allow",
-    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Principal: { AWS: accountRoot(partition, accountId) },
     Action: KEY_ADMIN_ACTIONS,
     Resource: "*",
   };

@@ -6,9 +6,10 @@
 // - the log bucket lets CloudWatch log delivery (CloudFront logging v2) write under the log prefix,
 //   pinned to this account and this delivery source.
 import type { Statement } from "./types";
+import { arnPartition, servicePrincipal } from "./arn";
 
-export const CLOUDFRONT_SERVICE = "cloudfront.amazonaws.com";
-export const LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com";
+export const CLOUDFRONT_SERVICE = servicePrincipal("cloudfront");
+export const LOG_DELIVERY_SERVICE = servicePrincipal("delivery.logs");
 
 /** Statement ids, stable so reviewers and the plan can name what decided. */
 export const CDN_SIDS = {
@@ -17,7 +18,7 @@ export const CDN_SIDS = {
   logs: "CloudFrontLogDeliveryWrite",
 } as const;
 
-const DISTRIBUTION_ARN = /^arn:aws:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/;
+const DISTRIBUTION_ARN = /^arn:aws[a-z-]*:cloudfront::(\d{12}):distribution\/([A-Z0-9]+)$/;
 
 /** The account that owns a distribution, from its ARN (arn:aws:cloudfront::ACCOUNT:distribution/ID). */
 export function accountOfDistributionArn(distributionArn: string): string {
@@ -110,7 +111,7 @@ export interface CdnAccessProbe {
 export function cdnAccessProbes(args: { bucketArn: string; prefixes: readonly string[]; distributionArn: string; outsideKey?: string }): CdnAccessProbe[] {
   requirePrefixes(args.prefixes);
   const account = accountOfDistributionArn(args.distributionArn);
-  const other = `arn:aws:cloudfront::${account}:distribution/EOTHERDISTRIBUTION`;
+  const other = `arn:${arnPartition(args.distributionArn)}:cloudfront::${account}:distribution/EOTHERDISTRIBUTION`;
   const inside = `${args.bucketArn}/${args.prefixes[0]}example.safetensors`;
   const outsideKey = args.outsideKey ?? "not-distributed/example.safetensors";
   const outside = `${args.bucketArn}/${outsideKey}`;

@@ -2,7 +2,8 @@
 // keeps the exemption lists short. Pure.
 import { ROLE_PATH } from "./arns";
 
-export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+export type { Partition } from "./arn";
+import type { Partition } from "./arn";
 
 export interface ScpPatterns {
   /** Partition of the ARNs built (default "aws"). */

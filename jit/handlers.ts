@@ -238,7 +238,7 @@ export class Broker {
   async audit(caller: Caller, id: string): Promise<AuditView> {
     const r = await this.get(caller, id);
     const roleName = this.d.target.elevatedRoleArn.split("/").pop() ?? "";
-    const account = this.d.target.elevatedRoleArn.split(":")[4] ?? "";
+    const [, partition = "aws", , , account = ""] = this.d.target.elevatedRoleArn.split(":");
     const session = roleSessionName(r.id);
     return {
       id: r.id,
@@ -246,7 +246,7 @@ export class Broker {
       requester: r.requester,
       breakGlass: r.breakGlass,
       cloudTrail: {
-        assumedRoleArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${session}`,
+        assumedRoleArn: `arn:${partition}:sts::${account}:assumed-role/${roleName}/${session}`,
         sourceIdentity: r.requester,
         roleSessionName: session,
         sessionTag: { key: REQUEST_TAG, value: r.id },

@@ -5,6 +5,7 @@
 import type { JitAction } from "../config/jit";
 import { policyDocument, toJson, type PolicyDocument, type Statement } from "../iam/types";
 import { SESSION_POLICY_MAX } from "../iam/limits";
+import { arn, dnsSuffix, partitionOf } from "../iam/arn";
 
 
 export interface SessionTarget {
@@ -27,13 +28,16 @@ export function buildSessionPolicy(
   if (!req.windowEnd) throw new Error("session policy needs the window's end");
   const until = { DateLessThan: { "aws:CurrentTime": req.windowEnd } };
   const actions = [...new Set(req.actions)].sort().flatMap((a) => OBJECT_ACTIONS[a]);
+  // The broker runs in the stack's region, which decides the partition of every ARN it names.
+  const partition = partitionOf(t.region);
+  const bucket = arn(partition, "s3", "", "", t.bucketName);
   const statements: Statement[] = [
-    { Sid: "Obj", Effect: "Allow", Action: actions, Resource: `arn:aws:s3:::${t.bucketName}/${req.prefix}*`, Condition: until },
+    { Sid: "Obj", Effect: "Allow", Action: actions, Resource: `${bucket}/${req.prefix}*`, Condition: until },
     {
       Sid: "List",
       Effect: "Allow",
       Action: "s3:ListBucket",
-      Resource: `arn:aws:s3:::${t.bucketName}`,
+      Resource: bucket,
       Condition: { ...until, StringLike: { "s3:prefix": `${req.prefix}*` } },
     },
   ];
@@ -43,8 +47,8 @@ export function buildSessionPolicy(
       Sid: "Kms",
       Effect: "Allow",
       Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-      Resource: t.kmsKeyArn ?? `arn:aws:kms:${t.region}:${t.accountId}:key/*`,
-      Condition: { ...until, StringEquals: { "kms:ViaService": `s3.${t.region}.amazonaws.com` } },
+      Resource: t.kmsKeyArn ?? arn(partition, "kms", t.region, t.accountId, "key/*"),
+      Condition: { ...until, StringEquals: { "kms:ViaService": `s3.${t.region}.${dnsSuffix(partition)}` } },
     });
   }
   const doc = policyDocument(statements);

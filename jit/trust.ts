@@ -2,6 +2,7 @@
 // tests share them.
 import { asArray, type Statement } from "../iam/types";
 import { REQUEST_TAG } from "./sts-params";
+import { arn, partitionOf } from "../iam/arn";
 
 /**
  * Lambda function names: 1-64 characters of letters, digits, '-' and '_'
@@ -31,8 +32,9 @@ export function brokerFunctionNames(prefix: string, stack: string): BrokerFuncti
   return names;
 }
 
+/** A function of the broker, in the partition of its region. */
 export function lambdaFunctionArn(region: string, accountId: string, name: string): string {
-  return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+  return arn(partitionOf(region), "lambda", region, accountId, `function:${name}`);
 }
 
 /**
@@ -157,7 +159,7 @@ function issuerAllows(a: BrokerArns): Statement[] {
       Sid: "ScheduleWindowEnds",
       Effect: "Allow",
       Action: "scheduler:CreateSchedule",
-      Resource: `arn:aws:scheduler:${a.region}:${a.accountId}:schedule/${a.scheduleGroupName}/jit-*`,
+      Resource: arn(partitionOf(a.region), "scheduler", a.region, a.accountId, `schedule/${a.scheduleGroupName}/jit-*`),
     },
     {
       Sid: "PassSchedulerRole",

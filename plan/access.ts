@@ -117,6 +117,8 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   if (!bucketPolicy) warnings.push("access matrix: the model bucket has no bucket policy in the plan");
 
   const accountId = parseArn(keyArn)?.account ?? "000000000000";
+  // The plan's principals live in the key's partition (the stack's: plan/fakeCloud.ts).
+  const partition = parseArn(keyArn)?.partition ?? "aws";
   const blockPublicAccess =
     byType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
     byType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => bucketRefs.has(str(r.inputs.bucket)) && r.inputs.restrictPublicBuckets === true);
@@ -143,7 +145,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const someInside = cfg.access.consumers[0]?.prefixes ?? cfg.access.publisher?.prefixes ?? ["models/"];
   principals.push({
     kind: "unrelated",
-    arn: `arn:aws:iam::${accountId}:role/plan-unrelated-admin`,
+    arn: `arn:${partition}:iam::${accountId}:role/plan-unrelated-admin`,
     label: "unrelated role, same account (AdministratorAccess)",
     identityPolicies: [{ name: "AdministratorAccess", policy: ADMINISTRATOR_ACCESS }],
     prefixes: someInside,
@@ -175,7 +177,7 @@ function cloudFrontPrincipals(rs: PlanResource[], cfg: AccessMatrixConfig, accou
   const base = { arn: "cloudfront.amazonaws.com", identityPolicies: [], prefixes: cfg.cdn.prefixes };
   return [
     { ...base, kind: "cloudfront", label: `cloudfront as ${arn.split(":").pop()}`, sourceArn: arn },
-    { ...base, kind: "cloudfront-other-distribution", label: "cloudfront as another distribution", sourceArn: `arn:aws:cloudfront::${accountId}:distribution/EPLANOTHERDIST1` },
+    { ...base, kind: "cloudfront-other-distribution", label: "cloudfront as another distribution", sourceArn: `arn:${parseArn(arn)?.partition ?? "aws"}:cloudfront::${accountId}:distribution/EPLANOTHERDIST1` },
   ];
 }
 

@@ -1,6 +1,8 @@
 // Computed outputs a real deploy would return, synthesized so that ARNs, ids and domain names in
-// the plan look like AWS's: they carry the stack's account id and region and are stable run to run.
+// the plan look like AWS's: they carry the stack's account id, region and the region's partition, and
+// are stable run to run.
 import { createHash } from "node:crypto";
+import { dnsSuffix, partitionOf, type Partition } from "../iam/arn";
 
 export interface CloudContext {
   accountId: string;
@@ -8,7 +10,9 @@ export interface CloudContext {
 }
 
 type Inputs = Record<string, unknown>;
-type Synth = (name: string, inputs: Inputs, ctx: CloudContext) => Inputs;
+/** The context a synthesizer sees: the stack's, plus the partition its region is in. */
+type SynthContext = CloudContext & { partition: Partition };
+type Synth = (name: string, inputs: Inputs, ctx: SynthContext) => Inputs;
 
 const hex = (seed: string, n: number) => createHash("sha256").update(seed).digest("hex").slice(0, n);
 const alnum = (seed: string, n: number) =>
@@ -21,57 +25,57 @@ const uuid = (seed: string) => {
 const autoName = (name: string, inputs: Inputs, key = "name") => (typeof inputs[key] === "string" ? (inputs[key] as string) : `${name}-${hex(name, 7)}`);
 
 const synth: Record<string, Synth> = {
-  "aws:s3/bucket:Bucket": (name, i, { region }) => {
+  "aws:s3/bucket:Bucket": (name, i, { region, partition }) => {
     const b = autoName(name, i, "bucket");
     return {
       id: b,
       bucket: b,
-      arn: `arn:aws:s3:::${b}`,
+      arn: `arn:${partition}:s3:::${b}`,
       region,
-      bucketDomainName: `${b}.s3.amazonaws.com`,
-      bucketRegionalDomainName: `${b}.s3.${region}.amazonaws.com`,
+      bucketDomainName: `${b}.s3.${dnsSuffix(partition)}`,
+      bucketRegionalDomainName: `${b}.s3.${region}.${dnsSuffix(partition)}`,
       hostedZoneId: "Z3AQBSTGFYJSTF",
     };
   },
-  "aws:kms/key:Key": (name, _i, { accountId, region }) => {
+  "aws:kms/key:Key": (name, _i, { accountId, region, partition }) => {
     const keyId = uuid(name);
-    return { id: keyId, keyId, arn: `arn:aws:kms:${region}:${accountId}:key/${keyId}` };
+    return { id: keyId, keyId, arn: `arn:${partition}:kms:${region}:${accountId}:key/${keyId}` };
   },
-  "aws:kms/alias:Alias": (name, i, { accountId, region }) => {
+  "aws:kms/alias:Alias": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    return { id: n, arn: `arn:aws:kms:${region}:${accountId}:${n}` };
+    return { id: n, arn: `arn:${partition}:kms:${region}:${accountId}:${n}` };
   },
-  "aws:iam/role:Role": (name, i, { accountId }) => {
-    const n = autoName(name, i);
-    const p = typeof i.path === "string" ? i.path : "/";
-    return { id: n, name: n, arn: `arn:aws:iam::${accountId}:role${p}${n}`, uniqueId: `AROA${alnum(name, 17)}` };
-  },
-  "aws:iam/policy:Policy": (name, i, { accountId }) => {
+  "aws:iam/role:Role": (name, i, { accountId, partition }) => {
     const n = autoName(name, i);
     const p = typeof i.path === "string" ? i.path : "/";
-    return { id: `arn:aws:iam::${accountId}:policy${p}${n}`, name: n, arn: `arn:aws:iam::${accountId}:policy${p}${n}`, policyId: `ANPA${alnum(name, 17)}` };
+    return { id: n, name: n, arn: `arn:${partition}:iam::${accountId}:role${p}${n}`, uniqueId: `AROA${alnum(name, 17)}` };
+  },
+  "aws:iam/policy:Policy": (name, i, { accountId, partition }) => {
+    const n = autoName(name, i);
+    const p = typeof i.path === "string" ? i.path : "/";
+    return { id: `arn:${partition}:iam::${accountId}:policy${p}${n}`, name: n, arn: `arn:${partition}:iam::${accountId}:policy${p}${n}`, policyId: `ANPA${alnum(name, 17)}` };
   },
   "aws:iam/rolePolicy:RolePolicy": (name, i) => {
     const n = autoName(name, i);
     return { id: `${String(i.role)}:${n}`, name: n };
   },
-  "aws:iam/instanceProfile:InstanceProfile": (name, i, { accountId }) => {
+  "aws:iam/instanceProfile:InstanceProfile": (name, i, { accountId, partition }) => {
     const n = autoName(name, i);
-    return { id: n, name: n, arn: `arn:aws:iam::${accountId}:instance-profile/${n}`, uniqueId: `AIPA${alnum(name, 17)}` };
+    return { id: n, name: n, arn: `arn:${partition}:iam::${accountId}:instance-profile/${n}`, uniqueId: `AIPA${alnum(name, 17)}` };
   },
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, i, { accountId }) => {
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (_name, i, { accountId, partition }) => {
     const host = String(i.url ?? "").replace(/^https:\/\//, "");
-    return { id: `arn:aws:iam::${accountId}:oidc-provider/${host}`, arn: `arn:aws:iam::${accountId}:oidc-provider/${host}` };
+    return { id: `arn:${partition}:iam::${accountId}:oidc-provider/${host}`, arn: `arn:${partition}:iam::${accountId}:oidc-provider/${host}` };
   },
-  "aws:cloudtrail/trail:Trail": (name, i, { accountId, region }) => {
+  "aws:cloudtrail/trail:Trail": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    return { id: n, name: n, arn: `arn:aws:cloudtrail:${region}:${accountId}:trail/${n}`, homeRegion: region };
+    return { id: n, name: n, arn: `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${n}`, homeRegion: region };
   },
-  "aws:cloudfront/distribution:Distribution": (name, _i, { accountId }) => {
+  "aws:cloudfront/distribution:Distribution": (name, _i, { accountId, partition }) => {
     const id = `E${alnum(name, 13)}`;
     return {
       id,
-      arn: `arn:aws:cloudfront::${accountId}:distribution/${id}`,
+      arn: `arn:${partition}:cloudfront::${accountId}:distribution/${id}`,
       domainName: `d${hex(name, 13)}.cloudfront.net`,
       hostedZoneId: "Z2FDTNDATAQYW2",
       status: "Deployed",
@@ -84,53 +88,53 @@ const synth: Record<string, Synth> = {
   "aws:cloudfront/cachePolicy:CachePolicy": (name) => ({ id: uuid(name), etag: `E${alnum(`${name}e`, 13)}` }),
   "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": (name) => ({ id: uuid(name), etag: `E${alnum(`${name}e`, 13)}` }),
   // CloudFront logging v2 (CloudWatch vended logs): names are auto-named, ARNs use the resource's region.
-  "aws:cloudwatch/logDeliverySource:LogDeliverySource": (name, i, { accountId, region }) => {
+  "aws:cloudwatch/logDeliverySource:LogDeliverySource": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    return { id: n, name: n, arn: `arn:aws:logs:${String(i.region ?? region)}:${accountId}:delivery-source:${n}`, service: "cloudfront" };
+    return { id: n, name: n, arn: `arn:${partition}:logs:${String(i.region ?? region)}:${accountId}:delivery-source:${n}`, service: "cloudfront" };
   },
-  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (name, i, { accountId, region }) => {
+  "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    return { id: n, name: n, arn: `arn:aws:logs:${String(i.region ?? region)}:${accountId}:delivery-destination:${n}`, deliveryDestinationType: "S3" };
+    return { id: n, name: n, arn: `arn:${partition}:logs:${String(i.region ?? region)}:${accountId}:delivery-destination:${n}`, deliveryDestinationType: "S3" };
   },
-  "aws:cloudwatch/logDelivery:LogDelivery": (name, i, { accountId, region }) => {
+  "aws:cloudwatch/logDelivery:LogDelivery": (name, i, { accountId, region, partition }) => {
     const id = alnum(name, 16);
-    return { id, arn: `arn:aws:logs:${String(i.region ?? region)}:${accountId}:delivery:${id}` };
+    return { id, arn: `arn:${partition}:logs:${String(i.region ?? region)}:${accountId}:delivery:${id}` };
   },
-  "aws:sns/topic:Topic": (name, i, { accountId, region }) => {
+  "aws:sns/topic:Topic": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    const arn = `arn:aws:sns:${region}:${accountId}:${n}`;
+    const arn = `arn:${partition}:sns:${region}:${accountId}:${n}`;
     return { id: arn, name: n, arn };
   },
-  "aws:dynamodb/table:Table": (name, i, { accountId, region }) => {
+  "aws:dynamodb/table:Table": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${n}`;
+    const arn = `arn:${partition}:dynamodb:${region}:${accountId}:table/${n}`;
     return { id: n, name: n, arn, streamArn: `${arn}/stream/2026-01-01T00:00:00.000` };
   },
-  "aws:lambda/function:Function": (name, i, { accountId, region }) => {
+  "aws:lambda/function:Function": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    const arn = `arn:aws:lambda:${region}:${accountId}:function:${n}`;
-    return { id: n, name: n, arn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" };
+    const arn = `arn:${partition}:lambda:${region}:${accountId}:function:${n}`;
+    return { id: n, name: n, arn, qualifiedArn: `${arn}:$LATEST`, invokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`, version: "$LATEST" };
   },
   "aws:lambda/functionUrl:FunctionUrl": (name, _i, { region }) => {
     const id = hex(name, 32);
     return { id, urlId: id, functionUrl: `https://${id}.lambda-url.${region}.on.aws/` };
   },
-  "aws:logs/logGroup:LogGroup": (name, i, { accountId, region }) => {
+  "aws:logs/logGroup:LogGroup": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    return { id: n, name: n, arn: `arn:aws:logs:${region}:${accountId}:log-group:${n}` };
+    return { id: n, name: n, arn: `arn:${partition}:logs:${region}:${accountId}:log-group:${n}` };
   },
   // @pulumi/aws v7's token for aws.cloudwatch.LogGroup (the AuditTrail's CloudWatch Logs delivery).
-  "aws:cloudwatch/logGroup:LogGroup": (name, i, { accountId, region }) => {
+  "aws:cloudwatch/logGroup:LogGroup": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    return { id: n, name: n, arn: `arn:aws:logs:${region}:${accountId}:log-group:${n}` };
+    return { id: n, name: n, arn: `arn:${partition}:logs:${region}:${accountId}:log-group:${n}` };
   },
-  "aws:scheduler/scheduleGroup:ScheduleGroup": (name, i, { accountId, region }) => {
+  "aws:scheduler/scheduleGroup:ScheduleGroup": (name, i, { accountId, region, partition }) => {
     const n = autoName(name, i);
-    return { id: n, name: n, arn: `arn:aws:scheduler:${region}:${accountId}:schedule-group/${n}` };
+    return { id: n, name: n, arn: `arn:${partition}:scheduler:${region}:${accountId}:schedule-group/${n}` };
   },
-  "aws:organizations/policy:Policy": (name, i, { accountId }) => {
+  "aws:organizations/policy:Policy": (name, i, { accountId, partition }) => {
     const id = `p-${hex(name, 8)}`;
-    return { id, name: autoName(name, i), arn: `arn:aws:organizations::${accountId}:policy/o-${hex("org", 10)}/service_control_policy/${id}` };
+    return { id, name: autoName(name, i), arn: `arn:${partition}:organizations::${accountId}:policy/o-${hex("org", 10)}/service_control_policy/${id}` };
   },
 };
 
@@ -141,19 +145,20 @@ function generic(name: string, inputs: Inputs): Inputs {
 
 /** The state a fake deploy returns: inputs, then what AWS would have computed. */
 export function fakeResource(type: string, name: string, inputs: Inputs, ctx: CloudContext): { id: string; state: Inputs } {
-  const computed = (synth[type] ?? generic)(name, inputs, ctx);
+  const computed = (synth[type] ?? generic)(name, inputs, { ...ctx, partition: partitionOf(ctx.region) });
   return { id: String(computed.id), state: { ...inputs, ...computed, tagsAll: inputs.tags } };
 }
 
 /** Data-source calls the program may make. */
 export function fakeCall(token: string, args: Inputs, ctx: CloudContext): Inputs {
+  const partition = partitionOf(ctx.region);
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { accountId: ctx.accountId, arn: `arn:aws:iam::${ctx.accountId}:user/plan`, userId: "AIDAPLAN", id: ctx.accountId };
+      return { accountId: ctx.accountId, arn: `arn:${partition}:iam::${ctx.accountId}:user/plan`, userId: "AIDAPLAN", id: ctx.accountId };
     case "aws:index/getRegion:getRegion":
-      return { name: ctx.region, region: ctx.region, id: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` };
+      return { name: ctx.region, region: ctx.region, id: ctx.region, endpoint: `ec2.${ctx.region}.${dnsSuffix(partition)}` };
     case "aws:index/getPartition:getPartition":
-      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+      return { partition, dnsSuffix: dnsSuffix(partition), id: partition, reverseDnsPrefix: dnsSuffix(partition).split(".").reverse().join(".") };
     default:
       return args;
   }

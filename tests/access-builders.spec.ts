@@ -192,7 +192,7 @@ function model(opts: { deployer?: boolean; extraConsumerPolicy?: PolicyDocument 
     keyArn: KEY,
     bucketPolicy: policyDocument(accessBucketPolicyStatements({ bucketArn: BUCKET, publisherRoleArn: PUBLISHER, publisherMayDelete: pub.allowDelete, deployerRoleArn: opts.deployer === false ? undefined : DEPLOYER })),
     keyPolicy: policyDocument([
-      keyAdministration(ACCOUNT),
+      keyAdministration("aws", ACCOUNT),
       ...accessKeyPolicyStatements({ accountId: ACCOUNT, viaService: "s3.eu-west-1.amazonaws.com", readOnlyRoleArns: consumers.map((c) => c.arn), publisherRoleArn: PUBLISHER }),
     ]),
     scps: [],

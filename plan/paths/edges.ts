@@ -2,7 +2,7 @@
 // each decided by the IAM engine over the planned documents and carrying the statement that
 // decided it. A source whose identity policies cannot name the edge's action (and that no
 // resource or trust policy names) is skipped before the engine is asked.
-import { parseArn } from "../../iam/arn";
+import { parseArn, partitionOf } from "../../iam/arn";
 import { arnLike, globLike } from "../../iam/arnLike";
 import { asArray, type PolicyDocument } from "../../iam/types";
 import { ADMINISTRATOR_ACCESS } from "../planDocuments";
@@ -229,8 +229,8 @@ export class EdgeFinder {
     // service accounts, and so receive that service account's web identity tokens.
     // https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
     const by = await this.allowed(a, [
-      { action: "eks:CreateAccessEntry", resource: `arn:aws:eks:${this.m.region}:${this.m.accountId}:cluster/any-cluster` },
-      { action: "eks:AssociateAccessPolicy", resource: `arn:aws:eks:${this.m.region}:${this.m.accountId}:access-entry/any-cluster/*` },
+      { action: "eks:CreateAccessEntry", resource: `arn:${partitionOf(this.m.region)}:eks:${this.m.region}:${this.m.accountId}:cluster/any-cluster` },
+      { action: "eks:AssociateAccessPolicy", resource: `arn:${partitionOf(this.m.region)}:eks:${this.m.region}:${this.m.accountId}:access-entry/any-cluster/*` },
     ]);
     if (!by) return [];
     return [{ kind: "web-identity", to: actorOf(t, "compute:eks-irsa"), hop: { action: "sts:AssumeRoleWithWebIdentity", resource: t.arn, decidedBy: `${by}; trust names ${oidc[0]}` } }];
@@ -247,7 +247,7 @@ export class EdgeFinder {
     // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
     const publisher = this.m.principals.find((x) => x.arn === this.m.publisherArn);
     const p = a.principal;
-    const session = `arn:aws:sts::${account(p.arn)}:assumed-role/${p.arn.split(":role/").pop()?.split("/").pop()}/attacker`;
+    const session = `arn:${parseArn(p.arn)?.partition ?? partitionOf(this.m.region)}:sts::${account(p.arn)}:assumed-role/${p.arn.split(":role/").pop()?.split("/").pop()}/attacker`;
     const callerArns = p.user ? [p.arn] : [session, p.arn];
     const patterns = [...b.requesters, ...b.approvers, ...b.breakGlass];
     // The broker checks its caller against these patterns in its own code; a pattern naming this

@@ -4,8 +4,8 @@
 // another account, anonymous). Documents come from plan/planDocuments.ts, the one plan reader.
 import type { AccessConfig } from "../../config/access";
 import type { JitConfig } from "../../config/jit";
-import { parseArn } from "../../iam/arn";
-import { AUDIT_KEY_ROLE, CDN_ROLE, IDENTITY_CENTER_ROLE_PATH, IDENTITY_CENTER_ROLE_PREFIX, MODEL_KEY_ROLE } from "../../iam/arns";
+import { parseArn, partitionOf } from "../../iam/arn";
+import { AUDIT_KEY_ROLE, bucketArn, CDN_ROLE, IDENTITY_CENTER_ROLE_PATH, IDENTITY_CENTER_ROLE_PREFIX, MODEL_KEY_ROLE } from "../../iam/arns";
 import { KEY_TAG } from "../../iam/scp";
 import type { PolicyDocument, Statement } from "../../iam/types";
 import { brokerCallerPolicy } from "../../jit/caller-policy";
@@ -63,7 +63,7 @@ export function functionPolicyOf(resources: PlanResource[], fn: PlanResource): P
   const statements: Statement[] = [];
   for (const p of resources.filter((r) => r.type === "aws:lambda/permission:Permission" && refs.has(str(r.inputs.function)))) {
     const who = str(p.inputs.principal) ?? "*";
-    const principal = /^\d{12}$/.test(who) ? { AWS: `arn:aws:iam::${who}:root` } : who.includes(".amazonaws.com") ? { Service: who } : who === "*" ? "*" : { AWS: who };
+    const principal = /^\d{12}$/.test(who) ? { AWS: `arn:${parseArn(arn)?.partition ?? "aws"}:iam::${who}:root` } : who.includes(".amazonaws.com") ? { Service: who } : who === "*" ? "*" : { AWS: who };
     const cond: Record<string, Record<string, string>> = {};
     const put = (op: string, k: string, v: unknown) => {
       if (v === undefined || v === null || v === "") return;
@@ -212,13 +212,14 @@ export function pathModelFromPlan(
   }
 
   // The synthetic attackers.
-  const adminArn = `arn:aws:iam::${account}:role/${ADMIN_ROLE_NAME}`;
+  const partition = partitionOf(cfg.region);
+  const adminArn = `arn:${partition}:iam::${account}:role/${ADMIN_ROLE_NAME}`;
   principals.push({ ...base, id: adminArn, arn: adminArn, label: `workload administrator (AdministratorAccess${bound ? ", under the org SCPs" : ", no SCPs"})`, kind: "admin", identityPolicies: admin(), attachedPolicyArns: [], underScps: bound, start: true });
   if (bound) {
     // SCPs do not apply to the management account, and it can detach them from any account.
     // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
     principals.push({ ...base, id: `${adminArn}#no-scps`, arn: adminArn, label: "workload administrator once the management account detaches the SCPs", kind: "admin", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: false });
-    principals.push({ ...base, id: "management-account", arn: "arn:aws:iam::000000000000:role/management-admin", label: "management account administrator (outside SCPs)", kind: "management", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
+    principals.push({ ...base, id: "management-account", arn: `arn:${partition}:iam::000000000000:role/management-admin`, label: "management account administrator (outside SCPs)", kind: "management", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
   }
   const deployer = cfg.access.deployerRoleArn;
   if (deployer) principals.push({ ...base, id: deployer, arn: deployer, label: "deployer (AdministratorAccess)", kind: "deployer", identityPolicies: admin(), attachedPolicyArns: [], underScps: bound && sameAccount(deployer), start: true });
@@ -226,7 +227,7 @@ export function pathModelFromPlan(
     if (c.kind !== "account" || principals.some((p) => p.id === c.principalArn)) continue;
     principals.push({ ...base, id: c.principalArn, arn: c.principalArn, label: `consumer ${c.name}'s own principal (another account)`, kind: "consumer-principal", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
   }
-  const outsider = `arn:aws:iam::${OTHER_ACCOUNT}:role/outsider`;
+  const outsider = `arn:${partition}:iam::${OTHER_ACCOUNT}:role/outsider`;
   principals.push({ ...base, id: outsider, arn: outsider, label: "principal of another account (AdministratorAccess there)", kind: "other-account", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
   if (distArn && cfg.cdn?.enabled !== false) {
     principals.push({ ...base, id: `cloudfront.amazonaws.com@${distArn}`, arn: "cloudfront.amazonaws.com", label: `CloudFront as distribution ${distArn.split("/").pop()}`, kind: "service", identityPolicies: [], attachedPolicyArns: [], underScps: false, start: true, sourceArn: distArn });
@@ -238,11 +239,11 @@ export function pathModelFromPlan(
     region: cfg.region,
     scps,
     principals,
-    bucket: { arn: outOrIn(bucketRes, "arn") ?? `arn:aws:s3:::${bucketName}`, name: bucketName, policy: bucketPolicyOf(rs, bucketName), blockPublicAccess },
+    bucket: { arn: outOrIn(bucketRes, "arn") ?? bucketArn(partition, bucketName), name: bucketName, policy: bucketPolicyOf(rs, bucketName), blockPublicAccess },
     objectKeys: objectKeysFor(cfg),
     bucketKey: guardedKey(modelKey, MODEL_KEY_ROLE),
     keys,
-    auditBucket: auditBucketName ? { arn: `arn:aws:s3:::${auditBucketName}`, name: auditBucketName, policy: bucketPolicyOf(rs, auditBucketName) } : undefined,
+    auditBucket: auditBucketName ? { arn: bucketArn(partition, auditBucketName), name: auditBucketName, policy: bucketPolicyOf(rs, auditBucketName) } : undefined,
     trailArn: trail && outOrIn(trail, "arn"),
     distribution: distArn ? { arn: distArn, policy: null, context: { [`aws:ResourceTag/${KEY_TAG}`]: CDN_ROLE } } : undefined,
     publisherArn,

@@ -31,6 +31,6 @@ export function resourceMayGrant(doc: PolicyDocument | null, principal: { arn: s
     if (p === undefined) return false;
     if (p === "*") return true;
     const named = [...asArray(p.AWS), ...asArray(p.Service), ...asArray(p.Federated)];
-    return named.some((n) => n === "*" || arnLike(n, principal.arn) || (principal.account !== undefined && (n === principal.account || n === `arn:aws:iam::${principal.account}:root`)));
+    return named.some((n) => n === "*" || arnLike(n, principal.arn) || (principal.account !== undefined && (n === principal.account || (n.startsWith("arn:") && n.endsWith(`:iam::${principal.account}:root`)))));
   });
 }

@@ -102,8 +102,10 @@ export const modelBucketComplete: StackValidationPolicy = stackRule({
 // Data-event selectors: classic (`eventSelectors[].dataResources` of type AWS::S3::Object) or
 // advanced (`resources.type` = AWS::S3::Object, optionally narrowed by `resources.ARN`).
 function trailCovers(trail: PlainResource, b: BucketRef): boolean {
-  const arnPrefixes = [...b.names].map((n) => `arn:aws:s3:::${n}/`);
-  const covers = (v: string): boolean => v === "arn:aws:s3" || v === "arn:aws:s3:::" || arnPrefixes.some((p) => v === p || p.startsWith(v) || v.startsWith(p));
+  // The bucket's own partition (arn:aws-cn:, arn:aws-us-gov: outside the commercial regions).
+  const s3 = `arn:${/^arn:(aws[a-z-]*):/.exec(b.arn ?? "")?.[1] ?? "aws"}:s3`;
+  const arnPrefixes = [...b.names].map((n) => `${s3}:::${n}/`);
+  const covers = (v: string): boolean => v === s3 || v === `${s3}:::` || arnPrefixes.some((p) => v === p || p.startsWith(v) || v.startsWith(p));
   const classic = records(trail.props["eventSelectors"]).some((s) =>
     records(s["dataResources"]).some((d) => d["type"] === "AWS::S3::Object" && strings(d["values"]).some(covers)),
   );
