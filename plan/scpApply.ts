@@ -31,6 +31,8 @@ export interface ScpHookTarget {
   config: {
     accountId: string;
     scpStack: string | null;
+    /** The workload's partition (config/resolve.ts): an organization's SCPs bind accounts of its own partition only. */
+    partition?: string;
     /** "prod" turns an unprotected people's role into a plan failure; otherwise a warning. */
     environment?: string;
     access?: { deployerRoleArn: string | null; publisher?: { trustedPrincipals: readonly unknown[] } | null };
@@ -53,6 +55,12 @@ export async function applyScpStack(
   const stack = result.config.scpStack;
   if (!stack) return [];
   const { scps, organization } = await loadOrgStack(stack, opts.root);
+  // Each account, and so each organization, lives in one partition
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html): another partition's SCPs never apply here.
+  if (result.config.partition && organization.partition !== result.config.partition) {
+    result.failures.push(`scpStack ${stack}: its organization is in partition ${organization.partition}, this stack in ${result.config.partition}: its SCPs cannot guard this account`);
+    return [];
+  }
   // The workload's own deployer role (access.deployerRoleArn), when set, replaces the synthetic one.
   const deployerRoleArn = opts.deployerRoleArn ?? result.config.access?.deployerRoleArn ?? null;
   return applyScpDocuments(result, stack, scps.map((s) => s.document), organization, { deployerRoleArn });

@@ -121,3 +121,20 @@ for (const { region, partition, suffix } of CASES) {
     });
   });
 }
+
+describe("partitions: a workload's scpStack in another partition", function () {
+  this.timeout(240_000);
+
+  // Without the check, the commercial organization's SCPs (arn:aws: patterns) would be evaluated against
+  // aws-cn principals, match nothing, and the SCP rows would pass as if they guarded the account.
+  it("fails the plan: the org stack's SCPs cannot guard an account of another partition", async () => {
+    const root = partitionRoot("cn-north-1", "us-east-1");
+    roots.push(root);
+    const r = await serially(() => buildPlan("dev", { root }));
+    assert.deepEqual(
+      r.failures.filter((f) => f.startsWith("scpStack org:")),
+      ["scpStack org: its organization is in partition aws, this stack in aws-cn: its SCPs cannot guard this account"],
+    );
+    assert.ok(!(r.plan.access ?? []).some((c) => c.kind === "scp"), "no SCP rows from the foreign organization");
+  });
+});

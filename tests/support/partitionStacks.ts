@@ -11,18 +11,22 @@ import { dnsSuffix, partitionOf } from "../../iam/arn";
 
 export const WITHOUT = ["model-vault:cdn", "model-vault:jit"];
 
-/** Writes Pulumi.{dev,prod,org}.yaml of `region` (dev and prod without cdn/jit) to a temp dir; returns it. */
-export function partitionRoot(region: string): string {
-  const partition = partitionOf(region);
+/**
+ * Writes Pulumi.{dev,prod,org}.yaml of `region` (dev and prod without cdn/jit) to a temp dir; returns it.
+ * `orgRegion` moves the org stack elsewhere (another partition, to see it refused).
+ */
+export function partitionRoot(region: string, orgRegion = region): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mv-${region}-`));
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   for (const stack of ["dev", "prod", "org"]) {
+    const here = stack === "org" ? orgRegion : region;
+    const partition = partitionOf(here);
     const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     for (const k of WITHOUT) delete doc.config[k];
     const text = JSON.stringify(doc.config)
       .replace(/arn:aws:/g, `arn:${partition}:`)
-      .replace(/oidc\.eks\.us-east-1\.amazonaws\.com/g, `oidc.eks.${region}.${dnsSuffix(partition)}`)
-      .replace(/"aws:region":"us-east-1"/, `"aws:region":"${region}"`);
+      .replace(/oidc\.eks\.us-east-1\.amazonaws\.com/g, `oidc.eks.${here}.${dnsSuffix(partition)}`)
+      .replace(/"aws:region":"us-east-1"/, `"aws:region":"${here}"`);
     fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config: JSON.parse(text) }));
   }
   return dir;
