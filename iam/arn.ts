@@ -13,7 +13,7 @@ export type Partition = (typeof PARTITIONS)[number];
 /**
  * The partition of a region: cn-* is aws-cn, us-gov-* is aws-us-gov, every other public region is
  * aws (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html; China:
- * https://docs.amazonaws.cn/en_us/aws/latest/userguide/general-info.html). Throws on an ISO region.
+ * https://docs.amazonaws.cn/en_us/aws/latest/userguide/ARNs.html). Throws on an ISO region.
  */
 export function partitionOf(region: string): Partition {
   if (/^[a-z]{2}-iso[a-z]?-/.test(region)) {
@@ -111,9 +111,11 @@ export function bucketNameOf(bucketArn: string): string {
 }
 
 /**
- * The DNS suffix of the partition's endpoints: amazonaws.com.cn in China
- * (https://docs.amazonaws.cn/en_us/aws/latest/userguide/endpoints-arns.html), amazonaws.com in the
+ * The DNS suffix of the partition's endpoints: amazonaws.com.cn in China (the China Regions' endpoint
+ * domain: https://docs.amazonaws.cn/en_us/aws/latest/userguide/general-info.html), amazonaws.com in the
  * aws and aws-us-gov partitions (https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-endpoints.html).
+ * kms:ViaService values follow the endpoint (s3.cn-north-1.amazonaws.com.cn): assumed from the endpoint
+ * domain, not found spelled out in AWS KMS's China documentation.
  */
 export function dnsSuffix(partition: Partition): string {
   return partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
