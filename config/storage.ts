@@ -35,7 +35,13 @@ export const storageShape = {
   noncurrentVersionDays: wholeNumber(1, 36500).optional(),
   /** Days after which incomplete multipart uploads are aborted. Default 7. */
   abortIncompleteUploadDays: wholeNumber(1, 365).optional(),
-  /** S3 Object Lock default retention, or false. Default: prod { mode: GOVERNANCE, days: 30 }, dev false. */
+  /**
+   * S3 Object Lock default retention, or false. Default: prod { mode: GOVERNANCE, days: 30 }, dev false.
+   * AWS can enable Object Lock on an existing versioned bucket
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html#object-lock-configure-existing-bucket),
+   * but the bucket's `objectLockEnabled` (components/ModelBucket.ts) is replace-on-change in the AWS provider:
+   * turning this on for a deployed stack previews a bucket replacement (docs/audit.md says how to avoid it).
+   */
   objectLock: z.union([z.literal(false), objectLockSchema], { error: "expected false or an object { mode, days }" }).optional(),
   /** Days server access logs are kept. Default: dev 30, prod 365. */
   accessLogRetentionDays: wholeNumber(1, 36500).optional(),
