@@ -73,7 +73,7 @@ export const ORG_DEFAULTS = {
 
 export const organizationSchema = z.strictObject(
   {
-    /** ARN partition of the member accounts. Default "aws". */
+    /** ARN partition of the member accounts. Default and only accepted value: the org stack's region's (config/resolve.ts, config/partition.ts). */
     partition: z.enum(["aws", "aws-cn", "aws-us-gov"], { error: "expected aws, aws-cn or aws-us-gov" }).default(ORG_DEFAULTS.partition),
     /** Bucket-name pattern matching every model bucket in the targets (and nothing else). Default "model-vault-*". */
     modelBucketPattern: bucketPattern.default(ORG_DEFAULTS.modelBucketPattern),
