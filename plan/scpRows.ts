@@ -5,7 +5,7 @@ import type { PolicyDocument } from "../iam/types";
 import { decide, type EvalRequest } from "./decide";
 import { runQuestions, type Question } from "./questions";
 import { breaksExpectation } from "./expectation";
-import { FULL_AWS_ACCESS } from "./planDocuments";
+import { asOrgLayers, principalOrgIdOf, withoutScps, type OrgInput } from "./orgLayers";
 import type { AccessCell, AccessDecision } from "./types";
 
 export type Exemption = "elevated" | "deployer" | "revoker" | "broker" | "issuer" | "scheduler";
@@ -35,8 +35,8 @@ export interface ScpMatrixPrincipal {
 export interface ScpMatrixInput {
   accountId: string;
   partition?: string;
-  /** The org stack's SCP documents (attached to the workload account's OU). */
-  scps: PolicyDocument[];
+  /** The org stack's SCP and RCP layers (plan/orgLayers.ts), or bare SCP documents (attached to the workload account's OU). */
+  scps: OrgInput;
   bucketName: string;
   /** The model bucket's policy, if the workload stack has one. */
   bucketPolicy?: PolicyDocument;
@@ -220,14 +220,17 @@ export interface Evaluated {
 type EvalInput = Pick<ScpMatrixInput, "accountId" | "bucketName" | "bucketPolicy">;
 type EvalOpts = { boundary?: PolicyDocument | null; context?: Record<string, string>; resourcePolicy?: PolicyDocument };
 
-/** One IAM evaluation (identity + SCPs at root and OU level + the bucket policy for requests on the bucket). */
+/**
+ * One IAM evaluation (identity + the org's SCP and RCP layers + the bucket policy for requests on the
+ * bucket); null `scps` asks it with no organization policies at all.
+ */
 export async function evaluate(
   principal: string,
   action: string,
   resource: string,
   input: EvalInput,
   identityPolicies: PolicyDocument[],
-  scps: PolicyDocument[] | null,
+  scps: OrgInput | null,
   opts: EvalOpts = {},
 ): Promise<Evaluated> {
   return decide(scpEvalRequest(principal, action, resource, input, identityPolicies, scps, opts), WHO);
@@ -235,17 +238,19 @@ export async function evaluate(
 
 const WHO = "SCP rows";
 
-/** The request of one SCP row: null `scps` asks it as if the SCPs were not attached. */
+/** The request of one SCP row under these org layers (null: none). */
 function scpEvalRequest(
   principal: string,
   action: string,
   resource: string,
   input: EvalInput,
   identityPolicies: PolicyDocument[],
-  scps: PolicyDocument[] | null,
+  scps: OrgInput | null,
   opts: EvalOpts,
 ): EvalRequest {
   const onBucket = bucketOf(resource) === input.bucketName;
+  const org = asOrgLayers(scps ?? undefined);
+  const principalOrgId = principalOrgIdOf(org, principal, input.accountId);
   return {
     principal,
     action,
@@ -257,16 +262,9 @@ function scpEvalRequest(
     boundary: opts.boundary ? { name: "boundary", policy: opts.boundary } : null,
     resourcePolicy: opts.resourcePolicy ?? (onBucket ? input.bucketPolicy : undefined),
     resourceName: opts.resourcePolicy ? "resource-policy" : "bucket-policy",
-    scps:
-      scps === null
-        ? []
-        : [
-            { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }] },
-            {
-              orgIdentifier: "ou-workloads",
-              policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))],
-            },
-          ],
+    scps: org.scps,
+    rcps: org.rcps,
+    ...(principalOrgId ? { principalOrgId } : {}),
   };
 }
 
@@ -289,7 +287,8 @@ export function scpQuestions(input: ScpMatrixInput): Question[] {
       .map((req) => {
         const opts = { boundary: p.boundary, context: { ...p.context, ...req.context }, resourcePolicy: req.resourcePolicy };
         const restricted = isRestricted(req, p);
-        const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts)).decision;
+        // The RCPs stay: the comparison is with the same organization minus its SCPs.
+        const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, withoutScps(asOrgLayers(input.scps)), opts)).decision;
         return {
           kind: "scp" as const,
           principal: p.arn,

@@ -4,7 +4,8 @@
 import { parseArn } from "../../iam/arn";
 import type { PolicyDocument } from "../../iam/types";
 import { decide } from "../decide";
-import { scpLayers, type NamedPolicy } from "../planDocuments";
+import { asOrgLayers, principalOrgIdOf } from "../orgLayers";
+import type { NamedPolicy } from "../planDocuments";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
 import { identityMayAllow, resourceMayGrant } from "./prune";
@@ -93,6 +94,9 @@ export class PathEngine {
     this.stats.asked++;
     const m = this.model;
     const p = a.principal;
+    const org = asOrgLayers(m.scps);
+    // The management account's principals belong to the organization too.
+    const principalOrgId = p.kind === "management" ? org.organizationId : principalOrgIdOf(org, p.arn, m.accountId);
     const d = await decide(
       {
         principal: p.kind === "anonymous" ? "anonymous" : p.arn,
@@ -104,7 +108,10 @@ export class PathEngine {
         boundary: a.boundary,
         resourcePolicy: r.resourcePolicy,
         resourceName: r.resourceName,
-        scps: a.underScps ? scpLayers(m.scps) : [],
+        scps: a.underScps ? org.scps : [],
+        // RCPs bind the stack's resources whoever asks, until the management account detaches them.
+        rcps: p.orgDetached ? [] : org.rcps,
+        ...(principalOrgId ? { principalOrgId } : {}),
         blockPublicAccess: m.bucket.blockPublicAccess,
       },
       "attacker paths",
