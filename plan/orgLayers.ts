@@ -52,15 +52,6 @@ export const FULL_AWS_ACCESS: PolicyDocument = {
 };
 
 /**
- * The RCP AWS attaches to the root, every OU and every account once RCPs are enabled; it cannot be
- * detached. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
- */
-export const RCP_FULL_AWS_ACCESS: PolicyDocument = {
-  Version: "2012-10-17",
-  Statement: [{ Sid: "RCPFullAWSAccess", Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
-};
-
-/**
  * The services whose resources RCPs govern; a request to any other service is not checked against
  * them. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html
  * (the list AWS published with RCPs; extend it as that page grows).
@@ -92,7 +83,7 @@ export function orgPoliciesFromPlan(plan: Pick<Plan, "resources">): OrgPolicy[] 
  * The layers that bind `accountId`: the root (policies attached to r-...), one OU level holding what
  * is attached to OUs (the plan cannot see the OU tree: the workload account is taken to sit under
  * every targeted OU, as the org stack's own design says), and the account (policies attached to its
- * id). Each level holds the AWS default (FullAWSAccess / RCPFullAWSAccess); AWS evaluates every level
+ * id). Each level holds the AWS default (FullAWSAccess; RCPFullAWSAccess, see below); AWS evaluates every level
  * from the root down. A policy attached to another account binds nothing here. SCPs are named
  * scp-1, scp-2 ... and RCPs rcp-1 ... in plan order (answers cite them so).
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
@@ -105,11 +96,14 @@ export function orgLayers(policies: readonly OrgPolicy[], accountId?: string, or
     const ou = at((t) => t.startsWith("ou-"));
     const account = at((t) => /^\d{12}$/.test(t) && (accountId === undefined || t === accountId));
     if (root.length + ou.length + account.length === 0) return [];
-    const full = { name: kind === "scp" ? "FullAWSAccess" : "RCPFullAWSAccess", policy: kind === "scp" ? FULL_AWS_ACCESS : RCP_FULL_AWS_ACCESS };
+    // RCPFullAWSAccess sits at every level and cannot be detached; the engine adds it to each RCP
+    // layer itself (and refuses an Allow in an RCP otherwise).
+    // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html
+    const full = kind === "scp" ? [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }] : [];
     return [
-      { orgIdentifier: "r-root", policies: [full, ...root] },
-      ...(ou.length ? [{ orgIdentifier: "ou-workloads", policies: [full, ...ou] }] : []),
-      ...(account.length ? [{ orgIdentifier: accountId ?? "account", policies: [full, ...account] }] : []),
+      { orgIdentifier: "r-root", policies: [...full, ...root] },
+      ...(ou.length ? [{ orgIdentifier: "ou-workloads", policies: [...full, ...ou] }] : []),
+      ...(account.length ? [{ orgIdentifier: accountId ?? "account", policies: [...full, ...account] }] : []),
     ];
   };
   return { scps: layersOf("scp"), rcps: layersOf("rcp"), ...(organizationId ? { organizationId } : {}) };

@@ -119,15 +119,6 @@ export function topicPolicyOf(resources: PlanResource[], topic: PlanResource): P
   return documentOf(own?.inputs.policy ?? topic.inputs.policy);
 }
 
-/** The Lambda functions (ARNs) an SNS topic delivers to: its aws.sns.TopicSubscription resources with protocol lambda. */
-export function topicFunctionsOf(resources: PlanResource[], topic: PlanResource): string[] {
-  const arn = outOrIn(topic, "arn");
-  return resources
-    .filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription" && str(r.inputs.topic) === arn && r.inputs.protocol === "lambda")
-    .map((r) => str(r.inputs.endpoint))
-    .filter((e): e is string => !!e);
-}
-
 /** What the plan registers for a role: its policies, its trust, and the customer-managed policies attached (ARNs in the plan). */
 export interface RoleDocuments extends RolePolicies {
   trust: PolicyDocument | null;
@@ -150,7 +141,6 @@ export interface PlanDocuments {
   functionPolicy(fn: PlanResource): PolicyDocument | null;
   functionUrl(fn: PlanResource): { authType: string } | undefined;
   topicPolicy(topic: PlanResource): PolicyDocument | null;
-  topicFunctions(topic: PlanResource): string[];
   /** The organization's SCP and RCP layers over this stack's account (none without an org). */
   org: OrgLayers;
 }
@@ -175,7 +165,6 @@ export function planDocuments(plan: Pick<Plan, "resources">, org?: OrgInput): Pl
     functionPolicy: (f) => functionPolicyOf(resources, f),
     functionUrl: (f) => functionUrlOf(resources, f),
     topicPolicy: (t) => topicPolicyOf(resources, t),
-    topicFunctions: (t) => topicFunctionsOf(resources, t),
     org: asOrgLayers(org),
   };
 }

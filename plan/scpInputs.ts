@@ -149,6 +149,7 @@ function jitScpInputs(
   const group = inBroker("aws:scheduler/scheduleGroup:ScheduleGroup");
   const groupArn = str(group?.outputs.arn);
   const trigger = inBroker("aws:lambda/eventSourceMapping:EventSourceMapping");
+  const topic = inBroker("aws:sns/topic:Topic");
   // The fake cloud gives a mapping no ARN; AWS's form is event-source-mapping:<uuid>.
   const triggerArn = trigger && revokerFunctionArn
     ? (str(trigger.outputs.arn) ?? revokerFunctionArn.replace(/:function:.*$/, `:event-source-mapping:${str(trigger.outputs.uuid) ?? "00000000-0000-0000-0000-000000000000"}`))
@@ -162,7 +163,8 @@ function jitScpInputs(
     tableArn: str(table?.outputs.arn),
     triggerArn,
     scheduleArn: groupArn ? `${groupArn.replace(":schedule-group/", ":schedule/")}/jit-example` : undefined,
-    topicArn: str(inBroker("aws:sns/topic:Topic")?.outputs.arn),
+    topicArn: str(topic?.outputs.arn),
+    topicPolicy: (topic && docs.topicPolicy(topic)) ?? undefined,
   };
   const prefix = org.jitNamePrefix;
   const patterns = prefix ? jitPatterns(prefix) : undefined;

@@ -68,6 +68,8 @@ export interface ScpMatrixInput {
     /** A window-end schedule in the broker's schedule group (the issuer names them jit-*). */
     scheduleArn?: string;
     topicArn?: string;
+    /** The notice topic's policy (its aws.sns.TopicPolicy or `policy` input), when it has one. */
+    topicPolicy?: PolicyDocument;
   };
   principals: ScpMatrixPrincipal[];
 }
@@ -196,7 +198,7 @@ function jitPlumbingRequests(jit: NonNullable<ScpMatrixInput["jit"]>, only: (...
   });
   add(jit.scheduleArn, { action: "scheduler:CreateSchedule", resource: jit.scheduleArn!, protectedFor: only("deployer", "issuer") });
   add(jit.scheduleArn, { action: "scheduler:DeleteSchedule", resource: jit.scheduleArn!, protectedFor: only("deployer", "issuer") });
-  add(jit.topicArn, { action: "sns:Subscribe", resource: jit.topicArn!, protectedFor: only("deployer") });
+  add(jit.topicArn, { action: "sns:Subscribe", resource: jit.topicArn!, protectedFor: only("deployer"), resourcePolicy: jit.topicPolicy });
   add(jit.tableArn, { action: "dynamodb:UpdateTimeToLive", resource: jit.tableArn!, protectedFor: only("deployer") });
   return rows;
 }
