@@ -321,7 +321,7 @@ function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: s
 const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
 
 /** The design matrix as questions: each principal x request of the model, with the design's promise. */
-export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }>[] {
+export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }, "design">[] {
   const hasDeployer = !!m.deployerRoleArn;
   return m.principals.flatMap((p) =>
     requestsFor(p, m.bucketArn).map((r) => {

@@ -282,7 +282,7 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
 }
 
 /** The SCP rows as questions: each principal x protected or kept request, with the promise found from the answer. */
-export function scpQuestions(input: ScpMatrixInput): Question[] {
+export function scpQuestions(input: ScpMatrixInput): Question<undefined, "scp">[] {
   return input.principals.flatMap((p) =>
     scpRequests(input)
       .filter((r) => !p.jitOnly || r.jit)
