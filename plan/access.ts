@@ -120,9 +120,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   if (!bucketPolicy) warnings.push("access matrix: the model bucket has no bucket policy in the plan");
 
   const accountId = parseArn(keyArn)?.account ?? "000000000000";
-  const blockPublicAccess =
-    byType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
-    byType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => bucketRefs.has(str(r.inputs.bucket)) && r.inputs.restrictPublicBuckets === true);
+  const blockPublicAccess = docs.blockPublicAccess(bucket);
 
   const policiesOf = (role: PlanResource, label: string) => {
     const { identityPolicies, boundary } = docs.role(role, label, (w) => warnings.push(`access matrix: ${w}`));

@@ -141,6 +141,8 @@ export interface PlanDocuments {
   functionPolicy(fn: PlanResource): PolicyDocument | null;
   functionUrl(fn: PlanResource): { authType: string } | undefined;
   topicPolicy(topic: PlanResource): PolicyDocument | null;
+  /** S3 Block Public Access's RestrictPublicBuckets is on for the account or this bucket (the engine applies it to S3 requests). */
+  blockPublicAccess(bucket: PlanResource): boolean;
   /** The organization's SCP and RCP layers over this stack's account (none without an org). */
   org: OrgLayers;
 }
@@ -165,6 +167,13 @@ export function planDocuments(plan: Pick<Plan, "resources">, org?: OrgInput): Pl
     functionPolicy: (f) => functionPolicyOf(resources, f),
     functionUrl: (f) => functionUrlOf(resources, f),
     topicPolicy: (t) => topicPolicyOf(resources, t),
+    blockPublicAccess: (bucket) => {
+      const refs = new Set([outOrIn(bucket, "id"), outOrIn(bucket, "bucket")].filter(Boolean));
+      return (
+        ofType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
+        ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => refs.has(str(r.inputs.bucket)) && r.inputs.restrictPublicBuckets === true)
+      );
+    },
     org: asOrgLayers(org),
   };
 }

@@ -57,9 +57,6 @@ export function humanArnOf(entry: string): { arn: string; user: boolean } | unde
   return undefined;
 }
 
-/** A Lambda function's resource policy: the one reader's (plan/planDocuments.ts). */
-export { functionPolicyOf } from "../planDocuments";
-
 const OBJECT_NAME = "example.safetensors";
 
 /** One object inside each prefix the config lets someone read, and inside the publisher's prefixes. */
@@ -95,9 +92,7 @@ export function pathModelFromPlan(
   const modelKey = keyRes(MODEL_KEY_ROLE);
   if (!modelKey) throw new Error(`attacker paths: the plan has no KMS key tagged ${KEY_TAG}=${MODEL_KEY_ROLE}`);
   const keys = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE].flatMap((role) => (keyRes(role) ? [guardedKey(keyRes(role), role)] : []));
-  const blockPublicAccess =
-    ofType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
-    ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => str(r.inputs.bucket) === bucketName && r.inputs.restrictPublicBuckets === true);
+  const blockPublicAccess = docs.blockPublicAccess(bucketRes);
   const trail = ofType("aws:cloudtrail/trail:Trail")[0];
   const auditBucketName = trail && str(trail.inputs.s3BucketName);
   const dist = tagged("aws:cloudfront/distribution:Distribution", CDN_ROLE)[0] ?? ofType("aws:cloudfront/distribution:Distribution")[0];
