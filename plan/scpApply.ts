@@ -69,7 +69,13 @@ export async function applyScpStack(
   const { policies, organizationId, organization } = await loadOrgStack(stack, opts.root);
   // The workload's own deployer role (access.deployerRoleArn), when set, replaces the synthetic one.
   const deployerRoleArn = opts.deployerRoleArn ?? result.config.access?.deployerRoleArn ?? null;
-  return applyScpDocuments(result, stack, orgLayers(policies, result.config.accountId, organizationId), organization, { deployerRoleArn });
+  const layers = orgLayers(policies, result.config.accountId, organizationId);
+  if (layers.rcps.length > 0 && !organizationId)
+    result.plan.warnings = [
+      ...(result.plan.warnings ?? []),
+      `scpStack ${stack}: the organization's id is unknown (no organizationId in its config, no planned Organization): its RCPs are evaluated with requests that carry no aws:PrincipalOrgID`,
+    ];
+  return applyScpDocuments(result, stack, layers, organization, { deployerRoleArn });
 }
 
 /** applyScpStack with the org stack's layers (or bare SCP documents) and organization config already in hand; returns the layers. */

@@ -10,6 +10,7 @@ import { startActor } from "../plan/paths/edges";
 import { PathEngine } from "../plan/paths/engine";
 import { OTHER_ACCOUNT, pathModelFromPlan } from "../plan/paths/principals";
 import { ADMINISTRATOR_ACCESS } from "../plan/planDocuments";
+import { scpMatrixCells } from "../plan/scpRows";
 import {
   OTHER_ACCOUNT_ROOT,
   TINY_ACCOUNT,
@@ -154,5 +155,17 @@ describe("engine-reader: RCPs from the planned org policies reach every question
     assert.equal(d.decision, "Allowed");
     const s3 = await adminAsks(layersOf(withRcp(orgPolicy("no-s3", "RESOURCE_CONTROL_POLICY", doc({ Sid: "NoS3", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" }), ["r-ab12"])), ORG_ID), "s3:GetObject", OBJECT);
     assert.deepEqual([s3.decision, s3.by], ["ExplicitlyDenied", "rcp:rcp-1/NoS3"]);
+  });
+
+  it("the SCP rows: an RCP decides a row, and the SCP-free comparison keeps it (no breach invented)", async () => {
+    const plan = withRcp(orgPolicy("no-reads", "RESOURCE_CONTROL_POLICY", doc({ Sid: "NoReads", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "*" }), ["r-ab12"]));
+    const cells = await scpMatrixCells({
+      accountId: TINY_ACCOUNT,
+      scps: layersOf(plan, ORG_ID),
+      bucketName: "tiny-models",
+      principals: [{ arn: ADMIN, label: "administrator", identityPolicies: [ADMINISTRATOR_ACCESS], exempt: null }],
+    });
+    const read = cells.find((c) => c.action === "s3:GetObject")!;
+    assert.deepEqual([read.decision, read.by, read.expected], ["ExplicitlyDenied", "rcp:rcp-1/NoReads", "ExplicitlyDenied"]);
   });
 });
