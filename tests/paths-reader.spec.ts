@@ -73,4 +73,18 @@ describe("attacker paths through the one reader (tiny plans)", () => {
     const other = await computeAttackPaths(tinyPlan(consumerRole("reader", `arn:aws:iam::${TINY_ACCOUNT}:role/app`), helper(roleArn("someone-else"))), tinyConfig(), []);
     assert.ok(!other.paths.some((x) => x.from === roleArn("helper") && x.goal === "read-weights"));
   });
+
+  it("the function URL's planned auth type: an AWS_IAM URL is the requester's designed way to the publisher; a NONE URL is no way at all", async () => {
+    const requester = `arn:aws:iam::${TINY_ACCOUNT}:role/requester`;
+    const cfg = { ...tinyConfig(), jit: { enabled: true, requesters: [requester], approvers: [], breakGlass: [] } };
+    const url = (authorizationType: string) => [resource("aws:lambda/functionUrl:FunctionUrl", "jit-api-url", { functionName: "jit-api", authorizationType })];
+    const iam = await computeAttackPaths(tinyPlan(...broker(), url("AWS_IAM")), cfg, []);
+    const designed = iam.paths.find((x) => x.from === requester && x.goal === "write-model");
+    assert.ok(designed, iam.paths.map((x) => `${x.goal} ${x.from}`).join("\n"));
+    assert.equal(designed.verdict, "designed");
+    assert.equal(designed.hops[0].action, "lambda:InvokeFunctionUrl");
+    // The caller policy (jit/caller-policy.ts) asks lambda:FunctionUrlAuthType = AWS_IAM, and the broker needs a signed caller.
+    const none = await computeAttackPaths(tinyPlan(...broker(), url("NONE")), cfg, []);
+    assert.ok(!none.paths.some((x) => x.from === requester && x.goal === "write-model"));
+  });
 });
