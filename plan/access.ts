@@ -13,7 +13,7 @@ import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import type { EvalRequest } from "./decide";
 import { runQuestions, type Question, type Step } from "./questions";
-import { asOrgLayers, principalOrgIdOf, type OrgInput } from "./orgLayers";
+import { asOrgLayers, orgKeysOf, type OrgInput } from "./orgLayers";
 import { ADMINISTRATOR_ACCESS, outOrIn as out, planDocuments, roleTagOf, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
@@ -297,20 +297,20 @@ function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string,
 
 function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null, resourceName: string): EvalRequest {
   const org = asOrgLayers(m.scps);
-  const principalOrgId = principalOrgIdOf(org, p.arn, m.accountId);
+  const ctx = contextFor(p, m.accountId, context);
   return {
     principal: p.kind === "anonymous" ? "anonymous" : p.arn,
     action,
     resource,
     resourceAccount: m.accountId,
-    context: contextFor(p, m.accountId, context),
+    context: ctx,
     identityPolicies: p.identityPolicies,
     boundary: p.boundary,
     resourcePolicy,
     resourceName,
     scps: org.scps,
     rcps: org.rcps,
-    ...(principalOrgId ? { principalOrgId } : {}),
+    ...orgKeysOf(org, p.arn, ctx, m.accountId),
     blockPublicAccess: m.blockPublicAccess,
   };
 }

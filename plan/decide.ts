@@ -30,8 +30,10 @@ export interface EvalRequest {
   scps?: OrgLayer[];
   /** The RCP layers over the resource's account; asked only for the services RCPs govern (plan/orgLayers.ts). */
   rcps?: OrgLayer[];
-  /** aws:PrincipalOrgID the principal's requests carry (plan/orgLayers.ts principalOrgIdOf), sent when RCPs are asked. */
+  /** aws:PrincipalOrgID the principal's requests carry (plan/orgLayers.ts orgKeysOf), sent when RCPs are asked. */
   principalOrgId?: string;
+  /** aws:SourceOrgID of a service acting for a resource of the organization, sent when RCPs are asked. */
+  sourceOrgId?: string;
   /** S3 Block Public Access (RestrictPublicBuckets) for S3 requests; undefined sends no S3 settings. */
   blockPublicAccess?: boolean;
 }
@@ -49,7 +51,7 @@ const rank = (t: string) => (DENY_ORDER.includes(t) ? DENY_ORDER.indexOf(t) : DE
 
 /**
  * The keys RCPs are written against, which AWS sends with every request: aws:PrincipalIsAWSService
- * (data-perimeter RCPs exempt services by it) and aws:PrincipalOrgID. Added only when RCPs are asked,
+ * (data-perimeter RCPs exempt services by it), aws:PrincipalOrgID and aws:SourceOrgID. Added only when RCPs are asked,
  * so the answers cached for requests without them stay valid.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
  */
@@ -58,6 +60,7 @@ function rcpContext(r: EvalRequest): Record<string, string | string[]> {
   if (r.principal === "anonymous") return ctx;
   ctx["aws:PrincipalIsAWSService"] ??= r.principal.endsWith(".amazonaws.com") ? "true" : "false";
   if (r.principalOrgId) ctx["aws:PrincipalOrgID"] ??= r.principalOrgId;
+  if (r.sourceOrgId) ctx["aws:SourceOrgID"] ??= r.sourceOrgId;
   return ctx;
 }
 

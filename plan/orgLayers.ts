@@ -122,11 +122,16 @@ export function withoutScps(org: OrgLayers): OrgLayers {
 }
 
 /**
- * The aws:PrincipalOrgID a principal's requests carry: the organization's id for principals of
- * `memberAccount` (the workload account the layers bind), none for another account's or anonymous.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ * The organization keys a request carries (RCPs are written against them): aws:PrincipalOrgID for
+ * principals of `memberAccount` (the workload account the layers bind; none for another account's or
+ * anonymous), and aws:SourceOrgID when a service acts for a resource of that account (its
+ * aws:SourceAccount). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceorgid
  */
-export function principalOrgIdOf(org: OrgLayers, principal: string, memberAccount: string): string | undefined {
-  if (!org.organizationId) return undefined;
-  return parseArn(principal)?.account === memberAccount ? org.organizationId : undefined;
+export function orgKeysOf(org: OrgLayers, principal: string, context: Record<string, unknown>, memberAccount: string): { principalOrgId?: string; sourceOrgId?: string } {
+  if (!org.organizationId) return {};
+  return {
+    ...(parseArn(principal)?.account === memberAccount ? { principalOrgId: org.organizationId } : {}),
+    ...(context["aws:SourceAccount"] === memberAccount ? { sourceOrgId: org.organizationId } : {}),
+  };
 }

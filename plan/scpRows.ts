@@ -5,7 +5,7 @@ import type { PolicyDocument } from "../iam/types";
 import { decide, type EvalRequest } from "./decide";
 import { runQuestions, type Question } from "./questions";
 import { breaksExpectation } from "./expectation";
-import { asOrgLayers, principalOrgIdOf, withoutScps, type OrgInput } from "./orgLayers";
+import { asOrgLayers, orgKeysOf, withoutScps, type OrgInput } from "./orgLayers";
 import type { AccessCell, AccessDecision } from "./types";
 
 export type Exemption = "elevated" | "deployer" | "revoker" | "broker" | "issuer" | "scheduler";
@@ -252,7 +252,6 @@ function scpEvalRequest(
 ): EvalRequest {
   const onBucket = bucketOf(resource) === input.bucketName;
   const org = asOrgLayers(scps ?? undefined);
-  const principalOrgId = principalOrgIdOf(org, principal, input.accountId);
   return {
     principal,
     action,
@@ -266,7 +265,7 @@ function scpEvalRequest(
     resourceName: opts.resourcePolicy ? "resource-policy" : "bucket-policy",
     scps: org.scps,
     rcps: org.rcps,
-    ...(principalOrgId ? { principalOrgId } : {}),
+    ...orgKeysOf(org, principal, opts.context ?? {}, input.accountId),
   };
 }
 

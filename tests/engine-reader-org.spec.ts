@@ -18,7 +18,9 @@ import {
   consumerRole,
   doc,
   orgPolicy,
+  resource,
   roleArn,
+  TINY_KEY_ARN,
   tinyConfig,
   tinyPlan,
 } from "./support/tinyPlan";
@@ -167,5 +169,37 @@ describe("engine-reader: RCPs from the planned org policies reach every question
     });
     const read = cells.find((c) => c.action === "s3:GetObject")!;
     assert.deepEqual([read.decision, read.by, read.expected], ["ExplicitlyDenied", "rcp:rcp-1/NoReads", "ExplicitlyDenied"]);
+  });
+
+  it("a service acting for the account's own resource carries aws:SourceOrgID: the stack's CloudFront still reads under an RCP that refuses services acting for outsiders", async () => {
+    const dist = `arn:aws:cloudfront::${TINY_ACCOUNT}:distribution/ETINY`;
+    const serviceRcp = doc({
+      Sid: "DenyServiceForOutsiders",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:*", "kms:*"],
+      Resource: "*",
+      Condition: { StringNotEqualsIfExists: { "aws:SourceOrgID": ORG_ID }, Null: { "aws:SourceAccount": "false" }, Bool: { "aws:PrincipalIsAWSService": "true" } },
+    });
+    const viaOac = { Effect: "Allow" as const, Principal: { Service: "cloudfront.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceArn": dist } } };
+    const plan = tinyPlan(
+      [resource("aws:cloudfront/distribution:Distribution", "cdn", {}, { arn: dist })],
+      [resource("aws:s3/bucketPolicy:BucketPolicy", "models-policy", { bucket: "tiny-models", policy: JSON.stringify(doc({ ...viaOac, Sid: "Oac", Action: "s3:GetObject", Resource: `${TINY_BUCKET_ARN}/models/*` })) })],
+      [
+        resource("aws:kms/keyPolicy:KeyPolicy", "models-key-policy", {
+          keyId: TINY_KEY_ARN,
+          policy: JSON.stringify(doc({ Sid: "Account", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${TINY_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }, { ...viaOac, Sid: "OacDecrypt", Action: "kms:Decrypt", Resource: "*" })),
+        }),
+      ],
+      orgPolicy("services", "RESOURCE_CONTROL_POLICY", serviceRcp, ["r-ab12"]),
+    );
+    const cfg = { access: tinyConfig().access, cdn: { enabled: true, prefixes: ["models/"] } };
+    const read = async (organizationId?: string) =>
+      (await computeAccessMatrix(plan, cfg, { scps: layersOf(plan, organizationId) })).cells.find((c) => c.label === "cloudfront as distribution/ETINY" && c.action === "s3:GetObject" && c.resource === OBJECT)!;
+    const ours = await read(ORG_ID);
+    assert.equal(ours.decision, "Allowed", ours.by);
+    // Without the organization's id the request carries no aws:SourceOrgID: the RCP refuses it.
+    const unknown = await read();
+    assert.deepEqual([unknown.decision, unknown.by], ["ExplicitlyDenied", "rcp:rcp-1/DenyServiceForOutsiders"]);
   });
 });

@@ -7,7 +7,7 @@ import { parseArn } from "../../iam/arn";
 import type { PolicyDocument } from "../../iam/types";
 import type { EvalRequest } from "../decide";
 import { askQuestion, type Answered, type Question } from "../questions";
-import { asOrgLayers, principalOrgIdOf } from "../orgLayers";
+import { asOrgLayers, orgKeysOf } from "../orgLayers";
 import type { NamedPolicy } from "../planDocuments";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
@@ -98,14 +98,16 @@ export class PathEngine {
     const m = this.model;
     const p = a.principal;
     const org = asOrgLayers(m.scps);
+    const context = { ...actorContext(m, a, r.action), ...r.context };
+    const keys = orgKeysOf(org, p.arn, context, m.accountId);
     // The management account's principals belong to the organization too.
-    const principalOrgId = p.kind === "management" ? org.organizationId : principalOrgIdOf(org, p.arn, m.accountId);
+    if (p.kind === "management" && org.organizationId) keys.principalOrgId = org.organizationId;
     return {
       principal: p.kind === "anonymous" ? "anonymous" : p.arn,
       action: r.action,
       resource: r.resource,
       resourceAccount: accountOf(r.resource) ?? m.accountId,
-      context: { ...actorContext(m, a, r.action), ...r.context },
+      context,
       identityPolicies: a.identityPolicies,
       boundary: a.boundary,
       resourcePolicy: r.resourcePolicy,
@@ -113,7 +115,7 @@ export class PathEngine {
       scps: a.underScps ? org.scps : [],
       // RCPs bind the stack's resources whoever asks, until the management account detaches them.
       rcps: p.orgDetached ? [] : org.rcps,
-      ...(principalOrgId ? { principalOrgId } : {}),
+      ...keys,
       blockPublicAccess: m.bucket.blockPublicAccess,
     };
   }
