@@ -13,7 +13,8 @@ import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import type { EvalRequest } from "./decide";
 import { runQuestions, type Question, type Step } from "./questions";
-import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, roleTagOf, rolePolicyReader, scpLayers, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
+import { asOrgLayers, orgKeysOf, type OrgInput } from "./orgLayers";
+import { ADMINISTRATOR_ACCESS, outOrIn as out, planDocuments, roleTagOf, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
@@ -64,7 +65,8 @@ export interface AccessModel {
   keyArn: string;
   bucketPolicy: PolicyDocument | null;
   keyPolicy: PolicyDocument | null;
-  scps: PolicyDocument[];
+  /** The organization's SCP and RCP layers (plan/orgLayers.ts), or bare SCP documents attached to the account's OU. */
+  scps: OrgInput;
   /** S3 Block Public Access (RestrictPublicBuckets) is on for the bucket or the account. */
   blockPublicAccess: boolean;
   deployerRoleArn: string | null;
@@ -94,10 +96,11 @@ export const SOURCE_IDENTITY = "alice@example.com";
 // Reading the plan
 
 /** Builds the model from a plan's resources and the resolved config. */
-export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: { scps?: PolicyDocument[] } = {}): { model: AccessModel; warnings: string[] } {
+export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: { scps?: OrgInput } = {}): { model: AccessModel; warnings: string[] } {
   const warnings: string[] = [];
-  const rs = plan.resources.filter((r) => r.custom);
-  const byType = (t: string) => rs.filter((r) => r.type === t);
+  const docs = planDocuments(plan, extra.scps);
+  const rs = docs.resources;
+  const byType = docs.ofType;
 
   const bucket = taggedWith(rs, "aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE)[0];
   if (!bucket) throw new Error(`access matrix: the plan has no bucket tagged ${ROLE_TAG}=${MODEL_BUCKET_ROLE}`);
@@ -110,20 +113,21 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const key = keys.find((k) => [out(k, "arn"), out(k, "keyId"), out(k, "id")].includes(sseKey)) ?? (keys.length === 1 ? keys[0] : undefined);
   if (!key) throw new Error("access matrix: cannot tell which KMS key encrypts the model bucket");
   const keyArn = out(key, "arn")!;
-  const keyPolicy = keyPolicyOf(rs, key);
+  const keyPolicy = docs.keyPolicy(key);
   if (!keyPolicy) warnings.push("access matrix: the bucket key has no key policy in the plan (AWS would apply the default: the account's IAM policies decide)");
 
-  const bucketPolicy = bucketPolicyOf(rs, bucket);
+  const bucketPolicy = docs.bucketPolicy(bucket);
   if (!bucketPolicy) warnings.push("access matrix: the model bucket has no bucket policy in the plan");
 
   const accountId = parseArn(keyArn)?.account ?? "000000000000";
   // The plan's principals live in the key's partition (the stack's: plan/fakeCloud.ts).
   const partition = parseArn(keyArn)?.partition ?? "aws";
-  const blockPublicAccess =
-    byType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
-    byType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => bucketRefs.has(str(r.inputs.bucket)) && r.inputs.restrictPublicBuckets === true);
+  const blockPublicAccess = docs.blockPublicAccess(bucket);
 
-  const policiesOf = rolePolicyReader(rs, (w) => warnings.push(`access matrix: ${w}`));
+  const policiesOf = (role: PlanResource, label: string) => {
+    const { identityPolicies, boundary } = docs.role(role, label, (w) => warnings.push(`access matrix: ${w}`));
+    return { identityPolicies, boundary };
+  };
 
   const consumersByName = new Map<string, Consumer>(cfg.access.consumers.map((c) => [c.name, c]));
   const principals: MatrixPrincipal[] = [];
@@ -164,7 +168,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   principals.push(...cloudFrontPrincipals(rs, cfg, accountId));
 
   return {
-    model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: extra.scps ?? [], blockPublicAccess, deployerRoleArn: deployer, principals },
+    model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: docs.org, blockPublicAccess, deployerRoleArn: deployer, principals },
     warnings,
   };
 }
@@ -294,17 +298,21 @@ function contextFor(p: MatrixPrincipal, accountId: string, extra: Record<string,
 }
 
 function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: string, context: Record<string, string>, resourcePolicy: PolicyDocument | null, resourceName: string): EvalRequest {
+  const org = asOrgLayers(m.scps);
+  const ctx = contextFor(p, m.accountId, context);
   return {
     principal: p.kind === "anonymous" ? "anonymous" : p.arn,
     action,
     resource,
     resourceAccount: m.accountId,
-    context: contextFor(p, m.accountId, context),
+    context: ctx,
     identityPolicies: p.identityPolicies,
     boundary: p.boundary,
     resourcePolicy,
     resourceName,
-    scps: scpLayers(m.scps),
+    scps: org.scps,
+    rcps: org.rcps,
+    ...orgKeysOf(org, p.arn, ctx, m.accountId),
     blockPublicAccess: m.blockPublicAccess,
   };
 }
@@ -313,7 +321,7 @@ function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: s
 const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
 
 /** The design matrix as questions: each principal x request of the model, with the design's promise. */
-export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }>[] {
+export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }, "design">[] {
   const hasDeployer = !!m.deployerRoleArn;
   return m.principals.flatMap((p) =>
     requestsFor(p, m.bucketArn).map((r) => {
@@ -380,7 +388,7 @@ export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixR
  * The plan's access matrix. The plan puts `cells` into `plan.access`, `warnings` into `plan.warnings`
  * and exits non-zero when `breaches` is non-empty. The SCP helper passes `extra.scps`.
  */
-export async function computeAccessMatrix(plan: Plan, cfg: AccessMatrixConfig, extra: { scps?: PolicyDocument[] } = {}): Promise<AccessMatrixResult> {
+export async function computeAccessMatrix(plan: Plan, cfg: AccessMatrixConfig, extra: { scps?: OrgInput } = {}): Promise<AccessMatrixResult> {
   const { model, warnings } = accessModelFromPlan(plan, cfg, extra);
   const result = await evaluateAccessModel(model);
   if (!cfg.access.deployerRoleArn) {

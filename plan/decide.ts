@@ -6,14 +6,11 @@
 import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
+import { rcpGoverns, type OrgLayer } from "./orgLayers";
 import type { NamedPolicy } from "./planDocuments";
 import type { AccessDecision } from "./types";
 
-/** SCPs or RCPs at one level of the organization (root, an OU, the account). */
-export interface OrgLayer {
-  orgIdentifier: string;
-  policies: NamedPolicy[];
-}
+export type { OrgLayer };
 
 /** One question to the IAM engine: who asks what, and every document that can decide. */
 export interface EvalRequest {
@@ -31,7 +28,12 @@ export interface EvalRequest {
   /** How answers name the resource policy ("bucket-policy", "key-policy", "trust:<role>"). */
   resourceName?: string;
   scps?: OrgLayer[];
+  /** The RCP layers over the resource's account; asked only for the services RCPs govern (plan/orgLayers.ts). */
   rcps?: OrgLayer[];
+  /** aws:PrincipalOrgID the principal's requests carry (plan/orgLayers.ts orgKeysOf), sent when RCPs are asked. */
+  principalOrgId?: string;
+  /** aws:SourceOrgID of a service acting for a resource of the organization, sent when RCPs are asked. */
+  sourceOrgId?: string;
   /** S3 Block Public Access (RestrictPublicBuckets) for S3 requests; undefined sends no S3 settings. */
   blockPublicAccess?: boolean;
 }
@@ -47,15 +49,31 @@ export interface Decided {
 const DENY_ORDER = ["scp", "rcp", "resource", "pb", "identity"];
 const rank = (t: string) => (DENY_ORDER.includes(t) ? DENY_ORDER.indexOf(t) : DENY_ORDER.length);
 
+/**
+ * The keys RCPs are written against, which AWS sends with every request: aws:PrincipalIsAWSService
+ * (data-perimeter RCPs exempt services by it), aws:PrincipalOrgID and aws:SourceOrgID. Added only when RCPs are asked,
+ * so the answers cached for requests without them stay valid.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice
+ */
+function rcpContext(r: EvalRequest): Record<string, string | string[]> {
+  const ctx: Record<string, string | string[]> = { ...r.context };
+  if (r.principal === "anonymous") return ctx;
+  ctx["aws:PrincipalIsAWSService"] ??= r.principal.endsWith(".amazonaws.com") ? "true" : "false";
+  if (r.principalOrgId) ctx["aws:PrincipalOrgID"] ??= r.principalOrgId;
+  if (r.sourceOrgId) ctx["aws:SourceOrgID"] ??= r.sourceOrgId;
+  return ctx;
+}
+
 /** Evaluates one request (with the answer cache); `who` prefixes an engine error ("access matrix"). */
 export async function decide(r: EvalRequest, who: string): Promise<Decided> {
   const anonymous = r.principal === "anonymous";
+  const rcps = r.rcps && r.rcps.length > 0 && rcpGoverns(r.action) ? r.rcps : [];
   const sim: Simulation = {
-    request: { principal: anonymous ? anonymousPrincipal : r.principal, action: r.action, resource: { resource: r.resource, accountId: r.resourceAccount }, contextVariables: r.context },
+    request: { principal: anonymous ? anonymousPrincipal : r.principal, action: r.action, resource: { resource: r.resource, accountId: r.resourceAccount }, contextVariables: rcps.length ? rcpContext(r) : r.context },
     identityPolicies: anonymous ? [] : r.identityPolicies,
     permissionBoundaryPolicies: !anonymous && r.boundary ? [r.boundary] : undefined,
     serviceControlPolicies: anonymous ? [] : (r.scps ?? []),
-    resourceControlPolicies: r.rcps ?? [],
+    resourceControlPolicies: rcps,
     resourcePolicy: r.resourcePolicy ?? undefined,
     additionalSettings: r.blockPublicAccess !== undefined && r.action.startsWith("s3:") ? { s3: { blockPublicAccess: r.blockPublicAccess } } : undefined,
   };

@@ -1,8 +1,10 @@
-// Reading IAM documents and tags back out of a plan's registered inputs, and the AWS-managed
-// policies the matrices stand in for (synthetic: evaluated, never deployed). Shared by the access
-// matrix (plan/access.ts) and the SCP rows (plan/orgScps.ts).
-import type { PolicyDocument } from "../iam/types";
-import type { PlanResource } from "./types";
+// The one reader of the planned documents (planDocuments below): IAM documents and tags read back
+// out of a plan's registered inputs, the org layers (plan/orgLayers.ts), and the AWS-managed policies
+// the question sets stand in for (synthetic: evaluated, never deployed).
+import { parseArn } from "../iam/arn";
+import type { PolicyDocument, Statement } from "../iam/types";
+import { asOrgLayers, type OrgInput, type OrgLayers } from "./orgLayers";
+import type { Plan, PlanResource } from "./types";
 import { ROLE_TAG } from "../iam/tags";
 
 /** A non-empty string, or undefined. */
@@ -69,69 +71,158 @@ export interface RolePolicies {
   boundary: NamedPolicy | null;
 }
 
-/**
- * Reads the policies of the plan's roles: aws.iam.RolePolicy resources and `inlinePolicies`, managed
- * policies attached by aws.iam.RolePolicyAttachment, and the permissions boundary. A managed policy
- * or boundary that is not in the plan (AWS-managed, another stack's) cannot be evaluated: `warn`
- * hears of it and the role is evaluated without it.
- */
-export function rolePolicyReader(resources: PlanResource[], warn: (message: string) => void): (role: PlanResource, label: string) => RolePolicies {
-  const ofType = (t: string) => resources.filter((r) => r.custom && r.type === t);
-  const managed = new Map<string, PolicyDocument>();
-  for (const p of ofType("aws:iam/policy:Policy")) {
-    const d = documentOf(p.inputs.policy);
-    const arn = outOrIn(p, "arn");
-    if (d && arn) managed.set(arn, d);
-  }
-  const inline = ofType("aws:iam/rolePolicy:RolePolicy");
-  const attachments = ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
-  return (role, label) => {
-    const refs = new Set([outOrIn(role, "id"), outOrIn(role, "name"), outOrIn(role, "arn")].filter(Boolean));
-    const identityPolicies: NamedPolicy[] = [];
-    for (const rp of inline.filter((p) => refs.has(str(p.inputs.role)))) {
-      const d = documentOf(rp.inputs.policy);
-      if (d) identityPolicies.push({ name: rp.name, policy: d });
-    }
-    const embedded = role.inputs.inlinePolicies;
-    if (Array.isArray(embedded)) {
-      for (const ip of embedded as { name?: string; policy?: string }[]) {
-        const d = documentOf(ip.policy);
-        if (d) identityPolicies.push({ name: ip.name ?? `${role.name}-inline`, policy: d });
-      }
-    }
-    for (const a of attachments.filter((p) => refs.has(str(p.inputs.role)))) {
-      const arn = str(a.inputs.policyArn)!;
-      const d = managed.get(arn);
-      if (d) identityPolicies.push({ name: a.name, policy: d });
-      else warn(`${label}: managed policy ${arn} is not in the plan; evaluated without it`);
-    }
-    let boundary: NamedPolicy | null = null;
-    const b = str(role.inputs.permissionsBoundary);
-    if (b) {
-      const d = managed.get(b);
-      if (d) boundary = { name: b, policy: d };
-      else warn(`${label}: permissions boundary ${b} is not in the plan; evaluated without it (a boundary can only narrow access)`);
-    }
-    return { identityPolicies, boundary };
-  };
-}
-
 /** What an account administrator typically holds. */
 export const ADMINISTRATOR_ACCESS: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [{ Sid: "AdministratorAccess", Effect: "Allow", Action: "*", Resource: "*" }],
 };
 
-/** The SCP AWS attaches to every root, OU and account by default. */
-export const FULL_AWS_ACCESS: PolicyDocument = {
-  Version: "2012-10-17",
-  Statement: [{ Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*" }],
-};
+export { FULL_AWS_ACCESS } from "./orgLayers";
 
 /**
- * The planned SCPs as the engine takes them: one OU holding FullAWSAccess and the guardrails, named
- * scp-1, scp-2 ... (answers cite them so); none when there are none.
+ * A Lambda function's resource policy from the plan's aws.lambda.Permission resources, as AWS builds
+ * it from their arguments. https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
  */
-export function scpLayers(scps: readonly PolicyDocument[]): { orgIdentifier: string; policies: NamedPolicy[] }[] {
-  return scps.length === 0 ? [] : [{ orgIdentifier: "ou-plan", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))] }];
+export function functionPolicyOf(resources: PlanResource[], fn: PlanResource): PolicyDocument | null {
+  const refs = new Set([outOrIn(fn, "arn"), outOrIn(fn, "name"), outOrIn(fn, "id")].filter(Boolean));
+  const arn = outOrIn(fn, "arn")!;
+  const statements: Statement[] = [];
+  for (const p of resources.filter((r) => r.type === "aws:lambda/permission:Permission" && refs.has(str(r.inputs.function)))) {
+    const who = str(p.inputs.principal) ?? "*";
+    const principal = /^\d{12}$/.test(who) ? { AWS: `arn:${parseArn(arn)?.partition ?? "aws"}:iam::${who}:root` } : who.includes(".amazonaws.com") ? { Service: who } : who === "*" ? "*" : { AWS: who };
+    const cond: Record<string, Record<string, string>> = {};
+    const put = (op: string, k: string, v: unknown) => {
+      if (v === undefined || v === null || v === "") return;
+      cond[op] = { ...(cond[op] ?? {}), [k]: String(v) };
+    };
+    // The Permission arguments AWS turns into conditions (same page).
+    put("Bool", "lambda:InvokedViaFunctionUrl", p.inputs.invokedViaFunctionUrl === true ? "true" : undefined);
+    put("StringEquals", "lambda:FunctionUrlAuthType", p.inputs.functionUrlAuthType);
+    put("StringEquals", "aws:SourceAccount", p.inputs.sourceAccount);
+    put("ArnLike", "aws:SourceArn", p.inputs.sourceArn);
+    put("StringEquals", "aws:PrincipalOrgID", p.inputs.principalOrgId);
+    statements.push({ Sid: p.name, Effect: "Allow", Principal: principal, Action: str(p.inputs.action) ?? "lambda:InvokeFunction", Resource: arn, ...(Object.keys(cond).length ? { Condition: cond } : {}) });
+  }
+  return statements.length ? { Version: "2012-10-17", Statement: statements } : null;
+}
+
+/** A function's URL (aws.lambda.FunctionUrl naming it) and its auth type ("AWS_IAM" or "NONE"). */
+export function functionUrlOf(resources: PlanResource[], fn: PlanResource): { authType: string } | undefined {
+  const names = new Set([outOrIn(fn, "arn"), outOrIn(fn, "name"), outOrIn(fn, "id")].filter(Boolean));
+  const url = resources.find((u) => u.type === "aws:lambda/functionUrl:FunctionUrl" && names.has(str(u.inputs.functionName)));
+  return url ? { authType: str(url.inputs.authorizationType) ?? "AWS_IAM" } : undefined;
+}
+
+/** An SNS topic's policy: its aws.sns.TopicPolicy resource when the plan has one, else the Topic's own `policy` input. */
+export function topicPolicyOf(resources: PlanResource[], topic: PlanResource): PolicyDocument | null {
+  const arn = outOrIn(topic, "arn");
+  const own = resources.find((r) => r.type === "aws:sns/topicPolicy:TopicPolicy" && str(r.inputs.arn) === arn);
+  return documentOf(own?.inputs.policy ?? topic.inputs.policy);
+}
+
+/** What the plan registers for a role: its policies, its trust, and the customer-managed policies attached (ARNs in the plan). */
+export interface RoleDocuments extends RolePolicies {
+  trust: PolicyDocument | null;
+  attachedPolicyArns: string[];
+}
+
+/**
+ * The one reader of the planned documents: per principal (identity policies inline and attached,
+ * boundary, trust), per resource (bucket, key, function, topic policies) and the organization's SCP
+ * and RCP layers. The design matrix (plan/access.ts), the SCP rows (plan/scpInputs.ts) and the
+ * attacker paths (plan/paths/principals.ts) all read through it.
+ */
+export interface PlanDocuments {
+  /** The resources that exist in AWS (components left out). */
+  resources: PlanResource[];
+  ofType(type: string): PlanResource[];
+  role(role: PlanResource, label: string, warn: (message: string) => void): RoleDocuments;
+  bucketPolicy(bucket: string | PlanResource): PolicyDocument | null;
+  keyPolicy(key: PlanResource): PolicyDocument | null;
+  functionPolicy(fn: PlanResource): PolicyDocument | null;
+  functionUrl(fn: PlanResource): { authType: string } | undefined;
+  topicPolicy(topic: PlanResource): PolicyDocument | null;
+  /** S3 Block Public Access's RestrictPublicBuckets is on for the account or this bucket (the engine applies it to S3 requests). */
+  blockPublicAccess(bucket: PlanResource): boolean;
+  /** The organization's SCP and RCP layers over this stack's account (none without an org). */
+  org: OrgLayers;
+}
+
+export function planDocuments(plan: Pick<Plan, "resources">, org?: OrgInput): PlanDocuments {
+  const resources = plan.resources.filter((r) => r.custom);
+  const byType = new Map<string, PlanResource[]>();
+  for (const r of resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  const ofType = (t: string) => byType.get(t) ?? [];
+  const managed = new Map<string, PolicyDocument>();
+  for (const p of ofType("aws:iam/policy:Policy")) {
+    const d = documentOf(p.inputs.policy);
+    const arn = outOrIn(p, "arn");
+    if (d && arn) managed.set(arn, d);
+  }
+  return {
+    resources,
+    ofType,
+    role: (role, label, warn) => readRole(role, label, warn, ofType, managed),
+    bucketPolicy: (b) => bucketPolicyOf(resources, b),
+    keyPolicy: (k) => keyPolicyOf(resources, k),
+    functionPolicy: (f) => functionPolicyOf(resources, f),
+    functionUrl: (f) => functionUrlOf(resources, f),
+    topicPolicy: (t) => topicPolicyOf(resources, t),
+    blockPublicAccess: (bucket) => {
+      const refs = new Set([outOrIn(bucket, "id"), outOrIn(bucket, "bucket")].filter(Boolean));
+      return (
+        ofType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
+        ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => refs.has(str(r.inputs.bucket)) && r.inputs.restrictPublicBuckets === true)
+      );
+    },
+    org: asOrgLayers(org),
+  };
+}
+
+/**
+ * A role's policies: aws.iam.RolePolicy resources and `inlinePolicies`, managed policies attached by
+ * aws.iam.RolePolicyAttachment, the permissions boundary, and its trust. A managed policy or boundary
+ * that is not in the plan (AWS-managed, another stack's) cannot be evaluated: `warn` hears of it and
+ * the role is evaluated without it.
+ */
+function readRole(role: PlanResource, label: string, warn: (message: string) => void, ofType: (t: string) => PlanResource[], managed: Map<string, PolicyDocument>): RoleDocuments {
+  const refs = new Set([outOrIn(role, "id"), outOrIn(role, "name"), outOrIn(role, "arn")].filter(Boolean));
+  const identityPolicies: NamedPolicy[] = [];
+  for (const rp of ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => refs.has(str(p.inputs.role)))) {
+    const d = documentOf(rp.inputs.policy);
+    if (d) identityPolicies.push({ name: rp.name, policy: d });
+  }
+  const embedded = role.inputs.inlinePolicies;
+  if (Array.isArray(embedded)) {
+    for (const ip of embedded as { name?: string; policy?: string }[]) {
+      const d = documentOf(ip.policy);
+      if (d) identityPolicies.push({ name: ip.name ?? `${role.name}-inline`, policy: d });
+    }
+  }
+  const attachedPolicyArns: string[] = [];
+  for (const a of ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => refs.has(str(p.inputs.role)))) {
+    const arn = str(a.inputs.policyArn)!;
+    const d = managed.get(arn);
+    if (d) {
+      identityPolicies.push({ name: a.name, policy: d });
+      attachedPolicyArns.push(arn);
+    } else warn(`${label}: managed policy ${arn} is not in the plan; evaluated without it`);
+  }
+  let boundary: NamedPolicy | null = null;
+  const b = str(role.inputs.permissionsBoundary);
+  if (b) {
+    const d = managed.get(b);
+    if (d) boundary = { name: b, policy: d };
+    else warn(`${label}: permissions boundary ${b} is not in the plan; evaluated without it (a boundary can only narrow access)`);
+  }
+  return { identityPolicies, boundary, trust: documentOf(role.inputs.assumeRolePolicy), attachedPolicyArns };
+}
+
+/** A role's identity policies and boundary (the reader's role(), for callers holding only resources). */
+export function rolePolicyReader(resources: PlanResource[], warn: (message: string) => void): (role: PlanResource, label: string) => RolePolicies {
+  const docs = planDocuments({ resources });
+  return (role, label) => {
+    const { identityPolicies, boundary } = docs.role(role, label, warn);
+    return { identityPolicies, boundary };
+  };
 }

@@ -1,12 +1,14 @@
 // Question sets as data: the design matrix (plan/access.ts) and the SCP rows (plan/scpRows.ts) each
-// build a list of questions from the planned documents; one runner asks them of the one evaluator
-// (plan/decide.ts, with the answer cache) and marks each broken promise with the shared rule
-// (plan/expectation.ts). Dev tooling only (iam-simulate is AGPL-3.0).
+// build a list of questions from the planned documents, and the attacker paths (plan/paths/engine.ts)
+// ask theirs one at a time while the graph search decides what to ask next; one runner asks them all
+// of the one evaluator (plan/decide.ts, with the answer cache) and marks each broken promise with the
+// shared rule (plan/expectation.ts). Dev tooling only (iam-simulate is AGPL-3.0).
 import { decide, type EvalRequest } from "./decide";
 import { meetsExpectation, type Expected } from "./expectation";
 import type { AccessDecision, AccessKind } from "./types";
 
-export type QuestionKind = AccessKind;
+/** The rows' kinds, and "path": an edge or goal request of the attacker paths (judged per path, plan/paths/verdicts.ts). */
+export type QuestionKind = AccessKind | "path";
 
 /** One step of a question: a request the engine must allow for the next to be asked. */
 export interface Step {
@@ -15,8 +17,8 @@ export interface Step {
   prefix?: string;
 }
 
-export interface Question<Extra = unknown> {
-  kind: QuestionKind;
+export interface Question<Extra = unknown, Kind extends QuestionKind = QuestionKind> {
+  kind: Kind;
   principal: string;
   label: string;
   action: string;
@@ -40,12 +42,14 @@ export interface Question<Extra = unknown> {
 /** "breach" breaks the promise; "warning" only differs in which policy says no. */
 export type Mark = "breach" | "warning" | null;
 
-export interface Answered<Extra = unknown> {
-  question: Question<Extra>;
+export interface Answered<Extra = unknown, Kind extends QuestionKind = QuestionKind> {
+  question: Question<Extra, Kind>;
   decision: AccessDecision;
   by: string;
   expected: Expected;
   mark: Mark;
+  /** Steps asked of the engine (the first refusal ends the question). */
+  asked: number;
 }
 
 /** The shared rule: a broken promise is a breach, unless only explicit and implicit denials differ and the set lets that pass. */
@@ -54,24 +58,29 @@ export function markOf(expected: Expected, decision: AccessDecision, denyKindMat
   return denyKindMatters || decision === "Allowed" || expected === "Allowed" ? "breach" : "warning";
 }
 
-async function answer(q: Question, who: string): Promise<{ decision: AccessDecision; by: string }> {
+async function answer(q: Question, who: string): Promise<{ decision: AccessDecision; by: string; asked: number }> {
   const parts: string[] = [];
+  let asked = 0;
   for (const s of q.steps) {
     const d = await decide(s.request, who);
+    asked++;
     const by = s.prefix ? `${s.prefix}: ${d.by}` : d.by;
-    if (d.decision !== "Allowed") return { decision: d.decision, by };
+    if (d.decision !== "Allowed") return { decision: d.decision, by, asked };
     parts.push(by);
   }
-  return { decision: "Allowed", by: parts.join("; ") };
+  return { decision: "Allowed", by: parts.join("; "), asked };
+}
+
+/** Asks one question; `who` names its set in an engine error. */
+export async function askQuestion<Extra, Kind extends QuestionKind>(q: Question<Extra, Kind>, who: string): Promise<Answered<Extra, Kind>> {
+  const { decision, by, asked } = await answer(q, who);
+  const expected = typeof q.expected === "function" ? await q.expected(decision) : q.expected;
+  return { question: q, decision, by: q.note ? `${by} (${q.note})` : by, expected, mark: markOf(expected, decision, q.denyKindMatters), asked };
 }
 
 /** Asks every question of a set, in order; `who` names the set in an engine error. */
-export async function runQuestions<Extra>(questions: Question<Extra>[], who: string): Promise<Answered<Extra>[]> {
-  const out: Answered<Extra>[] = [];
-  for (const q of questions) {
-    const { decision, by } = await answer(q, who);
-    const expected = typeof q.expected === "function" ? await q.expected(decision) : q.expected;
-    out.push({ question: q, decision, by: q.note ? `${by} (${q.note})` : by, expected, mark: markOf(expected, decision, q.denyKindMatters) });
-  }
+export async function runQuestions<Extra, Kind extends QuestionKind>(questions: Question<Extra, Kind>[], who: string): Promise<Answered<Extra, Kind>[]> {
+  const out: Answered<Extra, Kind>[] = [];
+  for (const q of questions) out.push(await askQuestion(q, who));
   return out;
 }

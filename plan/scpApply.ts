@@ -3,16 +3,19 @@
 import { arnLike } from "../iam/arnLike";
 import type { OrgConfig } from "../config/org";
 import { roleArnPattern } from "../iam/scp";
-import type { PolicyDocument } from "../iam/types";
 import type { Plan } from "./types";
 import { scpsFromPlan, type PlannedScp } from "./scpListing";
+import { asOrgLayers, orgLayers, orgPoliciesFromPlan, type OrgInput, type OrgLayers, type OrgPolicy } from "./orgLayers";
 import { isBreach, scpMatrixCells } from "./scpRows";
 import { workloadScpInputs } from "./scpInputs";
 import { coveredPersonRole, uncoveredPeople } from "./scpPeople";
 import { SCP_LABEL_PREFIX } from "./scpRender";
 
-/** The SCP documents and organization config of an org stack, by running its program offline. */
-export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; organization: OrgConfig }> {
+/**
+ * The organization policies (SCPs and RCPs, with their targets) and organization config of an org
+ * stack, by running its program offline.
+ */
+export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; policies: OrgPolicy[]; organizationId?: string; organization: OrgConfig }> {
   // Required here, not imported, so that pure users of this module (tests of the matrix) do not load the Pulumi runtime.
   const { runProgram } = require("./run") as typeof import("./run");
   const { readStackConfig } = require("./stackFiles") as typeof import("./stackFiles");
@@ -21,8 +24,18 @@ export async function loadOrgStack(stack: string, root?: string): Promise<{ scps
   const cfg = loadStackConfig(stack, raw);
   if (!cfg.organization) throw new Error(`scpStack: stack "${stack}" has no model-vault:organization section, so it deploys no SCPs`);
   const run = await runProgram(stack, { config: raw, root });
-  const scps = scpsFromPlan({ project: "model-vault", stack, resources: run.resources, outputs: run.outputs });
-  return { scps, organization: cfg.organization };
+  const plan = { project: "model-vault", stack, resources: run.resources, outputs: run.outputs };
+  const organizationId = organizationIdOf(plan, cfg.organization);
+  return { scps: scpsFromPlan(plan), policies: orgPoliciesFromPlan(plan), ...(organizationId ? { organizationId } : {}), organization: cfg.organization };
+}
+
+/** The organization's id (o-...), the aws:PrincipalOrgID of its accounts' principals: from the org config when it names one, or a planned aws.organizations.Organization. */
+function organizationIdOf(plan: Plan, organization: OrgConfig): string | undefined {
+  const configured = (organization as { organizationId?: unknown }).organizationId;
+  if (typeof configured === "string" && configured) return configured;
+  const org = plan.resources.find((r) => r.type === "aws:organizations/organization:Organization");
+  const id = org?.outputs.id;
+  return typeof id === "string" && id ? id : undefined;
 }
 
 /** Minimal view of the plan builder's result (plan/build.ts PlanResult) this hook needs. */
@@ -44,36 +57,43 @@ export interface ScpHookTarget {
 
 /**
  * Plan hook for workload stacks with `scpStack` set: runs the org stack offline, appends the SCP rows
- * to `plan.access` (breaches to `failures`, pattern mismatches to `plan.warnings`) and returns the SCP
- * documents so the general access matrix can include them (computeAccessMatrix(plan, cfg, { scps })).
- * Returns [] and does nothing when the stack has no scpStack. Call after the workload plan is built.
+ * to `plan.access` (breaches to `failures`, pattern mismatches to `plan.warnings`) and returns the org
+ * stack's SCP and RCP layers over this account (plan/orgLayers.ts) so the access matrix and the
+ * attacker paths evaluate under them (computeAccessMatrix(plan, cfg, { scps })).
+ * Returns no layers and does nothing when the stack has no scpStack. Call after the workload plan is built.
  */
 export async function applyScpStack(
   result: ScpHookTarget,
   opts: { deployerRoleArn?: string | null; root?: string } = {},
-): Promise<PolicyDocument[]> {
+): Promise<OrgLayers> {
   const stack = result.config.scpStack;
-  if (!stack) return [];
-  const { scps, organization } = await loadOrgStack(stack, opts.root);
+  if (!stack) return orgLayers([]);
+  const { policies, organizationId, organization } = await loadOrgStack(stack, opts.root);
   // Each account, and so each organization, lives in one partition
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html): another partition's SCPs never apply here.
   if (result.config.partition && organization.partition !== result.config.partition) {
     result.failures.push(`scpStack ${stack}: its organization is in partition ${organization.partition}, this stack in ${result.config.partition}: its SCPs cannot guard this account`);
-    return [];
+    return orgLayers([]);
   }
   // The workload's own deployer role (access.deployerRoleArn), when set, replaces the synthetic one.
   const deployerRoleArn = opts.deployerRoleArn ?? result.config.access?.deployerRoleArn ?? null;
-  return applyScpDocuments(result, stack, scps.map((s) => s.document), organization, { deployerRoleArn });
+  const layers = orgLayers(policies, result.config.accountId, organizationId);
+  if (layers.rcps.length > 0 && !organizationId)
+    result.plan.warnings = [
+      ...(result.plan.warnings ?? []),
+      `scpStack ${stack}: the organization's id is unknown (no organizationId in its config, no planned Organization): its RCPs are evaluated with requests that carry no aws:PrincipalOrgID`,
+    ];
+  return applyScpDocuments(result, stack, layers, organization, { deployerRoleArn });
 }
 
-/** applyScpStack with the org stack's SCP documents and organization config already in hand. */
+/** applyScpStack with the org stack's layers (or bare SCP documents) and organization config already in hand; returns the layers. */
 export async function applyScpDocuments(
   result: ScpHookTarget,
   stack: string,
-  documents: PolicyDocument[],
+  documents: OrgInput,
   organization: OrgConfig,
   opts: { deployerRoleArn?: string | null } = {},
-): Promise<PolicyDocument[]> {
+): Promise<OrgLayers> {
   const { input, warnings } = workloadScpInputs(result.plan, documents, organization, result.config.accountId);
   input.personRoleArn = coveredPersonRole(result.config, organization);
   const people = uncoveredPeople(result.config, organization);
@@ -91,5 +111,5 @@ export async function applyScpDocuments(
   result.plan.warnings = [...(result.plan.warnings ?? []), ...warnings.map((w) => `scpStack ${stack}: ${w}`)];
   for (const c of cells.filter(isBreach))
     result.failures.push(`access matrix (SCPs of stack ${stack}): ${c.label} ${c.action} on ${c.resource} is ${c.decision}, expected ${c.expected} (${c.by})`);
-  return documents;
+  return asOrgLayers(input.scps);
 }

@@ -4,8 +4,8 @@ import { arnLike } from "../iam/arnLike";
 import type { OrgConfig } from "../config/org";
 import { PROTECTED_KEY_ROLES, jitPatterns, roleArnPattern, type Partition } from "../iam/scp";
 import { CDN_ROLE, accessLogBucketName } from "../iam/arns";
-import type { PolicyDocument } from "../iam/types";
-import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, roleTagOf, rolePolicyReader, str, taggedWith, tagsOf } from "./planDocuments";
+import type { OrgInput } from "./orgLayers";
+import { ADMINISTRATOR_ACCESS, planDocuments, roleTagOf, str, taggedWith, tagsOf, type PlanDocuments } from "./planDocuments";
 import type { Plan, PlanResource } from "./types";
 import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../iam/tags";
 import { type ScpMatrixInput, type ScpMatrixPrincipal } from "./scpRows";
@@ -26,18 +26,19 @@ export { arnLike };
  */
 export function workloadScpInputs(
   plan: Plan,
-  scps: PolicyDocument[],
+  scps: OrgInput,
   org: Pick<OrgConfig, "partition" | "elevatedRolePattern" | "deployerRolePattern" | "modelBucketPattern" | "auditTrailPattern"> & { jitNamePrefix?: string },
   accountId: string,
 ): { input: ScpMatrixInput; warnings: string[] } {
   const part = org.partition;
   const warnings: string[] = [];
+  const docs = planDocuments(plan, scps);
   const buckets = taggedWith(plan.resources, "aws:s3/bucket:Bucket", MODEL_BUCKET_ROLE);
   const bucket = buckets[0] ?? plan.resources.find((r) => r.type === "aws:s3/bucket:Bucket");
   const bucketName = str(bucket?.inputs.bucket) ?? str(bucket?.outputs.bucket) ?? str(bucket?.outputs.id) ?? "model-vault-example";
   if (!arnLike(org.modelBucketPattern, bucketName))
     warnings.push(`bucket ${bucketName} does not match organization.modelBucketPattern ${org.modelBucketPattern}: the SCPs do not protect it`);
-  const bucketPolicy = (bucket ? bucketPolicyOf(plan.resources, bucket) : null) ?? undefined;
+  const bucketPolicy = (bucket ? docs.bucketPolicy(bucket) : null) ?? undefined;
 
   const trail = plan.resources.find((r) => r.type === "aws:cloudtrail/trail:Trail");
   const trailArn = str(trail?.outputs.arn);
@@ -58,7 +59,7 @@ export function workloadScpInputs(
     roleArn = arn;
     if (!arnLike(roleArnPattern(part, org.elevatedRolePattern), arn))
       warnings.push(`elevated role ${arn} does not match organization.elevatedRolePattern ${org.elevatedRolePattern}: the SCPs deny it object writes`);
-    const { identityPolicies, boundary } = rolePolicyReader(plan.resources, (w) => warnings.push(w))(elevated, "elevated role");
+    const { identityPolicies, boundary } = docs.role(elevated, "elevated role", (w) => warnings.push(w));
     principals.push({
       arn,
       label: "elevated role (as deployed)",
@@ -86,19 +87,19 @@ export function workloadScpInputs(
     identityPolicies: [ADMINISTRATOR_ACCESS],
     exempt: "deployer",
   });
-  const jit = jitScpInputs(plan, org, part, principals, warnings);
+  const jit = jitScpInputs(plan, docs, org, part, principals, warnings);
   return {
     input: {
       accountId,
       partition: part,
-      scps,
+      scps: docs.org,
       bucketName,
       bucketPolicy,
       roleArn,
       trailArn,
       auditBucketName,
       logBucketName: plan.resources.some((r) => r.type === "aws:s3/bucket:Bucket" && str(r.inputs.bucket) === accessLogBucketName(bucketName)) ? accessLogBucketName(bucketName) : undefined,
-      tagged: taggedScpInputs(plan),
+      tagged: taggedScpInputs(plan, docs),
       jit,
       principals,
     },
@@ -107,11 +108,11 @@ export function workloadScpInputs(
 }
 
 /** The model and audit keys (with their key policies) and the distribution, as the SCPs find them: by tag. */
-function taggedScpInputs(plan: Plan): NonNullable<ScpMatrixInput["tagged"]> {
+function taggedScpInputs(plan: Plan, docs: PlanDocuments): NonNullable<ScpMatrixInput["tagged"]> {
   const roleOf = (r: PlanResource) => roleTagOf(r) ?? "";
   const keys = plan.resources
     .filter((r) => r.type === "aws:kms/key:Key" && PROTECTED_KEY_ROLES.includes(roleOf(r)) && str(r.outputs.arn))
-    .map((r) => ({ arn: str(r.outputs.arn)!, role: roleOf(r), action: "kms:ScheduleKeyDeletion", policy: keyPolicyOf(plan.resources, r) ?? undefined }));
+    .map((r) => ({ arn: str(r.outputs.arn)!, role: roleOf(r), action: "kms:ScheduleKeyDeletion", policy: docs.keyPolicy(r) ?? undefined }));
   const cdn = plan.resources
     .filter((r) => r.type === "aws:cloudfront/distribution:Distribution" && roleOf(r) === CDN_ROLE && str(r.outputs.arn))
     .map((r) => ({ arn: str(r.outputs.arn)!, role: roleOf(r), action: "cloudfront:UpdateDistribution" }));
@@ -131,6 +132,7 @@ function roleTagged(plan: Plan, tag: string): PlanResource | undefined {
  */
 function jitScpInputs(
   plan: Plan,
+  docs: PlanDocuments,
   org: { jitNamePrefix?: string },
   part: Partition,
   principals: ScpMatrixPrincipal[],
@@ -147,6 +149,7 @@ function jitScpInputs(
   const group = inBroker("aws:scheduler/scheduleGroup:ScheduleGroup");
   const groupArn = str(group?.outputs.arn);
   const trigger = inBroker("aws:lambda/eventSourceMapping:EventSourceMapping");
+  const topic = inBroker("aws:sns/topic:Topic");
   // The fake cloud gives a mapping no ARN; AWS's form is event-source-mapping:<uuid>.
   const triggerArn = trigger && revokerFunctionArn
     ? (str(trigger.outputs.arn) ?? revokerFunctionArn.replace(/:function:.*$/, `:event-source-mapping:${str(trigger.outputs.uuid) ?? "00000000-0000-0000-0000-000000000000"}`))
@@ -160,7 +163,8 @@ function jitScpInputs(
     tableArn: str(table?.outputs.arn),
     triggerArn,
     scheduleArn: groupArn ? `${groupArn.replace(":schedule-group/", ":schedule/")}/jit-example` : undefined,
-    topicArn: str(inBroker("aws:sns/topic:Topic")?.outputs.arn),
+    topicArn: str(topic?.outputs.arn),
+    topicPolicy: (topic && docs.topicPolicy(topic)) ?? undefined,
   };
   const prefix = org.jitNamePrefix;
   const patterns = prefix ? jitPatterns(prefix) : undefined;
@@ -177,7 +181,6 @@ function jitScpInputs(
   check("issuer role", jit.issuerRoleArn, patterns && roleArnPattern(part, patterns.issuerRole));
   check("revoker role", jit.revokerRoleArn, patterns && roleArnPattern(part, patterns.revokerRole));
   check("scheduler role", jit.schedulerRoleArn, patterns && roleArnPattern(part, patterns.schedulerRole));
-  const read = rolePolicyReader(plan.resources, (w) => warnings.push(w));
   for (const [role, label, exempt] of [
     [issuer, "JIT issuer role (as deployed)", ["broker", "issuer"]],
     [revoker, "JIT revoker role (as deployed)", ["revoker", "broker"]],
@@ -185,7 +188,7 @@ function jitScpInputs(
   ] as const) {
     const arn = role && str(role.outputs.arn);
     if (!role || !arn) continue;
-    const { identityPolicies, boundary } = read(role, label);
+    const { identityPolicies, boundary } = docs.role(role, label, (w) => warnings.push(w));
     // Its policy is pinned to its function (jit/trust.ts pinnedToFunction): evaluate the calls the function makes.
     const fn = str(plan.resources.find((r) => r.type === "aws:lambda/function:Function" && r.inputs.role === arn)?.outputs.arn);
     const context = fn ? { "lambda:SourceFunctionArn": fn } : undefined;

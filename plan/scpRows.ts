@@ -5,7 +5,7 @@ import type { PolicyDocument } from "../iam/types";
 import { decide, type EvalRequest } from "./decide";
 import { runQuestions, type Question } from "./questions";
 import { breaksExpectation } from "./expectation";
-import { FULL_AWS_ACCESS } from "./planDocuments";
+import { asOrgLayers, orgKeysOf, withoutScps, type OrgInput } from "./orgLayers";
 import type { AccessCell, AccessDecision } from "./types";
 
 export type Exemption = "elevated" | "deployer" | "revoker" | "broker" | "issuer" | "scheduler";
@@ -35,8 +35,8 @@ export interface ScpMatrixPrincipal {
 export interface ScpMatrixInput {
   accountId: string;
   partition?: string;
-  /** The org stack's SCP documents (attached to the workload account's OU). */
-  scps: PolicyDocument[];
+  /** The org stack's SCP and RCP layers (plan/orgLayers.ts), or bare SCP documents (attached to the workload account's OU). */
+  scps: OrgInput;
   bucketName: string;
   /** The model bucket's policy, if the workload stack has one. */
   bucketPolicy?: PolicyDocument;
@@ -68,6 +68,8 @@ export interface ScpMatrixInput {
     /** A window-end schedule in the broker's schedule group (the issuer names them jit-*). */
     scheduleArn?: string;
     topicArn?: string;
+    /** The notice topic's policy (its aws.sns.TopicPolicy or `policy` input), when it has one. */
+    topicPolicy?: PolicyDocument;
   };
   principals: ScpMatrixPrincipal[];
 }
@@ -196,7 +198,7 @@ function jitPlumbingRequests(jit: NonNullable<ScpMatrixInput["jit"]>, only: (...
   });
   add(jit.scheduleArn, { action: "scheduler:CreateSchedule", resource: jit.scheduleArn!, protectedFor: only("deployer", "issuer") });
   add(jit.scheduleArn, { action: "scheduler:DeleteSchedule", resource: jit.scheduleArn!, protectedFor: only("deployer", "issuer") });
-  add(jit.topicArn, { action: "sns:Subscribe", resource: jit.topicArn!, protectedFor: only("deployer") });
+  add(jit.topicArn, { action: "sns:Subscribe", resource: jit.topicArn!, protectedFor: only("deployer"), resourcePolicy: jit.topicPolicy });
   add(jit.tableArn, { action: "dynamodb:UpdateTimeToLive", resource: jit.tableArn!, protectedFor: only("deployer") });
   return rows;
 }
@@ -220,14 +222,17 @@ export interface Evaluated {
 type EvalInput = Pick<ScpMatrixInput, "accountId" | "bucketName" | "bucketPolicy">;
 type EvalOpts = { boundary?: PolicyDocument | null; context?: Record<string, string>; resourcePolicy?: PolicyDocument };
 
-/** One IAM evaluation (identity + SCPs at root and OU level + the bucket policy for requests on the bucket). */
+/**
+ * One IAM evaluation (identity + the org's SCP and RCP layers + the bucket policy for requests on the
+ * bucket); null `scps` asks it with no organization policies at all.
+ */
 export async function evaluate(
   principal: string,
   action: string,
   resource: string,
   input: EvalInput,
   identityPolicies: PolicyDocument[],
-  scps: PolicyDocument[] | null,
+  scps: OrgInput | null,
   opts: EvalOpts = {},
 ): Promise<Evaluated> {
   return decide(scpEvalRequest(principal, action, resource, input, identityPolicies, scps, opts), WHO);
@@ -235,17 +240,18 @@ export async function evaluate(
 
 const WHO = "SCP rows";
 
-/** The request of one SCP row: null `scps` asks it as if the SCPs were not attached. */
+/** The request of one SCP row under these org layers (null: none). */
 function scpEvalRequest(
   principal: string,
   action: string,
   resource: string,
   input: EvalInput,
   identityPolicies: PolicyDocument[],
-  scps: PolicyDocument[] | null,
+  scps: OrgInput | null,
   opts: EvalOpts,
 ): EvalRequest {
   const onBucket = bucketOf(resource) === input.bucketName;
+  const org = asOrgLayers(scps ?? undefined);
   return {
     principal,
     action,
@@ -257,16 +263,9 @@ function scpEvalRequest(
     boundary: opts.boundary ? { name: "boundary", policy: opts.boundary } : null,
     resourcePolicy: opts.resourcePolicy ?? (onBucket ? input.bucketPolicy : undefined),
     resourceName: opts.resourcePolicy ? "resource-policy" : "bucket-policy",
-    scps:
-      scps === null
-        ? []
-        : [
-            { orgIdentifier: "r-root", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }] },
-            {
-              orgIdentifier: "ou-workloads",
-              policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...scps.map((policy, i) => ({ name: `scp-${i + 1}`, policy }))],
-            },
-          ],
+    scps: org.scps,
+    rcps: org.rcps,
+    ...orgKeysOf(org, principal, opts.context ?? {}, input.accountId),
   };
 }
 
@@ -282,14 +281,15 @@ export async function scpMatrixCells(input: ScpMatrixInput): Promise<AccessCell[
 }
 
 /** The SCP rows as questions: each principal x protected or kept request, with the promise found from the answer. */
-export function scpQuestions(input: ScpMatrixInput): Question[] {
+export function scpQuestions(input: ScpMatrixInput): Question<undefined, "scp">[] {
   return input.principals.flatMap((p) =>
     scpRequests(input)
       .filter((r) => !p.jitOnly || r.jit)
       .map((req) => {
         const opts = { boundary: p.boundary, context: { ...p.context, ...req.context }, resourcePolicy: req.resourcePolicy };
         const restricted = isRestricted(req, p);
-        const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, null, opts)).decision;
+        // The RCPs stay: the comparison is with the same organization minus its SCPs.
+        const without = async () => (await evaluate(p.arn, req.action, req.resource, input, p.identityPolicies, withoutScps(asOrgLayers(input.scps)), opts)).decision;
         return {
           kind: "scp" as const,
           principal: p.arn,

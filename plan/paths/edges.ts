@@ -255,7 +255,7 @@ export class EdgeFinder {
     const brokerAccepts = patterns.some((pat) => humanArnOf(pat)?.arn === p.arn || callerArns.some((c) => arnLike(pat, c) || globLike(pat, c)));
     if (b.hasUrl && publisher && brokerAccepts) {
       const by = await this.allowed(a, [
-        fn("lambda:InvokeFunctionUrl", { "lambda:FunctionUrlAuthType": "AWS_IAM" }),
+        fn("lambda:InvokeFunctionUrl", { "lambda:FunctionUrlAuthType": b.urlAuthType ?? "AWS_IAM" }),
         fn("lambda:InvokeFunction", { "lambda:InvokedViaFunctionUrl": "true" }),
       ]);
       if (by) {

@@ -1,10 +1,14 @@
-// One question of the attacker-path graph to the IAM engine (plan/iamEval.ts, with its answer
-// cache): the actor's identity policies, boundary and SCPs, the target's resource or trust policy,
-// and the request context AWS would send for that actor. Dev tooling only (iam-simulate is AGPL-3.0).
+// The attacker paths' questions to the IAM engine: each edge or goal request becomes a question of
+// kind "path" asked through the runner every question set uses (plan/questions.ts -> plan/decide.ts,
+// with the answer cache): the actor's identity policies, boundary, SCP and RCP layers, the target's
+// resource or trust policy, and the request context AWS would send for that actor. Dev tooling only
+// (iam-simulate is AGPL-3.0).
 import { parseArn } from "../../iam/arn";
 import type { PolicyDocument } from "../../iam/types";
-import { decide } from "../decide";
-import { scpLayers, type NamedPolicy } from "../planDocuments";
+import type { EvalRequest } from "../decide";
+import { askQuestion, type Answered, type Question } from "../questions";
+import { asOrgLayers, orgKeysOf } from "../orgLayers";
+import type { NamedPolicy } from "../planDocuments";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
 import { identityMayAllow, resourceMayGrant } from "./prune";
@@ -89,38 +93,64 @@ export class PathEngine {
     return ok;
   }
 
-  async ask(a: Actor, r: Request): Promise<Answer> {
-    this.stats.asked++;
+  /** The engine request of one of this actor's requests: its documents, the org layers, the context AWS would send. */
+  request(a: Actor, r: Request): EvalRequest {
     const m = this.model;
     const p = a.principal;
-    const d = await decide(
-      {
-        principal: p.kind === "anonymous" ? "anonymous" : p.arn,
-        action: r.action,
-        resource: r.resource,
-        resourceAccount: accountOf(r.resource) ?? m.accountId,
-        context: { ...actorContext(m, a, r.action), ...r.context },
-        identityPolicies: a.identityPolicies,
-        boundary: a.boundary,
-        resourcePolicy: r.resourcePolicy,
-        resourceName: r.resourceName,
-        scps: a.underScps ? scpLayers(m.scps) : [],
-        blockPublicAccess: m.bucket.blockPublicAccess,
-      },
-      "attacker paths",
-    );
-    return { ...d, allowed: d.decision === "Allowed" };
+    const org = asOrgLayers(m.scps);
+    const context = { ...actorContext(m, a, r.action), ...r.context };
+    const keys = orgKeysOf(org, p.arn, context, m.accountId);
+    // The management account's principals belong to the organization too.
+    if (p.kind === "management" && org.organizationId) keys.principalOrgId = org.organizationId;
+    return {
+      principal: p.kind === "anonymous" ? "anonymous" : p.arn,
+      action: r.action,
+      resource: r.resource,
+      resourceAccount: accountOf(r.resource) ?? m.accountId,
+      context,
+      identityPolicies: a.identityPolicies,
+      boundary: a.boundary,
+      resourcePolicy: r.resourcePolicy,
+      resourceName: r.resourceName,
+      scps: a.underScps ? org.scps : [],
+      // RCPs bind the stack's resources whoever asks, until the management account detaches them.
+      rcps: p.orgDetached ? [] : org.rcps,
+      ...keys,
+      blockPublicAccess: m.bucket.blockPublicAccess,
+    };
+  }
+
+  /**
+   * Asks the requests in order as one question of the attacker-path set (plan/questions.ts, the runner
+   * the design matrix and the SCP rows use), stopping at the first refusal. A path has no promise per
+   * request: plan/paths/verdicts.ts judges the whole path.
+   */
+  private async question(a: Actor, rs: Request[]): Promise<Answered> {
+    const q: Question = {
+      kind: "path",
+      principal: a.principal.arn,
+      label: a.principal.label,
+      action: rs.map((r) => r.action).join(" + "),
+      resource: rs[0].resource,
+      steps: rs.map((r) => ({ request: this.request(a, r), ...(rs.length > 1 ? { prefix: r.action } : {}) })),
+      expected: "AllowedOrDenied",
+      denyKindMatters: false,
+      extra: undefined,
+    };
+    const ans = await askQuestion(q, "attacker paths");
+    this.stats.asked += ans.asked;
+    return ans;
+  }
+
+  async ask(a: Actor, r: Request): Promise<Answer> {
+    const { decision, by } = await this.question(a, [r]);
+    return { decision, by, allowed: decision === "Allowed" };
   }
 
   /** Every request allowed (pruned first, then asked in order, stopping at the first refusal); the statements that allowed them. */
   async allowAll(a: Actor, rs: Request[]): Promise<string | null> {
     if (!rs.every((r) => this.mayAllow(a, r))) return null;
-    const by: string[] = [];
-    for (const r of rs) {
-      const ans = await this.ask(a, r);
-      if (!ans.allowed) return null;
-      by.push(rs.length > 1 ? `${r.action}: ${ans.by}` : ans.by);
-    }
-    return by.join("; ");
+    const ans = await this.question(a, rs);
+    return ans.decision === "Allowed" ? ans.by : null;
   }
 }

@@ -1,6 +1,6 @@
 // The attacker-path question set of the offline plan: read the model from the plan, walk the
 // graph, judge each path. Breaches make the plan exit 1.
-import type { PolicyDocument } from "../../iam/types";
+import type { OrgInput } from "../orgLayers";
 import type { AttackPath, Plan } from "../types";
 import { findPaths, type PathsResult } from "./graph";
 import { pathModelFromPlan, type CallerPolicy, type PathsConfig } from "./principals";
@@ -28,7 +28,7 @@ export function lastPathStats(): PathsResult["stats"] | undefined {
 }
 
 /** `callerPolicy`: what the people hold to use the broker (default: jit/caller-policy.ts, as documented). */
-export async function computeAttackPaths(plan: Plan, cfg: PathsConfig, scps: PolicyDocument[], opts: { callerPolicy?: CallerPolicy } = {}): Promise<AttackPathsResult> {
+export async function computeAttackPaths(plan: Plan, cfg: PathsConfig, scps: OrgInput, opts: { callerPolicy?: CallerPolicy } = {}): Promise<AttackPathsResult> {
   const warnings: string[] = [];
   const model = pathModelFromPlan(plan, cfg, scps, (w) => warnings.push(w), opts.callerPolicy);
   const r = await findPaths(model);

@@ -1,6 +1,7 @@
 // The attacker-path model: the principals (graph nodes) and the resources the goals and edges act
 // on, read once from a plan (plan/paths/principals.ts) or written by hand in a test. Plain data.
 import type { PolicyDocument } from "../../iam/types";
+import type { OrgInput } from "../orgLayers";
 import type { NamedPolicy } from "../planDocuments";
 
 export type PrincipalKind =
@@ -45,6 +46,8 @@ export interface PathPrincipal {
   tags: Record<string, string>;
   /** The org SCPs bind it (same account as the stack, and the plan has SCPs). */
   underScps: boolean;
+  /** The management account detached every organization policy (SCPs and RCPs) first. */
+  orgDetached?: boolean;
   /** Listed as a starting point of paths (the publisher and the issuer are reached, never started from). */
   start: boolean;
   /** Service principals: the aws:SourceArn they send. */
@@ -60,6 +63,8 @@ export interface Broker {
   /** The function's resource policy, as the plan's aws.lambda.Permission resources make it. */
   functionPolicy: PolicyDocument | null;
   hasUrl: boolean;
+  /** The URL's auth type as planned ("AWS_IAM" or "NONE"). */
+  urlAuthType?: string;
   /** Caller patterns the broker checks in its own code (config jit.*). */
   requesters: string[];
   approvers: string[];
@@ -76,7 +81,8 @@ export interface GuardedResource {
 export interface PathModel {
   accountId: string;
   region: string;
-  scps: PolicyDocument[];
+  /** The organization's SCP and RCP layers (plan/orgLayers.ts), or bare SCP documents attached to the account's OU. */
+  scps: OrgInput;
   principals: PathPrincipal[];
   bucket: GuardedResource & { name: string; blockPublicAccess: boolean };
   /** Object keys the goals try: one inside each prefix someone may read, and inside the publisher's. */

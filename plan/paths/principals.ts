@@ -7,10 +7,11 @@ import type { JitConfig } from "../../config/jit";
 import { parseArn, partitionOf } from "../../iam/arn";
 import { AUDIT_KEY_ROLE, bucketArn, CDN_ROLE, IDENTITY_CENTER_ROLE_PATH, IDENTITY_CENTER_ROLE_PREFIX, MODEL_KEY_ROLE } from "../../iam/arns";
 import { KEY_TAG } from "../../iam/scp";
-import type { PolicyDocument, Statement } from "../../iam/types";
+import type { PolicyDocument } from "../../iam/types";
 import { brokerCallerPolicy } from "../../jit/caller-policy";
 import { REVOCATION_POLICY_NAME } from "../../jit/revocation";
-import { ADMINISTRATOR_ACCESS, bucketPolicyOf, documentOf, keyPolicyOf, outOrIn, roleTagOf, rolePolicyReader, str, taggedWith, tagsOf, type NamedPolicy } from "../planDocuments";
+import type { OrgInput } from "../orgLayers";
+import { ADMINISTRATOR_ACCESS, outOrIn, planDocuments, roleTagOf, str, taggedWith, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
 import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
@@ -56,30 +57,6 @@ export function humanArnOf(entry: string): { arn: string; user: boolean } | unde
   return undefined;
 }
 
-/** A Lambda function's resource policy from the plan's aws.lambda.Permission resources. */
-export function functionPolicyOf(resources: PlanResource[], fn: PlanResource): PolicyDocument | null {
-  const refs = new Set([outOrIn(fn, "arn"), outOrIn(fn, "name"), outOrIn(fn, "id")].filter(Boolean));
-  const arn = outOrIn(fn, "arn")!;
-  const statements: Statement[] = [];
-  for (const p of resources.filter((r) => r.type === "aws:lambda/permission:Permission" && refs.has(str(r.inputs.function)))) {
-    const who = str(p.inputs.principal) ?? "*";
-    const principal = /^\d{12}$/.test(who) ? { AWS: `arn:${parseArn(arn)?.partition ?? "aws"}:iam::${who}:root` } : who.includes(".amazonaws.com") ? { Service: who } : who === "*" ? "*" : { AWS: who };
-    const cond: Record<string, Record<string, string>> = {};
-    const put = (op: string, k: string, v: unknown) => {
-      if (v === undefined || v === null || v === "") return;
-      cond[op] = { ...(cond[op] ?? {}), [k]: String(v) };
-    };
-    // The Permission arguments AWS turns into conditions: https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
-    put("Bool", "lambda:InvokedViaFunctionUrl", p.inputs.invokedViaFunctionUrl === true ? "true" : undefined);
-    put("StringEquals", "lambda:FunctionUrlAuthType", p.inputs.functionUrlAuthType);
-    put("StringEquals", "aws:SourceAccount", p.inputs.sourceAccount);
-    put("ArnLike", "aws:SourceArn", p.inputs.sourceArn);
-    put("StringEquals", "aws:PrincipalOrgID", p.inputs.principalOrgId);
-    statements.push({ Sid: p.name, Effect: "Allow", Principal: principal, Action: str(p.inputs.action) ?? "lambda:InvokeFunction", Resource: arn, ...(Object.keys(cond).length ? { Condition: cond } : {}) });
-  }
-  return statements.length ? { Version: "2012-10-17", Statement: statements } : null;
-}
-
 const OBJECT_NAME = "example.safetensors";
 
 /** One object inside each prefix the config lets someone read, and inside the publisher's prefixes. */
@@ -92,16 +69,17 @@ export function objectKeysFor(cfg: PathsConfig): PathModel["objectKeys"] {
 export function pathModelFromPlan(
   plan: Plan,
   cfg: PathsConfig,
-  scps: PolicyDocument[],
+  scps: OrgInput,
   warn: (m: string) => void = () => undefined,
   callerPolicy: CallerPolicy = DOCUMENTED_CALLER_POLICY,
 ): PathModel {
-  const rs = plan.resources.filter((r) => r.custom);
-  const ofType = (t: string) => rs.filter((r) => r.type === t);
+  const docs = planDocuments(plan, scps);
+  const rs = docs.resources;
+  const ofType = docs.ofType;
   const tagged = (t: string, role: string) => taggedWith(rs, t, role);
   const account = cfg.accountId;
   const sameAccount = (arn: string) => parseArn(arn)?.account === account;
-  const bound = scps.length > 0;
+  const bound = docs.org.scps.length > 0;
   const people = new Map((cfg.jit.people ?? []).map((p) => [`person:${p.name}`, p.principals]));
   /** Config entries with each `person:<name>` replaced by that person's principals. */
   const expand = (entries: string[]) => entries.flatMap((x) => people.get(x) ?? [x]);
@@ -110,32 +88,24 @@ export function pathModelFromPlan(
   if (!bucketRes) throw new Error(`attacker paths: the plan has no bucket tagged ${KEY_TAG}=${MODEL_BUCKET_ROLE}`);
   const bucketName = outOrIn(bucketRes, "bucket") ?? outOrIn(bucketRes, "id")!;
   const keyRes = (role: string) => tagged("aws:kms/key:Key", role)[0];
-  const guardedKey = (k: PlanResource, role: string) => ({ arn: outOrIn(k, "arn")!, policy: keyPolicyOf(rs, k), context: { [`aws:ResourceTag/${KEY_TAG}`]: role } });
+  const guardedKey = (k: PlanResource, role: string) => ({ arn: outOrIn(k, "arn")!, policy: docs.keyPolicy(k), context: { [`aws:ResourceTag/${KEY_TAG}`]: role } });
   const modelKey = keyRes(MODEL_KEY_ROLE);
   if (!modelKey) throw new Error(`attacker paths: the plan has no KMS key tagged ${KEY_TAG}=${MODEL_KEY_ROLE}`);
   const keys = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE].flatMap((role) => (keyRes(role) ? [guardedKey(keyRes(role), role)] : []));
-  const blockPublicAccess =
-    ofType("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock").some((r) => r.inputs.restrictPublicBuckets === true) ||
-    ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").some((r) => str(r.inputs.bucket) === bucketName && r.inputs.restrictPublicBuckets === true);
+  const blockPublicAccess = docs.blockPublicAccess(bucketRes);
   const trail = ofType("aws:cloudtrail/trail:Trail")[0];
   const auditBucketName = trail && str(trail.inputs.s3BucketName);
   const dist = tagged("aws:cloudfront/distribution:Distribution", CDN_ROLE)[0] ?? ofType("aws:cloudfront/distribution:Distribution")[0];
   const distArn = dist && outOrIn(dist, "arn");
 
   // Roles the stack creates.
-  const read = rolePolicyReader(rs, warn);
-  const managedArns = new Set(ofType("aws:iam/policy:Policy").map((p) => outOrIn(p, "arn")).filter(Boolean));
   const functions = ofType("aws:lambda/function:Function");
   const principals: PathPrincipal[] = [];
   const roleTag = roleTagOf;
   for (const r of ofType("aws:iam/role:Role")) {
     const arn = outOrIn(r, "arn")!;
-    const refs = new Set([outOrIn(r, "id"), outOrIn(r, "name"), arn].filter(Boolean));
     const role = roleTag(r);
-    const { identityPolicies, boundary } = read(r, `role ${r.name}`);
-    const attachedPolicyArns = ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-      .filter((a) => refs.has(str(a.inputs.role)) && managedArns.has(str(a.inputs.policyArn)))
-      .map((a) => str(a.inputs.policyArn)!);
+    const { identityPolicies, boundary, trust, attachedPolicyArns } = docs.role(r, `role ${r.name}`, warn);
     principals.push({
       id: arn,
       arn,
@@ -145,7 +115,7 @@ export function pathModelFromPlan(
       identityPolicies,
       boundary,
       attachedPolicyArns,
-      trust: documentOf(r.inputs.assumeRolePolicy),
+      trust,
       tags: tagsOf(r),
       underScps: bound,
       // Publisher sessions exist only through the broker (or its trusted people), the issuer's only through its function.
@@ -161,12 +131,13 @@ export function pathModelFromPlan(
   let broker: Broker | undefined;
   if (apiFn && str(apiFn.inputs.role)) {
     const functionArn = outOrIn(apiFn, "arn")!;
-    const names = new Set([functionArn, outOrIn(apiFn, "name"), outOrIn(apiFn, "id")].filter(Boolean));
+    const url = docs.functionUrl(apiFn);
     broker = {
       functionArn,
       issuerArn: str(apiFn.inputs.role)!,
-      functionPolicy: functionPolicyOf(rs, apiFn),
-      hasUrl: ofType("aws:lambda/functionUrl:FunctionUrl").some((u) => names.has(str(u.inputs.functionName))),
+      functionPolicy: docs.functionPolicy(apiFn),
+      hasUrl: !!url,
+      ...(url ? { urlAuthType: url.authType } : {}),
       requesters: expand(cfg.jit.requesters),
       approvers: expand(cfg.jit.approvers),
       breakGlass: expand(cfg.jit.breakGlass),
@@ -218,7 +189,7 @@ export function pathModelFromPlan(
   if (bound) {
     // SCPs do not apply to the management account, and it can detach them from any account.
     // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
-    principals.push({ ...base, id: `${adminArn}#no-scps`, arn: adminArn, label: "workload administrator once the management account detaches the SCPs", kind: "admin", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: false });
+    principals.push({ ...base, id: `${adminArn}#no-scps`, arn: adminArn, label: "workload administrator once the management account detaches the SCPs", kind: "admin", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, orgDetached: true, start: false });
     principals.push({ ...base, id: "management-account", arn: `arn:${partition}:iam::000000000000:role/management-admin`, label: "management account administrator (outside SCPs)", kind: "management", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
   }
   const deployer = cfg.access.deployerRoleArn;
@@ -237,13 +208,13 @@ export function pathModelFromPlan(
   return {
     accountId: account,
     region: cfg.region,
-    scps,
+    scps: docs.org,
     principals,
-    bucket: { arn: outOrIn(bucketRes, "arn") ?? bucketArn(partition, bucketName), name: bucketName, policy: bucketPolicyOf(rs, bucketName), blockPublicAccess },
+    bucket: { arn: outOrIn(bucketRes, "arn") ?? bucketArn(partition, bucketName), name: bucketName, policy: docs.bucketPolicy(bucketName), blockPublicAccess },
     objectKeys: objectKeysFor(cfg),
     bucketKey: guardedKey(modelKey, MODEL_KEY_ROLE),
     keys,
-    auditBucket: auditBucketName ? { arn: bucketArn(partition, auditBucketName), name: auditBucketName, policy: bucketPolicyOf(rs, auditBucketName) } : undefined,
+    auditBucket: auditBucketName ? { arn: bucketArn(partition, auditBucketName), name: auditBucketName, policy: docs.bucketPolicy(auditBucketName) } : undefined,
     trailArn: trail && outOrIn(trail, "arn"),
     distribution: distArn ? { arn: distArn, policy: null, context: { [`aws:ResourceTag/${KEY_TAG}`]: CDN_ROLE } } : undefined,
     publisherArn,
