@@ -27,11 +27,16 @@ export const OBJECT_PROTECTION_ACTIONS: readonly string[] = [
 /** Every action that writes, deletes or un-protects an object. Nobody may do any on the log buckets. */
 export const OBJECT_WRITE_ACTIONS: readonly string[] = [...PUBLISH_ACTIONS, ...OBJECT_PROTECTION_ACTIONS];
 
+/**
+ * Deleting the bucket policy: the deployer's, and the lockout-recovery path's (a privileged root
+ * session with S3UnlockBucketPolicy, iam/scpRecovery.ts), so it has a statement of its own.
+ */
+export const BUCKET_POLICY_DELETE_ACTIONS: readonly string[] = ["s3:DeleteBucketPolicy"];
+
 /** Bucket security configuration. Only the deployer may change it. */
 export const BUCKET_SECURITY_ACTIONS: readonly string[] = [
   "s3:DeleteBucket",
   "s3:PutBucketPolicy",
-  "s3:DeleteBucketPolicy",
   "s3:PutBucketPublicAccessBlock",
   "s3:PutBucketOwnershipControls",
   "s3:PutBucketAcl",

@@ -8,6 +8,7 @@ import {
 } from "./arns";
 import {
   ACCOUNT_BPA_ACTIONS,
+  BUCKET_POLICY_DELETE_ACTIONS,
   BUCKET_SECURITY_ACTIONS,
   CDN_ACTIONS,
   ESM_ACTIONS,
@@ -31,6 +32,7 @@ import {
   USER_ACTIONS,
 } from "./scpActions";
 import { jitPatterns, minimalPatterns, roleArnPattern, unique, type Partition, type ScpPatterns } from "./scpPatterns";
+import { ROOT_SESSION_KEY } from "./scpRecovery";
 import { Statement, asArray } from "./types";
 
 function exceptPrincipals(arns: string[]): Statement["Condition"] {
@@ -89,6 +91,16 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Action: [...BUCKET_SECURITY_ACTIONS],
       Resource: bucketArn,
       Condition: exceptPrincipals([deployer]),
+    },
+    {
+      // Lockout recovery (iam/scpRecovery.ts): only a privileged root session from sts:AssumeRoot carries
+      // aws:AssumedRoot = true (its aws:PrincipalArn is the account root); the root user's own
+      // credentials lack the key and stay denied (BoolIfExists ... false), as does everyone else but the deployer.
+      Sid: "DenyModelBucketPolicyDeleteExceptDeployerAndRootSession",
+      Effect: "Deny",
+      Action: [...BUCKET_POLICY_DELETE_ACTIONS],
+      Resource: bucketArn,
+      Condition: { ...exceptPrincipals([deployer]), BoolIfExists: { [ROOT_SESSION_KEY]: "false" } },
     },
     {
       Sid: "DenyAccountPublicAccessBlockChangesExceptDeployer",
