@@ -218,6 +218,17 @@ export const scpStackSchema = z
   .string({ error: "expected the name of the org stack, e.g. org" })
   .regex(/^[A-Za-z0-9_.-]{1,100}$/, "expected a stack name such as org");
 
+/**
+ * `publicAccessBlock` (workload stacks): how the account gets S3 Block Public Access. "manage" (default)
+ * registers the account-level setting (PutPublicAccessBlock); "organization" relies on the
+ * organization's S3 policy (organization.s3BlockPublicAccessPolicy in the org stack), under which
+ * the account-level call can fail with 403, and registers nothing.
+ */
+export const publicAccessBlockSchema = z.enum(["manage", "organization"], {
+  error: "expected manage (the stack sets account-level Block Public Access) or organization (the organization's S3 policy sets it)",
+});
+export const PUBLIC_ACCESS_BLOCK_DEFAULT = "manage" as const;
+
 /** Standalone validation with messages naming `organization.<key>` (the loader adds the namespace). */
 export function parseOrganization(raw: unknown): { ok: true; value: OrgConfig } | { ok: false; problems: string[] } {
   const r = organizationSchema.safeParse(raw);
