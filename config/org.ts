@@ -70,6 +70,8 @@ export const ORG_DEFAULTS = {
   humanRolePatterns: [] as string[],
   humanUserPatterns: [] as string[],
   requireMfaForIamUsers: true,
+  consumerRolePattern: "model-vault/access-consumer-*",
+  consumerRolePassers: [] as string[],
   partnerAccounts: [] as string[],
   brokerOnlyElevation: true,
   rcpPolicyName: "model-vault-perimeter",
@@ -124,6 +126,12 @@ export const organizationSchema = z.strictObject(
     humanUserPatterns: z
       .array(userPattern, { error: "expected a list of user path-or-name patterns such as people/*" })
       .default(ORG_DEFAULTS.humanUserPatterns),
+    /** Role path-or-name pattern of the consumer roles (components/AccessRoles.ts: access-consumer-<name>-<suffix> under /model-vault/). Only the deployer and consumerRolePassers may pass them to compute (iam:PassRole). Default "model-vault/access-consumer-*". */
+    consumerRolePattern: rolePattern("model-vault/access-consumer-*").default(ORG_DEFAULTS.consumerRolePattern),
+    /** Role path-or-name patterns of the pipelines that launch the consumers' compute (EC2, SageMaker, EKS Pod Identity associations) and so pass their roles. Default [] (only the deployer). */
+    consumerRolePassers: z
+      .array(rolePattern("ml-pipelines/*"), { error: "expected a list of role path-or-name patterns such as ml-pipelines/*" })
+      .default(ORG_DEFAULTS.consumerRolePassers),
     /** Deny IAM users (not role sessions) any call to the broker's API without MFA (aws:MultiFactorAuthPresent). Default true. */
     requireMfaForIamUsers: z.boolean({ error: "expected true or false" }).default(ORG_DEFAULTS.requireMfaForIamUsers),
     /** Where the SCPs are attached: OU ids, account ids or the root id. Required, at least one. */

@@ -17,12 +17,16 @@ import {
   JIT_PLUMBING_ACTIONS,
   JIT_TABLE_ACTIONS,
   KEY_ACTIONS,
+  KEY_GROUP_ACTIONS,
   KEY_TAG,
   LEAVE_ORG_ACTIONS,
+  LOG_DELIVERY_ACTIONS,
   MANAGED_POLICY_ACTIONS,
   MFA_KEY,
   OBJECT_PROTECTION_ACTIONS,
   OBJECT_WRITE_ACTIONS,
+  ORG_POLICY_ACTIONS,
+  PASS_ROLE_ACTIONS,
   PROTECTED_TAGGED_ROLES,
   PUBLISH_ACTIONS,
   REVOCATION_ACTIONS,
@@ -154,10 +158,37 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Resource: roleResources.map((r) => r.replace(":role/", ":policy/")),
       Condition: exceptPrincipals([deployer]),
     },
+    ...(p.consumerRolePattern
+      ? [
+          {
+            Sid: "DenyConsumerRolePassExceptDeployerAndPipelines",
+            Effect: "Deny" as const,
+            Action: [...PASS_ROLE_ACTIONS],
+            Resource: role(p.consumerRolePattern),
+            Condition: exceptPrincipals([deployer, ...minimalPatterns(p.consumerRolePassers ?? []).map(role)]),
+          },
+        ]
+      : []),
+    {
+      // Account-wide (these actions name no resource): every team's key groups and deliveries go through the deployer.
+      Sid: "DenyKeyGroupAndLogDeliveryChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...KEY_GROUP_ACTIONS, ...LOG_DELIVERY_ACTIONS],
+      Resource: "*",
+      Condition: exceptPrincipals([deployer]),
+    },
     {
       Sid: "DenyLeaveOrganization",
       Effect: "Deny",
       Action: [...LEAVE_ORG_ACTIONS],
+      Resource: "*",
+    },
+    {
+      // Nobody in a member account, a delegated administrator included: the management account (outside
+      // every SCP) manages the guardrails.
+      Sid: "DenyOrganizationsPolicyChanges",
+      Effect: "Deny",
+      Action: [...ORG_POLICY_ACTIONS],
       Resource: "*",
     },
   ];
