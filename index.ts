@@ -31,7 +31,7 @@ export = async () => {
   const publisherBoundary = publisherBoundaryName(pulumi.getStack());
 
   // 2. Account-wide guardrails.
-  new AccountGuardrails("account", { accountId: cfg.accountId, protect: cfg.protect });
+  new AccountGuardrails("account", { accountId: cfg.accountId, protect: cfg.protect, publicAccessBlock: cfg.publicAccessBlock });
 
   // 3. The model bucket, its key and its access-log bucket.
   const models = new ModelBucket("models", {

@@ -10,7 +10,9 @@
 // more SCPs than a target can take, fail here, before anything is registered.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { maxGuardrailDocuments, type OrgConfig } from "../config/org";
+import { maxGuardrailDocuments, maxPerimeterDocuments, type OrgConfig } from "../config/org";
+import { S3_POLICY_TYPE, orgS3BlockPublicAccessPolicy } from "../iam/orgS3Policy";
+import { buildRcps } from "../iam/rcp";
 import { buildScps, minify } from "../iam/scp";
 import type { PolicyDocument } from "../iam/types";
 
@@ -39,11 +41,21 @@ export class OrgGuardrails extends pulumi.ComponentResource {
   readonly policies: aws.organizations.Policy[];
   readonly policyIds: pulumi.Output<string>[];
   readonly attachments: OrgGuardrailAttachment[];
+  /** The RCP documents as registered (empty without organization.organizationId). */
+  readonly rcpDocuments: PolicyDocument[];
+  readonly rcpSizes: number[];
+  readonly rcpPolicies: aws.organizations.Policy[];
+  readonly rcpAttachments: OrgGuardrailAttachment[];
+  /** The organization-level S3 Block Public Access policy (organization.s3BlockPublicAccessPolicy). */
+  readonly s3Policy?: aws.organizations.Policy;
 
   constructor(name: string, args: OrgGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
     // Measured and split before anything is registered: a size error leaves nothing half-built.
     const org = args.organization;
     const packed = buildScps(org, { maxDocuments: maxGuardrailDocuments(org) });
+    const rcps = org.organizationId
+      ? buildRcps({ ...org, organizationId: org.organizationId }, { maxDocuments: maxPerimeterDocuments(org) })
+      : { documents: [], sizes: [], notes: [] };
     super("model-vault:org:OrgGuardrails", name, {}, opts);
     this.documents = packed.documents;
     this.sizes = packed.sizes;
@@ -83,9 +95,64 @@ export class OrgGuardrails extends pulumi.ComponentResource {
       });
     }
 
+    // RCPs: the same shape as the SCPs, attached to the same targets.
+    const manyRcps = rcps.documents.length > 1;
+    const rcpName = (i: number) => (manyRcps ? `${org.rcpPolicyName}-${i + 1}` : org.rcpPolicyName);
+    this.rcpDocuments = rcps.documents;
+    this.rcpSizes = rcps.sizes;
+    this.notes.push(...rcps.notes);
+    this.rcpPolicies = rcps.documents.map(
+      (doc, i) =>
+        new aws.organizations.Policy(
+          manyRcps ? `${name}-rcp-${i + 1}` : `${name}-rcp`,
+          {
+            name: rcpName(i),
+            description:
+              `model-vault perimeter${manyRcps ? ` (part ${i + 1} of ${rcps.documents.length})` : ""}: ` +
+              `the model and log buckets and keys refuse principals outside the organization and its partner accounts, plain HTTP, ` +
+              `and anyone but the broker's issuer assuming the elevated role`,
+            type: "RESOURCE_CONTROL_POLICY",
+            content: minify(doc),
+            tags: args.tags,
+          },
+          childOpts,
+        ),
+    );
+    this.rcpAttachments = [];
+    for (const targetId of org.targets) {
+      this.rcpPolicies.forEach((policy, i) => {
+        const attachment = new aws.organizations.PolicyAttachment(
+          manyRcps ? `${name}-rcp-${targetId}-${i + 1}` : `${name}-rcp-${targetId}`,
+          { policyId: policy.id, targetId },
+          childOpts,
+        );
+        this.rcpAttachments.push({ policyName: rcpName(i), targetId, attachment });
+      });
+    }
+
+    if (org.s3BlockPublicAccessPolicy) {
+      const s3Policy = new aws.organizations.Policy(
+        `${name}-s3-policy`,
+        {
+          name: org.s3PolicyName,
+          description: "model-vault: all four S3 Block Public Access settings on, organization-wide, for every account under the targets",
+          type: S3_POLICY_TYPE,
+          content: JSON.stringify(orgS3BlockPublicAccessPolicy()),
+          tags: args.tags,
+        },
+        childOpts,
+      );
+      for (const targetId of org.targets) {
+        new aws.organizations.PolicyAttachment(`${name}-s3-${targetId}`, { policyId: s3Policy.id, targetId }, childOpts);
+      }
+      this.s3Policy = s3Policy;
+    }
+
     this.registerOutputs({
       policyIds: this.policyIds,
       sizes: this.sizes,
+      rcpPolicyIds: this.rcpPolicies.map((p) => p.id),
+      rcpSizes: this.rcpSizes,
       targets: org.targets,
     });
   }

@@ -7,6 +7,7 @@
 // Pure (zod only). The parsed value is already resolved: every key present, defaults applied here.
 import { z } from "zod";
 import { JIT_NAME_PREFIX } from "../iam/arns";
+import { RCP_MAX_PER_TARGET } from "../iam/limits";
 
 /** Wildcards AWS ARN matching understands: `*` (any run of characters, "/" included) and `?` (one). */
 const literalChars = (s: string) => s.replace(/[*?]/g, "").length;
@@ -69,7 +70,24 @@ export const ORG_DEFAULTS = {
   humanRolePatterns: [] as string[],
   humanUserPatterns: [] as string[],
   requireMfaForIamUsers: true,
+  consumerRolePattern: "model-vault/access-consumer-*",
+  consumerRolePassers: [] as string[],
+  partnerAccounts: [] as string[],
+  brokerOnlyElevation: true,
+  rcpPolicyName: "model-vault-perimeter",
+  otherRcpsPerTarget: 0,
+  s3BlockPublicAccessPolicy: false,
+  s3PolicyName: "model-vault-s3-block-public-access",
 };
+
+/** An organization id as Organizations spells it (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html: o-[a-z0-9]{10,32}). */
+export const ORG_ID_RE = /^o-[a-z0-9]{10,32}$/;
+
+const policyName = (dflt: string) =>
+  z
+    .string({ error: "expected a policy name of 1-120 characters [A-Za-z0-9_+=,.@-]" })
+    .regex(/^[\w+=,.@-]{1,120}$/, "expected a policy name of 1-120 characters [A-Za-z0-9_+=,.@-]")
+    .default(dflt);
 
 export const organizationSchema = z.strictObject(
   {
@@ -108,6 +126,12 @@ export const organizationSchema = z.strictObject(
     humanUserPatterns: z
       .array(userPattern, { error: "expected a list of user path-or-name patterns such as people/*" })
       .default(ORG_DEFAULTS.humanUserPatterns),
+    /** Role path-or-name pattern of the consumer roles (components/AccessRoles.ts: access-consumer-<name>-<suffix> under /model-vault/). Only the deployer and consumerRolePassers may pass them to compute (iam:PassRole). Default "model-vault/access-consumer-*". */
+    consumerRolePattern: rolePattern("model-vault/access-consumer-*").default(ORG_DEFAULTS.consumerRolePattern),
+    /** Role path-or-name patterns of the pipelines that launch the consumers' compute (EC2, SageMaker, EKS Pod Identity associations) and so pass their roles. Default [] (only the deployer). */
+    consumerRolePassers: z
+      .array(rolePattern("ml-pipelines/*"), { error: "expected a list of role path-or-name patterns such as ml-pipelines/*" })
+      .default(ORG_DEFAULTS.consumerRolePassers),
     /** Deny IAM users (not role sessions) any call to the broker's API without MFA (aws:MultiFactorAuthPresent). Default true. */
     requireMfaForIamUsers: z.boolean({ error: "expected true or false" }).default(ORG_DEFAULTS.requireMfaForIamUsers),
     /** Where the SCPs are attached: OU ids, account ids or the root id. Required, at least one. */
@@ -120,6 +144,41 @@ export const organizationSchema = z.strictObject(
       .string()
       .regex(/^[\w+=,.@-]{1,120}$/, "expected a policy name of 1-120 characters [A-Za-z0-9_+=,.@-]")
       .default(ORG_DEFAULTS.policyName),
+    /**
+     * The organization's id (o-...). When set, the stack also registers resource control policies
+     * (iam/rcp.ts): the model and log buckets and the keys refuse principals outside the organization
+     * (except partnerAccounts), service principals acting for outside resources, plain HTTP, and anyone
+     * but the broker's issuer assuming the elevated role. Default: none (no RCPs).
+     */
+    organizationId: z
+      .string({ error: "expected the organization id, e.g. o-a1b2c3d4e5" })
+      .regex(ORG_ID_RE, "expected the organization id: o- followed by 10-32 lowercase letters or digits, e.g. o-a1b2c3d4e5")
+      .optional(),
+    /**
+     * Accounts outside the organization allowed through the RCPs to the model bucket and its key: the
+     * account ids of the workload stacks' consumers of kind "account" (their principalArn's account)
+     * that are not in the organization. Needs organizationId. Default [].
+     */
+    partnerAccounts: z
+      .array(z.string({ error: "expected a 12-digit account id" }).regex(/^\d{12}$/, "expected a 12-digit account id"), {
+        error: "expected a list of 12-digit account ids",
+      })
+      .refine((t) => new Set(t).size === t.length, "partnerAccounts must not repeat")
+      .default(ORG_DEFAULTS.partnerAccounts),
+    /** RCPs: only the JIT broker's issuer role may assume the elevated role. Default true. */
+    brokerOnlyElevation: z.boolean({ error: "expected true or false" }).default(ORG_DEFAULTS.brokerOnlyElevation),
+    /** Name of the RCP (suffixed -1, -2, ... when split). Default "model-vault-perimeter". */
+    rcpPolicyName: policyName(ORG_DEFAULTS.rcpPolicyName),
+    /** RCPs already attached directly to each target besides RCPFullAWSAccess (0-3). Default 0. */
+    otherRcpsPerTarget: z.number({ error: "expected a whole number 0-3" }).int("expected a whole number 0-3").min(0, "expected a whole number 0-3").max(3, "expected a whole number 0-3: AWS allows 5 RCPs per target, RCPFullAWSAccess is one and the perimeter needs at least one").default(ORG_DEFAULTS.otherRcpsPerTarget),
+    /**
+     * Register an Organizations S3 policy (type S3_POLICY) that turns on all four S3 Block Public
+     * Access settings for every account under the targets (iam/orgS3Policy.ts). Workload stacks under
+     * it set model-vault:publicAccessBlock: organization. Default false.
+     */
+    s3BlockPublicAccessPolicy: z.boolean({ error: "expected true or false" }).default(ORG_DEFAULTS.s3BlockPublicAccessPolicy),
+    /** Name of the S3 policy. Default "model-vault-s3-block-public-access". */
+    s3PolicyName: policyName(ORG_DEFAULTS.s3PolicyName),
     /** SCPs already attached directly to each target besides FullAWSAccess; the guardrails may use the rest of the 5 slots. Default 0. */
     otherScpsPerTarget: z.number({ error: "expected a whole number 0-3" }).int("expected a whole number 0-3").min(0, "expected a whole number 0-3").max(3, "expected a whole number 0-3: AWS allows 5 SCPs per target, FullAWSAccess is one and the guardrails need at least one").default(ORG_DEFAULTS.otherScpsPerTarget),
   },
@@ -129,11 +188,30 @@ export const organizationSchema = z.strictObject(
         ? "expected an object { targets, modelBucketPattern, elevatedRolePattern, deployerRolePattern, rolePathOrNamePattern, ... }"
         : undefined,
   },
-);
+).superRefine((o, ctx) => {
+  // Partners only mean something as an exception to the RCPs' organization perimeter.
+  if (o.partnerAccounts.length > 0 && !o.organizationId) {
+    ctx.addIssue({ code: "custom", path: ["partnerAccounts"], message: "partner accounts are exceptions to the RCPs, which need organizationId (o-...): set organizationId or remove partnerAccounts" });
+  }
+});
 
 /** The resolved `organization` section: every key present. */
 export type OrgConfig = z.output<typeof organizationSchema>;
 export type OrgConfigInput = z.input<typeof organizationSchema>;
+
+/** How many RCP documents the perimeter may use per target (RCPFullAWSAccess and other RCPs counted). */
+export function maxPerimeterDocuments(cfg: Pick<OrgConfig, "otherRcpsPerTarget">): number {
+  return RCP_MAX_PER_TARGET - 1 - cfg.otherRcpsPerTarget;
+}
+
+/**
+ * The workload stacks' partner accounts as the org config should list them: the accounts of their
+ * consumers of kind "account" that are not in the organization. The org stack cannot read the
+ * workload stacks, so a workload plan checks its own consumers against organization.partnerAccounts.
+ */
+export function missingPartnerAccounts(consumerAccounts: string[], org: Pick<OrgConfig, "partnerAccounts">, orgAccounts: string[] = []): string[] {
+  return [...new Set(consumerAccounts)].filter((a) => !org.partnerAccounts.includes(a) && !orgAccounts.includes(a));
+}
 
 /** How many SCP documents the guardrails may use per target (FullAWSAccess and other SCPs counted). */
 export function maxGuardrailDocuments(cfg: Pick<OrgConfig, "otherScpsPerTarget">): number {
@@ -147,6 +225,17 @@ export function maxGuardrailDocuments(cfg: Pick<OrgConfig, "otherScpsPerTarget">
 export const scpStackSchema = z
   .string({ error: "expected the name of the org stack, e.g. org" })
   .regex(/^[A-Za-z0-9_.-]{1,100}$/, "expected a stack name such as org");
+
+/**
+ * `publicAccessBlock` (workload stacks): how the account gets S3 Block Public Access. "manage" (default)
+ * registers the account-level setting (PutPublicAccessBlock); "organization" relies on the
+ * organization's S3 policy (organization.s3BlockPublicAccessPolicy in the org stack), under which
+ * the account-level call can fail with 403, and registers nothing.
+ */
+export const publicAccessBlockSchema = z.enum(["manage", "organization"], {
+  error: "expected manage (the stack sets account-level Block Public Access) or organization (the organization's S3 policy sets it)",
+});
+export const PUBLIC_ACCESS_BLOCK_DEFAULT = "manage" as const;
 
 /** Standalone validation with messages naming `organization.<key>` (the loader adds the namespace). */
 export function parseOrganization(raw: unknown): { ok: true; value: OrgConfig } | { ok: false; problems: string[] } {

@@ -3,7 +3,8 @@
 import type { RawStackConfig } from "./schema";
 import { resolveAccessConfig, type AccessConfig } from "./access";
 import type { ObjectLockConfig } from "./storage";
-import type { OrgConfig } from "./org";
+import { PUBLIC_ACCESS_BLOCK_DEFAULT, type OrgConfig } from "./org";
+import type { PublicAccessBlockMode } from "../iam/orgS3Policy";
 import { defaultCdnConfig, type CdnConfig } from "./cdn";
 import { resolveAuditConfig, type AuditConfig } from "./audit";
 import { resolveJitConfig, type JitConfig } from "./jit";
@@ -39,6 +40,8 @@ export interface StackConfig {
   organization: OrgConfig | null;
   /** Org stack whose SCPs the offline plan's access matrix includes (plan only). */
   scpStack: string | null;
+  /** Account-wide S3 Block Public Access: set by the stack, or by the organization's S3 policy (config/org.ts). */
+  publicAccessBlock: PublicAccessBlockMode;
   /** CloudFront distribution (config/cdn.ts); disabled unless the stack file enables it. */
   cdn: CdnConfig;
   /** CloudTrail audit trail (config/audit.ts); per-environment defaults resolved there. */
@@ -91,6 +94,7 @@ export function resolveConfig(stack: string, stackFile: string, region: string, 
     // An organization lives in one partition: its SCPs name that of the org stack's region (config/partition.ts refuses another).
     organization: raw.organization ? { ...raw.organization, partition } : null,
     scpStack: raw.scpStack ?? null,
+    publicAccessBlock: raw.publicAccessBlock ?? PUBLIC_ACCESS_BLOCK_DEFAULT,
     cdn: raw.cdn ?? defaultCdnConfig(),
     audit: resolveAuditConfig(raw.audit, { environment, protect: raw.protect ?? d.protect }),
     jit: resolveJitConfig(raw.jit, environment),

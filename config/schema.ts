@@ -5,7 +5,7 @@ import { z } from "zod";
 import { accountId, flag, tagMap } from "./fields";
 import { storageShape } from "./storage";
 import { accessShape } from "./access";
-import { organizationSchema, scpStackSchema } from "./org";
+import { organizationSchema, publicAccessBlockSchema, scpStackSchema } from "./org";
 import { cdnConfigSchema } from "./cdn";
 import { auditConfigSchema } from "./audit";
 import { jitConfigSchema } from "./jit";
@@ -26,6 +26,8 @@ export const stackConfigSchema = z.strictObject({
   organization: organizationSchema.optional(),
   /** Workload stacks: the org stack whose SCPs the offline plan's access matrix includes (config/org.ts). Default: none. */
   scpStack: scpStackSchema.optional(),
+  /** Account-wide S3 Block Public Access: manage (account setting) or organization (the org's S3 policy) (config/org.ts). Default: manage. */
+  publicAccessBlock: publicAccessBlockSchema.optional(),
   /** CloudFront distribution with OAC and signed URLs (config/cdn.ts, docs/cdn.md). Default: disabled. */
   cdn: cdnConfigSchema.optional(),
   /** CloudTrail audit trail (config/audit.ts, docs/audit.md). Default: on, reads logged in prod only, logs locked when protect. */

@@ -18,6 +18,10 @@ export const KEY_POLICY_MAX = 32_768;
 export const SCP_MAX_CHARS = 5_120;
 /** SCPs attached directly to one root, OU or account, FullAWSAccess included (same page). */
 export const SCP_MAX_PER_TARGET = 5;
+/** A resource control policy (RCP), in characters of the minified JSON (same page: "Resource control policy: 5,120 characters"). */
+export const RCP_MAX_CHARS = 5_120;
+/** RCPs attached directly to one root, OU or account, RCPFullAWSAccess included (same page; as for SCPs). */
+export const RCP_MAX_PER_TARGET = 5;
 /**
  * The session policy passed on AssumeRole (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
  * jit/session-policy.ts enforces it (iam/limits.ts has no imports, so the Lambda bundle takes only this file).

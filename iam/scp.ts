@@ -11,10 +11,12 @@
 //
 // The parts, each in its own file: the action lists (iam/scpActions.ts), the name patterns
 // (iam/scpPatterns.ts), the statements (iam/scpStatements.ts), sizes and packing (iam/scpPack.ts),
-// and the people check (iam/scpPeople.ts). This file re-exports them for their importers.
+// the people check (iam/scpPeople.ts) and lockout recovery (iam/scpRecovery.ts). This file re-exports
+// them for their importers.
 export { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "./limits";
 export * from "./scpActions";
 export * from "./scpPack";
 export * from "./scpPatterns";
 export * from "./scpPeople";
+export * from "./scpRecovery";
 export * from "./scpStatements";

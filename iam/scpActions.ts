@@ -27,11 +27,16 @@ export const OBJECT_PROTECTION_ACTIONS: readonly string[] = [
 /** Every action that writes, deletes or un-protects an object. Nobody may do any on the log buckets. */
 export const OBJECT_WRITE_ACTIONS: readonly string[] = [...PUBLISH_ACTIONS, ...OBJECT_PROTECTION_ACTIONS];
 
+/**
+ * Deleting the bucket policy: the deployer's, and the lockout-recovery path's (a privileged root
+ * session with S3UnlockBucketPolicy, iam/scpRecovery.ts), so it has a statement of its own.
+ */
+export const BUCKET_POLICY_DELETE_ACTIONS: readonly string[] = ["s3:DeleteBucketPolicy"];
+
 /** Bucket security configuration. Only the deployer may change it. */
 export const BUCKET_SECURITY_ACTIONS: readonly string[] = [
   "s3:DeleteBucket",
   "s3:PutBucketPolicy",
-  "s3:DeleteBucketPolicy",
   "s3:PutBucketPublicAccessBlock",
   "s3:PutBucketOwnershipControls",
   "s3:PutBucketAcl",
@@ -44,6 +49,9 @@ export const BUCKET_SECURITY_ACTIONS: readonly string[] = [
   "s3:PutBucketCORS",
   "s3:PutBucketWebsite",
   "s3:DeleteBucketWebsite",
+  // Requester Pays stops server access logging into a log bucket
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html).
+  "s3:PutBucketRequestPayment",
 ];
 
 /** Account-wide S3 Block Public Access: these actions only support Resource "*". */
@@ -205,6 +213,56 @@ export const MANAGED_POLICY_ACTIONS: readonly string[] = [
 ];
 
 export const LEAVE_ORG_ACTIONS: readonly string[] = ["organizations:LeaveOrganization"];
+
+/**
+ * Organizations policy management from a member account: a delegated administrator for policy
+ * management could otherwise rewrite, detach or disable the guardrails themselves. The management
+ * account is outside every SCP and keeps them
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_delegate_policies.html).
+ */
+export const ORG_POLICY_ACTIONS: readonly string[] = [
+  "organizations:CreatePolicy",
+  "organizations:UpdatePolicy",
+  "organizations:DeletePolicy",
+  "organizations:AttachPolicy",
+  "organizations:DetachPolicy",
+  "organizations:EnablePolicyType",
+  "organizations:DisablePolicyType",
+];
+
+/**
+ * Passing a role to compute an administrator launches (EC2 instance profiles, SageMaker, an EKS Pod
+ * Identity association) lets that compute read as the role
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+ */
+export const PASS_ROLE_ACTIONS: readonly string[] = ["iam:PassRole"];
+
+/**
+ * CloudFront public keys and key groups: whoever adds a key to the distribution's trusted key group
+ * signs URLs for every distributed weight. These actions support no resource-level permissions or
+ * condition keys (Service Authorization Reference, CloudFront), so the deny is account-wide.
+ */
+export const KEY_GROUP_ACTIONS: readonly string[] = [
+  "cloudfront:CreatePublicKey",
+  "cloudfront:UpdatePublicKey",
+  "cloudfront:DeletePublicKey",
+  "cloudfront:CreateKeyGroup",
+  "cloudfront:UpdateKeyGroup",
+  "cloudfront:DeleteKeyGroup",
+];
+
+/**
+ * CloudFront standard logging v2 (components/ModelCdn.ts): deleting or re-configuring the vended-log
+ * delivery silences the record of CDN reads. Deliveries have random ids and no condition keys, so the
+ * deny is account-wide; creating deliveries stays open.
+ */
+export const LOG_DELIVERY_ACTIONS: readonly string[] = [
+  "logs:DeleteDelivery",
+  "logs:DeleteDeliverySource",
+  "logs:DeleteDeliveryDestination",
+  "logs:DeleteDeliveryDestinationPolicy",
+  "logs:UpdateDeliveryConfiguration",
+];
 
 /** The multi-factor key AWS sets on requests signed with temporary credentials. */
 export const MFA_KEY = "aws:MultiFactorAuthPresent";

@@ -1,6 +1,6 @@
 // The SCP documents as AWS measures them (minified JSON characters) and the packing of the
 // statements into as few documents as fit the limit. Pure.
-import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "./limits";
+import { RCP_MAX_CHARS, RCP_MAX_PER_TARGET, SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "./limits";
 import { buildScpStatements } from "./scpStatements";
 import type { ScpPatterns } from "./scpPatterns";
 import { PolicyDocument, Statement, policyDocument, toJson } from "./types";
@@ -29,8 +29,18 @@ export interface PackedScps {
 
 export class ScpSizeError extends Error {}
 
+/** SCPs and RCPs share the packing: same 5,120-character limit and 5 per target (iam/limits.ts). */
+export type PolicyKind = "SCP" | "RCP";
+
+export interface PackOptions {
+  maxDocuments: number;
+  limit?: number;
+  /** Names the policy type in messages. Default "SCP". */
+  kind?: PolicyKind;
+}
+
 /** Split a statement whose own size exceeds the limit by halving its Resource, then its Action list. */
-function splitStatement(s: Statement, limit: number): Statement[] {
+function splitStatement(s: Statement, limit: number, kind: PolicyKind): Statement[] {
   if (scpSize(policyDocument([s])) <= limit) return [s];
   const res = Array.isArray(s.Resource) ? s.Resource : undefined;
   const act = Array.isArray(s.Action) ? s.Action : undefined;
@@ -44,11 +54,11 @@ function splitStatement(s: Statement, limit: number): Statement[] {
     parts = [{ ...s, Action: a }, { ...s, Action: b }];
   } else {
     throw new ScpSizeError(
-      `SCP statement ${s.Sid ?? "(no Sid)"} alone is ${scpSize(policyDocument([s]))} characters minified, ` +
-        `more than the ${limit}-character SCP limit, and cannot be split further: shorten the patterns in config.organization`,
+      `${kind} statement ${s.Sid ?? "(no Sid)"} alone is ${scpSize(policyDocument([s]))} characters minified, ` +
+        `more than the ${limit}-character ${kind} limit, and cannot be split further: shorten the patterns in config.organization`,
     );
   }
-  return parts.flatMap((p) => splitStatement(p, limit));
+  return parts.flatMap((p) => splitStatement(p, limit, kind));
 }
 
 /**
@@ -56,14 +66,14 @@ function splitStatement(s: Statement, limit: number): Statement[] {
  * keeping the statements' order. Refuses (ScpSizeError) when more than `maxDocuments` are needed.
  * Split statements get Sids suffixed with a part number (Sids must stay unique within a document).
  */
-export function packScps(
-  statements: Statement[],
-  opts: { maxDocuments: number; limit?: number },
-): PackedScps {
-  const limit = opts.limit ?? SCP_MAX_CHARS;
+export function packScps(statements: Statement[], opts: PackOptions): PackedScps {
+  const kind = opts.kind ?? "SCP";
+  const limit = opts.limit ?? (kind === "SCP" ? SCP_MAX_CHARS : RCP_MAX_CHARS);
+  const perTarget = kind === "SCP" ? SCP_MAX_PER_TARGET : RCP_MAX_PER_TARGET;
+  const full = kind === "SCP" ? "FullAWSAccess" : "RCPFullAWSAccess";
   const flat: Statement[] = [];
   for (const s of statements) {
-    const parts = splitStatement(s, limit);
+    const parts = splitStatement(s, limit, kind);
     if (parts.length === 1) flat.push(s);
     else parts.forEach((p, i) => flat.push(p.Sid ? { ...p, Sid: `${p.Sid}${i + 1}` } : p));
   }
@@ -78,15 +88,15 @@ export function packScps(
   const notes: string[] = [];
   if (documents.length > opts.maxDocuments) {
     throw new ScpSizeError(
-      `The guardrail statements need ${documents.length} SCP documents of at most ${limit} characters ` +
+      `The guardrail statements need ${documents.length} ${kind} documents of at most ${limit} characters ` +
         `(sizes ${sizes.join(", ")}), but each target can take only ${opts.maxDocuments} more ` +
-        `(AWS allows ${SCP_MAX_PER_TARGET} SCPs per root/OU/account, FullAWSAccess and already-attached SCPs included). ` +
-        `Shorten the patterns in config.organization or detach other SCPs.`,
+        `(AWS allows ${perTarget} ${kind}s per root/OU/account, ${full} and already-attached ${kind}s included). ` +
+        `Shorten the patterns in config.organization or detach other ${kind}s.`,
     );
   }
   if (documents.length > 1) {
     notes.push(
-      `The guardrails do not fit one ${limit}-character SCP: split across ${documents.length} documents ` +
+      `The guardrails do not fit one ${limit}-character ${kind}: split across ${documents.length} documents ` +
         `(${sizes.join(", ")} characters); each target gets all ${documents.length}.`,
     );
   }
@@ -94,6 +104,6 @@ export function packScps(
 }
 
 /** Everything the OrgGuardrails component needs: statements built, packed and measured. */
-export function buildScps(p: ScpPatterns, opts: { maxDocuments: number; limit?: number }): PackedScps {
+export function buildScps(p: ScpPatterns, opts: PackOptions): PackedScps {
   return packScps(buildScpStatements(p), opts);
 }

@@ -35,6 +35,10 @@ export interface ScpPatterns {
   humanUserPatterns?: string[];
   /** Deny IAM users without MFA in the request any call to the broker's API (default on). */
   requireMfaForIamUsers?: boolean;
+  /** Role path-or-name pattern of the consumer roles: only the deployer and consumerRolePassers may pass them. */
+  consumerRolePattern?: string;
+  /** Role path-or-name patterns of the pipelines that may pass consumer roles to compute (besides the deployer). */
+  consumerRolePassers?: string[];
 }
 
 /**

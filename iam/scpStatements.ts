@@ -8,6 +8,7 @@ import {
 } from "./arns";
 import {
   ACCOUNT_BPA_ACTIONS,
+  BUCKET_POLICY_DELETE_ACTIONS,
   BUCKET_SECURITY_ACTIONS,
   CDN_ACTIONS,
   ESM_ACTIONS,
@@ -16,12 +17,16 @@ import {
   JIT_PLUMBING_ACTIONS,
   JIT_TABLE_ACTIONS,
   KEY_ACTIONS,
+  KEY_GROUP_ACTIONS,
   KEY_TAG,
   LEAVE_ORG_ACTIONS,
+  LOG_DELIVERY_ACTIONS,
   MANAGED_POLICY_ACTIONS,
   MFA_KEY,
   OBJECT_PROTECTION_ACTIONS,
   OBJECT_WRITE_ACTIONS,
+  ORG_POLICY_ACTIONS,
+  PASS_ROLE_ACTIONS,
   PROTECTED_TAGGED_ROLES,
   PUBLISH_ACTIONS,
   REVOCATION_ACTIONS,
@@ -31,6 +36,7 @@ import {
   USER_ACTIONS,
 } from "./scpActions";
 import { jitPatterns, minimalPatterns, roleArnPattern, unique, type Partition, type ScpPatterns } from "./scpPatterns";
+import { ROOT_SESSION_KEY } from "./scpRecovery";
 import { Statement, asArray } from "./types";
 
 function exceptPrincipals(arns: string[]): Statement["Condition"] {
@@ -91,6 +97,16 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Condition: exceptPrincipals([deployer]),
     },
     {
+      // Lockout recovery (iam/scpRecovery.ts): only a privileged root session from sts:AssumeRoot carries
+      // aws:AssumedRoot = true (its aws:PrincipalArn is the account root); the root user's own
+      // credentials lack the key and stay denied (BoolIfExists ... false), as does everyone else but the deployer.
+      Sid: "DenyModelBucketPolicyDeleteExceptDeployerAndRootSession",
+      Effect: "Deny",
+      Action: [...BUCKET_POLICY_DELETE_ACTIONS],
+      Resource: bucketArn,
+      Condition: { ...exceptPrincipals([deployer]), BoolIfExists: { [ROOT_SESSION_KEY]: "false" } },
+    },
+    {
       Sid: "DenyAccountPublicAccessBlockChangesExceptDeployer",
       Effect: "Deny",
       Action: [...ACCOUNT_BPA_ACTIONS],
@@ -142,10 +158,37 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Resource: roleResources.map((r) => r.replace(":role/", ":policy/")),
       Condition: exceptPrincipals([deployer]),
     },
+    ...(p.consumerRolePattern
+      ? [
+          {
+            Sid: "DenyConsumerRolePassExceptDeployerAndPipelines",
+            Effect: "Deny" as const,
+            Action: [...PASS_ROLE_ACTIONS],
+            Resource: role(p.consumerRolePattern),
+            Condition: exceptPrincipals([deployer, ...minimalPatterns(p.consumerRolePassers ?? []).map(role)]),
+          },
+        ]
+      : []),
+    {
+      // Account-wide (these actions name no resource): every team's key groups and deliveries go through the deployer.
+      Sid: "DenyKeyGroupAndLogDeliveryChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...KEY_GROUP_ACTIONS, ...LOG_DELIVERY_ACTIONS],
+      Resource: "*",
+      Condition: exceptPrincipals([deployer]),
+    },
     {
       Sid: "DenyLeaveOrganization",
       Effect: "Deny",
       Action: [...LEAVE_ORG_ACTIONS],
+      Resource: "*",
+    },
+    {
+      // Nobody in a member account, a delegated administrator included: the management account (outside
+      // every SCP) manages the guardrails.
+      Sid: "DenyOrganizationsPolicyChanges",
+      Effect: "Deny",
+      Action: [...ORG_POLICY_ACTIONS],
       Resource: "*",
     },
   ];

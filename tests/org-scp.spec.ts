@@ -74,7 +74,6 @@ describe("org: SCP statements (iam/scp.ts)", () => {
     assert.deepStrictEqual(asArray(s.Resource), ["arn:aws:s3:::model-vault-*"]);
     for (const a of [
       "s3:PutBucketPolicy",
-      "s3:DeleteBucketPolicy",
       "s3:PutBucketPublicAccessBlock",
       "s3:PutBucketOwnershipControls",
       "s3:PutEncryptionConfiguration",
@@ -85,6 +84,12 @@ describe("org: SCP statements (iam/scp.ts)", () => {
     ])
       assert.ok(asArray(s.Action).includes(a), a);
     assert.deepStrictEqual(s.Condition, { ArnNotLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/model-vault-deployer" } });
+    // Issue 16: deleting the bucket policy has its own statement, which also leaves the lockout-recovery root session through.
+    assert.ok(!asArray(s.Action).includes("s3:DeleteBucketPolicy"));
+    const del = bySid(stmts, "DenyModelBucketPolicyDeleteExceptDeployerAndRootSession");
+    assert.deepStrictEqual(asArray(del.Action), ["s3:DeleteBucketPolicy"]);
+    assert.deepStrictEqual(del.Resource, "arn:aws:s3:::model-vault-*");
+    assert.deepStrictEqual(del.Condition, { ...s.Condition, BoolIfExists: { "aws:AssumedRoot": "false" } });
     const acct = bySid(stmts, "DenyAccountPublicAccessBlockChangesExceptDeployer");
     assert.deepStrictEqual(asArray(acct.Action), ["s3:PutAccountPublicAccessBlock"]);
     assert.deepStrictEqual(acct.Condition, s.Condition);

@@ -25,6 +25,9 @@ describe("org: the org stack (index.ts + Pulumi.org.yaml)", function () {
     const custom = result.plan.resources.filter((r) => r.custom).map((r) => r.type);
     assert.ok(custom.length >= 2);
     assert.deepEqual([...new Set(custom)].sort(), ["aws:organizations/policy:Policy", "aws:organizations/policyAttachment:PolicyAttachment"]);
+    // SCPs, the RCP perimeter and the organization S3 policy (issue 16).
+    const policyTypes = result.plan.resources.filter((r) => r.type === "aws:organizations/policy:Policy").map((r) => r.inputs.type);
+    assert.deepEqual([...new Set(policyTypes)].sort(), ["RESOURCE_CONTROL_POLICY", "S3_POLICY", "SERVICE_CONTROL_POLICY"]);
     assert.deepEqual(result.failures, []);
   });
 
@@ -32,11 +35,12 @@ describe("org: the org stack (index.ts + Pulumi.org.yaml)", function () {
     for (const r of result.plan.resources.filter((x) => x.custom)) assert.equal(r.options.protect, true, r.name);
   });
 
-  // Issue 12's statements split the guardrails across two documents.
+  // Issue 12's statements split the guardrails across two documents; issue 16's (recovery, consumer-role
+  // passing, key groups and log deliveries, Organizations policy changes) across three.
   it("the plan text shows the SCPs with their sizes and attachments", () => {
     const text = renderPlan(result.plan);
-    assert.match(text, /Service control policies \(2; limit 5120 characters each, minified\)/);
-    for (const i of [1, 2]) assert.match(text, new RegExp(`model-vault-guardrails-${i} {2}\\d{4}/5120 characters \\(\\d+%\\) {2}attached to: ou-ab12-cd34ef56`));
-    assert.match(text, /target ou-ab12-cd34ef56: 2 guardrail SCP\(s\) \+ FullAWSAccess = 3 of 5/);
+    assert.match(text, /Service control policies \(3; limit 5120 characters each, minified\)/);
+    for (const i of [1, 2, 3]) assert.match(text, new RegExp(`model-vault-guardrails-${i} {2}\\d{4}/5120 characters \\(\\d+%\\) {2}attached to: ou-ab12-cd34ef56`));
+    assert.match(text, /target ou-ab12-cd34ef56: 3 guardrail SCP\(s\) \+ FullAWSAccess = 4 of 5/);
   });
 });

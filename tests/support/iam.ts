@@ -17,7 +17,15 @@ export interface Evaluation {
   boundary?: PolicyDocument;
   /** The account that owns the resource. Default 111111111111. */
   accountId?: string;
+  /** SCPs at the principal's OU, under FullAWSAccess (none: no SCP layer). */
+  scps?: PolicyDocument[];
+  /** RCPs at the resource's OU (iam-simulate supplies RCPFullAWSAccess itself and refuses an Allow in an RCP). */
+  rcps?: PolicyDocument[];
 }
+
+// What Organizations attaches everywhere once SCPs are enabled: it lets everything through.
+const FULL_AWS_ACCESS: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+const named = (docs: PolicyDocument[], prefix: string) => docs.map((policy, i) => ({ name: `${prefix}-${i + 1}`, policy }));
 
 export async function decide(e: Evaluation): Promise<AccessDecision> {
   const r = await runSimulation(
@@ -26,8 +34,8 @@ export async function decide(e: Evaluation): Promise<AccessDecision> {
       identityPolicies: (e.identityPolicies ?? []).map((policy, i) => ({ name: `identity-${i + 1}`, policy })),
       ...(e.sessionPolicy ? { sessionPolicy: e.sessionPolicy } : {}),
       ...(e.boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: e.boundary }] } : {}),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
+      serviceControlPolicies: e.scps ? [{ orgIdentifier: "ou-test", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...named(e.scps, "scp")] }] : [],
+      resourceControlPolicies: e.rcps ? [{ orgIdentifier: "ou-test", policies: named(e.rcps, "rcp") }] : [],
       resourcePolicy: e.resourcePolicy,
     },
     {},
