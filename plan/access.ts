@@ -252,7 +252,7 @@ function loaderRequests(bucketArn: string, inside: string, outside: string): Req
 const MODEL_DIR = "example-model/";
 
 /** What the design promises for each row. */
-export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean): Expected {
+export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean, underRcps = false): Expected {
   const configChange = r.action === "s3:PutBucketPolicy";
   const write = r.action === "s3:PutObject" || r.action === "s3:DeleteObject";
   switch (p.kind) {
@@ -278,7 +278,8 @@ export function expectedFor(p: MatrixPrincipal, r: Request, hasDeployer: boolean
       if (configChange) return p.kind === "deployer" ? "Allowed" : hasDeployer ? "ExplicitlyDenied" : "AllowedOrDenied";
       return "AllowedOrDenied"; // listing names with admin rights is the account's business
     case "anonymous":
-      return write || (configChange && hasDeployer) ? "ExplicitlyDenied" : "ImplicitlyDenied";
+      // The organization's RCPs (iam/rcp.ts) refuse every caller outside it, anonymous ones included.
+      return write || (configChange && hasDeployer) || underRcps ? "ExplicitlyDenied" : "ImplicitlyDenied";
     case "cloudfront":
     case "cloudfront-other-distribution":
       if (p.kind === "cloudfront" && r.action === "s3:GetObject" && r.scope === "inside") return "Allowed";
@@ -323,6 +324,7 @@ const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:Pu
 /** The design matrix as questions: each principal x request of the model, with the design's promise. */
 export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }, "design">[] {
   const hasDeployer = !!m.deployerRoleArn;
+  const underRcps = asOrgLayers(m.scps).rcps.length > 0;
   return m.principals.flatMap((p) =>
     requestsFor(p, m.bucketArn).map((r) => {
       const steps: Step[] = [{ request: request(m, p, r.action, r.resource, { ...r.context, "s3:TlsVersion": "1.3" }, m.bucketPolicy, "bucket-policy") }];
@@ -342,7 +344,7 @@ export function designQuestions(m: AccessModel): Question<{ scope: Scope; operat
         resource: r.resource,
         ...(r.action === "s3:ListBucket" ? { context: r.context } : {}),
         steps,
-        expected: expectedFor(p, r, hasDeployer),
+        expected: expectedFor(p, r, hasDeployer, underRcps),
         // Explicit-vs-implicit differences only change which policy says no.
         denyKindMatters: false,
         extra: { scope: r.scope, operation: r.operation },

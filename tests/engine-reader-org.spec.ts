@@ -147,6 +147,10 @@ describe("engine-reader: RCPs from the planned org policies reach every question
     const m = await computeAccessMatrix(plan, cfg as Parameters<typeof computeAccessMatrix>[1], { scps: layersOf(plan, ORG_ID) });
     const anon = m.cells.find((c) => c.label === "anonymous" && c.action === "s3:GetObject" && c.resource === OBJECT)!;
     assert.deepEqual([anon.decision, anon.by], ["ExplicitlyDenied", "rcp:rcp-1/DenyOutsideOrg"]);
+    // Under RCPs the promise for anonymous callers is the explicit denial: an RCP that stopped covering them is reported.
+    assert.equal(anon.expected, "ExplicitlyDenied");
+    const bare = await computeAccessMatrix(plan, cfg as Parameters<typeof computeAccessMatrix>[1]);
+    assert.equal(bare.cells.find((c) => c.label === "anonymous" && c.action === "s3:GetObject" && c.resource === OBJECT)!.expected, "ImplicitlyDenied");
     const consumer = m.cells.find((c) => c.principal === roleArn("reader") && c.action === "s3:GetObject" && c.resource === OBJECT)!;
     assert.equal(consumer.decision, "Allowed", consumer.by);
   });
