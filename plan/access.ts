@@ -13,6 +13,7 @@ import { underAnyPrefix } from "../iam/prefixes";
 import type { PolicyDocument } from "../iam/types";
 import type { EvalRequest } from "./decide";
 import { runQuestions, type Question, type Step } from "./questions";
+import { networkPlan, withNetwork, type NetworkPlan } from "./networkQuestions";
 import { ADMINISTRATOR_ACCESS, bucketPolicyOf, keyPolicyOf, outOrIn as out, roleTagOf, rolePolicyReader, scpLayers, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
 import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
@@ -69,6 +70,8 @@ export interface AccessModel {
   blockPublicAccess: boolean;
   deployerRoleArn: string | null;
   principals: MatrixPrincipal[];
+  /** The configured network perimeters (plan/networkQuestions.ts); absent: none. */
+  network?: NetworkPlan;
 }
 
 export interface AccessMatrixResult {
@@ -162,7 +165,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   principals.push(...cloudFrontPrincipals(rs, cfg, accountId));
 
   return {
-    model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: extra.scps ?? [], blockPublicAccess, deployerRoleArn: deployer, principals },
+    model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: extra.scps ?? [], blockPublicAccess, deployerRoleArn: deployer, principals, network: networkPlan(cfg.access) },
     warnings,
   };
 }
@@ -350,7 +353,7 @@ export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixR
   const breaches: string[] = [];
   const warnings: string[] = [];
   const cells: MatrixCell[] = [];
-  for (const a of await runQuestions(designQuestions(m), "access matrix")) {
+  for (const a of await runQuestions(withNetwork(m, designQuestions(m)), "access matrix")) {
     const q = a.question;
     const cell: MatrixCell = {
       principal: q.principal,

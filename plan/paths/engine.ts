@@ -4,6 +4,7 @@
 import { parseArn } from "../../iam/arn";
 import type { PolicyDocument } from "../../iam/types";
 import { decide } from "../decide";
+import { pathNetworkContext } from "../networkQuestions";
 import { scpLayers, type NamedPolicy } from "../planDocuments";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
@@ -99,7 +100,7 @@ export class PathEngine {
         action: r.action,
         resource: r.resource,
         resourceAccount: accountOf(r.resource) ?? m.accountId,
-        context: { ...actorContext(m, a, r.action), ...r.context },
+        context: { ...actorContext(m, a, r.action), ...pathNetworkContext(m.network, p, r.context), ...r.context },
         identityPolicies: a.identityPolicies,
         boundary: a.boundary,
         resourcePolicy: r.resourcePolicy,

@@ -2,6 +2,7 @@
 // on, read once from a plan (plan/paths/principals.ts) or written by hand in a test. Plain data.
 import type { PolicyDocument } from "../../iam/types";
 import type { NamedPolicy } from "../planDocuments";
+import type { NetworkPlan } from "../networkQuestions";
 
 export type PrincipalKind =
   /** A role the stack creates (its `model-vault:role` tag in `role`). */
@@ -94,4 +95,6 @@ export interface PathModel {
   revokerArn?: string;
   /** The publisher trusts people directly (no broker). */
   directPublisher: boolean;
+  /** The configured network perimeters: paths are asked from inside them (plan/networkQuestions.ts). */
+  network?: NetworkPlan;
 }
