@@ -3,11 +3,14 @@
 // the documents the prod plan would deploy: the consumer role's identity policies, the bucket policy,
 // the key policy.
 import { strict as assert } from "node:assert";
-import { accessModelFromPlan, type AccessModel, type MatrixPrincipal } from "../plan/access";
+import { accessModelFromPlan, evaluateAccessModel, type AccessModel, type MatrixCell, type MatrixPrincipal } from "../plan/access";
+import { bucketNetworkDeny, NETWORK_DENY_SID, type NetworkPerimeter } from "../iam/network";
+import { policyDocument, type PolicyDocument } from "../iam/types";
 import type { PlanResult } from "../plan/build";
 import { s3ViaService } from "../iam/arn";
 import { decide } from "./support/iam";
-import { planFor } from "./support/plans";
+import { insideContext } from "../plan/networkQuestions";
+import { doc, ofType, planFor } from "./support/plans";
 
 /** TEST-NET-2 (RFC 5737): an address no stack lists. */
 const OUTSIDE_IP = "198.51.100.7";
@@ -57,8 +60,8 @@ describe("network perimeter: stolen consumer credentials (prod plan)", () => {
     const perimeters = Object.fromEntries(result.config.access.consumers.map((c) => [`consumer ${c.name} (${c.kind})`, c]));
     for (const p of consumers) {
       const c = perimeters[p.label];
-      assert.ok(c, p.label);
-      const inside = insideContext(c);
+      assert.ok(c?.network, `${p.label}: the prod consumers carry a network perimeter`);
+      const inside = insideContext(c.network);
       assert.equal(await getObject(m, p, inside), "Allowed", p.label);
       const kms = await decide({
         principal: p.arn,
@@ -73,13 +76,107 @@ describe("network perimeter: stolen consumer credentials (prod plan)", () => {
       assert.equal(kms, "Allowed", `${p.label}: kms:Decrypt via S3`);
     }
   });
+
+  it("refuses the stolen credentials' direct kms:Decrypt from outside by the identity deny", async () => {
+    for (const p of consumers) {
+      const d = await decide({
+        principal: p.arn,
+        action: "kms:Decrypt",
+        resource: m.keyArn,
+        context: consumerContext(p, { "aws:SourceIp": OUTSIDE_IP, "kms:ViaService": s3ViaService(m.keyArn), "kms:CallerAccount": m.accountId, "aws:ViaAWSService": "false" }),
+        identityPolicies: p.identityPolicies.map((x) => x.policy),
+        resourcePolicy: m.keyPolicy ?? undefined,
+        accountId: m.accountId,
+      });
+      assert.equal(d, "ExplicitlyDenied", p.label);
+    }
+  });
+
+  it("the plan's network rows: each consumer's read allowed inside, explicitly denied outside and through another account's endpoint; the plan exits 0", () => {
+    assert.deepEqual(result.failures, []);
+    const rows = (result.plan.access ?? []).filter((c) => c.kind === "network") as MatrixCell[];
+    for (const p of consumers) {
+      const mine = rows.filter((c) => c.label === p.label);
+      assert.deepEqual(mine.map((c) => c.decision), ["Allowed", "ExplicitlyDenied", "ExplicitlyDenied"], p.label);
+      assert.ok(mine.every((c) => c.action === "s3:GetObject" && c.expected === c.decision));
+      assert.match(mine[0].by, /kms:Decrypt: .*DecryptViaS3/);
+      assert.match(mine[1].by, new RegExp(`bucket-policy/${NETWORK_DENY_SID}, identity:.*/${NETWORK_DENY_SID} \\(from 198\\.51\\.100\\.7 \\(aws:SourceIp\\)\\)`));
+      assert.match(mine[2].by, /through vpce-0bad0bad0bad0bad0/);
+    }
+  });
+
+  it("a perimeter that stops holding is a breach of the plan (network deny statements removed)", async () => {
+    const strip = (d: PolicyDocument): PolicyDocument => policyDocument(d.Statement.filter((st) => st.Sid !== NETWORK_DENY_SID));
+    const weak: AccessModel = {
+      ...m,
+      bucketPolicy: strip(m.bucketPolicy!),
+      principals: m.principals.map((p) => ({ ...p, identityPolicies: p.identityPolicies.map((np) => ({ ...np, policy: strip(np.policy) })) })),
+    };
+    const { breaches } = await evaluateAccessModel(weak);
+    for (const p of consumers) {
+      assert.ok(breaches.some((b) => b.startsWith(`${p.label}: s3:GetObject`) && /is Allowed, expected ExplicitlyDenied .*from 198\.51\.100\.7/.test(b)), breaches.join("\n"));
+    }
+  });
+
+  it("keeps the bucket policy flat: one stack-wide statement whatever the number of consumers, one identity deny per consumer role", () => {
+    const rs = result.plan.resources;
+    const bucketPolicies = ofType(rs, "aws:s3/bucketPolicy:BucketPolicy").map((r) => doc(r.inputs.policy));
+    assert.equal(bucketPolicies.flatMap((d) => d.Statement).filter((st) => st.Sid === NETWORK_DENY_SID).length, 1);
+    const keyPolicies = ofType(rs, "aws:kms/key:Key").map((r) => doc(r.inputs.policy ?? "{\"Statement\":[]}"));
+    assert.equal(keyPolicies.flatMap((d) => d.Statement).filter((st) => st.Sid === NETWORK_DENY_SID).length, 0);
+    for (const p of consumers) assert.equal(p.identityPolicies.flatMap((np) => np.policy.Statement).filter((st) => st.Sid === NETWORK_DENY_SID).length, 1, p.label);
+  });
 });
 
-/** A request from inside a consumer's configured perimeter (its first VPC endpoint, VPC or range). */
-function insideContext(c: unknown): Record<string, string> {
-  const n = (c as { network?: { vpcEndpoints: string[]; vpcs: string[]; sourceIps: string[] } | null }).network;
-  assert.ok(n, "the prod consumers carry a network perimeter");
-  if (n.vpcEndpoints.length) return { "aws:SourceVpce": n.vpcEndpoints[0], "aws:SourceVpc": n.vpcs[0] ?? "vpc-0e0e0e0e0e0e0e0e0" };
-  if (n.vpcs.length) return { "aws:SourceVpce": "vpce-0e0e0e0e0e0e0e0e0", "aws:SourceVpc": n.vpcs[0] };
-  return { "aws:SourceIp": n.sourceIps[0].replace(/\.0\/\d+$/, ".10") };
-}
+describe("network perimeter: the stack-wide bucket statement alone (iam/network.ts)", () => {
+  const BUCKET = "arn:aws:s3:::acme-models-test";
+  const ROLE = "arn:aws:iam::111111111111:role/consumer";
+  const allowRead = policyDocument([{ Effect: "Allow", Action: "s3:GetObject", Resource: `${BUCKET}/*` }]);
+  const read = (network: NetworkPerimeter, ctx: Record<string, string>, principal = ROLE) =>
+    decide({
+      principal,
+      action: "s3:GetObject",
+      resource: `${BUCKET}/models/w.safetensors`,
+      context: principal === ROLE ? { "aws:PrincipalArn": ROLE, ...ctx } : ctx,
+      identityPolicies: principal === ROLE ? [allowRead] : [],
+      resourcePolicy: policyDocument([
+        bucketNetworkDeny({ bucketArn: BUCKET, network }),
+        ...(principal === ROLE ? [] : [{ Effect: "Allow" as const, Principal: { Service: principal }, Action: "s3:GetObject", Resource: `${BUCKET}/*` }]),
+      ]),
+    });
+  const both: NetworkPerimeter = { vpcEndpoints: ["vpce-0a1b2c3d4e5f60718"], vpcs: [], sourceIps: ["203.0.113.0/24"] };
+
+  it("with ranges and endpoints: denies only when none matches", async () => {
+    assert.equal(await read(both, { "aws:SourceVpce": "vpce-0a1b2c3d4e5f60718", "aws:SourceVpc": "vpc-0123456789abcdef0" }), "Allowed");
+    assert.equal(await read(both, { "aws:SourceIp": "203.0.113.9" }), "Allowed");
+    assert.equal(await read(both, { "aws:SourceIp": OUTSIDE_IP }), "ExplicitlyDenied");
+    assert.equal(await read(both, { "aws:SourceVpce": "vpce-0bad0bad0bad0bad0", "aws:SourceVpc": "vpc-0bad0bad0bad0bad0" }), "ExplicitlyDenied");
+  });
+
+  it("ranges only: a request through any VPC endpoint (no aws:SourceIp) is outside, and one with no network key at all fails closed", async () => {
+    const ips: NetworkPerimeter = { vpcEndpoints: [], vpcs: [], sourceIps: ["203.0.113.0/24"] };
+    assert.equal(await read(ips, { "aws:SourceIp": "203.0.113.9" }), "Allowed");
+    assert.equal(await read(ips, { "aws:SourceVpce": "vpce-0a1b2c3d4e5f60718", "aws:SourceVpc": "vpc-0123456789abcdef0" }), "ExplicitlyDenied");
+    assert.equal(await read(ips, {}), "ExplicitlyDenied");
+  });
+
+  it("VPCs only: any endpoint in a named VPC is inside", async () => {
+    const vpcs: NetworkPerimeter = { vpcEndpoints: [], vpcs: ["vpc-0123456789abcdef0"], sourceIps: [] };
+    assert.equal(await read(vpcs, { "aws:SourceVpce": "vpce-0e0e0e0e0e0e0e0e0", "aws:SourceVpc": "vpc-0123456789abcdef0" }), "Allowed");
+    assert.equal(await read(vpcs, { "aws:SourceIp": "203.0.113.9" }), "ExplicitlyDenied");
+  });
+
+  it("exempts AWS service principals (CloudFront through OAC reads from its own network) and calls a service makes for a caller", async () => {
+    assert.equal(await read(both, { "aws:SourceIp": OUTSIDE_IP, "aws:PrincipalIsAWSService": "true" }, "cloudfront.amazonaws.com"), "Allowed");
+    assert.equal(await read(both, { "aws:SourceIp": OUTSIDE_IP, "aws:ViaAWSService": "true" }), "Allowed");
+  });
+});
+
+describe("network perimeter: a stack without one is unchanged", () => {
+  it("the dev plan has no network rows and no network statement", async () => {
+    const { plan } = await planFor("dev");
+    assert.equal((plan.access ?? []).filter((c) => c.kind === "network").length, 0);
+    assert.doesNotMatch(JSON.stringify(plan.resources.map((r) => r.inputs)), new RegExp(NETWORK_DENY_SID));
+  });
+});
+
