@@ -10,6 +10,7 @@ import type { PlanResult } from "../plan/build";
 import { s3ViaService } from "../iam/arn";
 import { decide } from "./support/iam";
 import { insideContext } from "../plan/networkQuestions";
+import { renderNetworkSection } from "../plan/networkRender";
 import { doc, ofType, planFor } from "./support/plans";
 
 /** TEST-NET-2 (RFC 5737): an address no stack lists. */
@@ -180,3 +181,12 @@ describe("network perimeter: a stack without one is unchanged", () => {
   });
 });
 
+
+describe("network perimeter: text section", () => {
+  it("lists each consumer's inside and outside reads, and nothing for a stack without a perimeter", async () => {
+    const prod = renderNetworkSection((await planFor("prod")).plan);
+    assert.match(prod[0], /^Network perimeter/);
+    assert.ok(prod.some((l) => /^ {4}ok +ExplicitlyDenied +s3:GetObject .*from 198\.51\.100\.7/.test(l)), prod.join("\n"));
+    assert.deepEqual(renderNetworkSection((await planFor("dev")).plan), []);
+  });
+});
