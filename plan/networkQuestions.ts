@@ -26,6 +26,9 @@ export function networkPlan(access: AccessConfig): NetworkPlan {
   return { stack: access.network, consumers };
 }
 
+/** Labels of the network rows in plan.access start with this, for a reader of the JSON; renderers go by `kind`. */
+export const NETWORK_LABEL_PREFIX = "network: ";
+
 /** An endpoint and a VPC of another account: ids no stack names. */
 export const OTHER_ACCOUNT_ENDPOINT = { "aws:SourceVpce": "vpce-0bad0bad0bad0bad0", "aws:SourceVpc": "vpc-0bad0bad0bad0bad0" };
 /** The VPC of a named endpoint, or an endpoint of a named VPC, when the config does not say. */
@@ -92,6 +95,7 @@ export function withNetwork(m: AccessModel, questions: Question<DesignExtra>[]):
     const outside = { "aws:SourceIp": outsideAddress(own, plan.stack) };
     const row = (ctx: Record<string, string>, expected: "Allowed" | "ExplicitlyDenied") => ({
       ...placed(q, ctx, describe(ctx)),
+      label: `${NETWORK_LABEL_PREFIX}${q.label}`,
       kind: "network" as const,
       expected,
       // The perimeter promises an explicit deny: an implicit one would mean the grant vanished instead.

@@ -11,7 +11,7 @@ import { policyDocument, type PolicyDocument } from "../iam/types";
 import type { PlanResult } from "../plan/build";
 import { s3ViaService } from "../iam/arn";
 import { decide } from "./support/iam";
-import { insideContext } from "../plan/networkQuestions";
+import { insideContext, NETWORK_LABEL_PREFIX } from "../plan/networkQuestions";
 import { renderNetworkSection } from "../plan/networkRender";
 import { doc, ofType, planFor } from "./support/plans";
 
@@ -99,7 +99,7 @@ describe("network perimeter: stolen consumer credentials (prod plan)", () => {
     assert.deepEqual(result.failures, []);
     const rows = (result.plan.access ?? []).filter((c) => c.kind === "network") as MatrixCell[];
     for (const p of consumers) {
-      const mine = rows.filter((c) => c.label === p.label);
+      const mine = rows.filter((c) => c.label === `${NETWORK_LABEL_PREFIX}${p.label}`);
       assert.deepEqual(mine.map((c) => c.decision), ["Allowed", "ExplicitlyDenied", "ExplicitlyDenied"], p.label);
       assert.ok(mine.every((c) => c.action === "s3:GetObject" && c.expected === c.decision));
       assert.match(mine[0].by, /kms:Decrypt: .*DecryptViaS3/);
@@ -117,7 +117,7 @@ describe("network perimeter: stolen consumer credentials (prod plan)", () => {
     };
     const { breaches } = await evaluateAccessModel(weak);
     for (const p of consumers) {
-      assert.ok(breaches.some((b) => b.startsWith(`${p.label}: s3:GetObject`) && /is Allowed, expected ExplicitlyDenied .*from 198\.51\.100\.7/.test(b)), breaches.join("\n"));
+      assert.ok(breaches.some((b) => b.startsWith(`${NETWORK_LABEL_PREFIX}${p.label}: s3:GetObject`) && /is Allowed, expected ExplicitlyDenied .*from 198\.51\.100\.7/.test(b)), breaches.join("\n"));
     }
   });
 
