@@ -121,6 +121,18 @@ describe("network perimeter: stolen consumer credentials (prod plan)", () => {
     }
   });
 
+  it("the aws:ViaAWSService exemption is what lets S3 decrypt for the consumer: without it the inside read fails at kms:Decrypt", async () => {
+    const noExemption = (d: PolicyDocument): PolicyDocument =>
+      policyDocument(d.Statement.map((st) => (st.Sid === NETWORK_DENY_SID ? { ...st, Condition: Object.fromEntries(Object.entries(st.Condition!).filter(([op]) => op !== "BoolIfExists")) } : st)));
+    const strict: AccessModel = { ...m, principals: m.principals.map((p) => ({ ...p, identityPolicies: p.identityPolicies.map((np) => ({ ...np, policy: noExemption(np.policy) })) })) };
+    const { cells } = await evaluateAccessModel(strict);
+    for (const p of consumers) {
+      const inside = cells.find((c) => c.kind === "network" && c.label === `${NETWORK_LABEL_PREFIX}${p.label}` && c.expected === "Allowed")!;
+      assert.equal(inside.decision, "ExplicitlyDenied", p.label);
+      assert.match(inside.by, new RegExp(`^kms:Decrypt: identity:.*/${NETWORK_DENY_SID}`));
+    }
+  });
+
   it("keeps the bucket policy flat: one stack-wide statement whatever the number of consumers, one identity deny per consumer role", () => {
     const rs = result.plan.resources;
     const bucketPolicies = ofType(rs, "aws:s3/bucketPolicy:BucketPolicy").map((r) => doc(r.inputs.policy));
