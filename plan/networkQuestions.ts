@@ -20,6 +20,8 @@ export interface NetworkPlan {
   consumers: Record<string, NetworkPerimeter>;
 }
 
+const configured = (plan: NetworkPlan | undefined): plan is NetworkPlan => !!plan && (!!plan.stack || Object.keys(plan.consumers).length > 0);
+
 export function networkPlan(access: AccessConfig): NetworkPlan {
   const consumers: Record<string, NetworkPerimeter> = {};
   for (const c of access.consumers) if (c.network) consumers[c.name] = c.network;
@@ -51,7 +53,7 @@ export function outsideAddress(...ps: (NetworkPerimeter | null)[]): string {
   return ip;
 }
 
-function describe(ctx: Record<string, string>): string {
+function vantage(ctx: Record<string, string>): string {
   return ctx["aws:SourceIp"] ? `from ${ctx["aws:SourceIp"]} (aws:SourceIp)` : `through ${ctx["aws:SourceVpce"]} in ${ctx["aws:SourceVpc"]} (aws:SourceVpce, no aws:SourceIp)`;
 }
 
@@ -72,7 +74,7 @@ function placed<E>(q: Question<E>, network: Record<string, string>, note?: strin
  */
 export function withNetwork(m: AccessModel, questions: Question<DesignExtra>[]): Question<DesignExtra>[] {
   const plan = m.network;
-  if (!plan || (!plan.stack && Object.keys(plan.consumers).length === 0)) return questions;
+  if (!configured(plan)) return questions;
   const byArn = new Map(m.principals.map((p) => [p.arn, p]));
   const perimeterOf = (label: string) => {
     const name = consumerName(label);
@@ -94,7 +96,7 @@ export function withNetwork(m: AccessModel, questions: Question<DesignExtra>[]):
     const inside = insideContext(where);
     const outside = { "aws:SourceIp": outsideAddress(own, plan.stack) };
     const row = (ctx: Record<string, string>, expected: "Allowed" | "ExplicitlyDenied") => ({
-      ...placed(q, ctx, describe(ctx)),
+      ...placed(q, ctx, vantage(ctx)),
       label: `${NETWORK_LABEL_PREFIX}${q.label}`,
       kind: "network" as const,
       expected,
@@ -113,7 +115,7 @@ export function withNetwork(m: AccessModel, questions: Question<DesignExtra>[]):
  * aws:PrincipalIsAWSService; the KMS call S3 makes (kms:ViaService set) is a forward access session.
  */
 export function pathNetworkContext(plan: NetworkPlan | undefined, p: { kind: string; tags: Record<string, string> }, request: Record<string, unknown> = {}): Record<string, string> {
-  if (!plan || (!plan.stack && Object.keys(plan.consumers).length === 0)) return {};
+  if (!configured(plan)) return {};
   if (p.kind === "service") return { "aws:PrincipalIsAWSService": "true" };
   if (request["kms:ViaService"] !== undefined) return { "aws:ViaAWSService": "true" };
   const where = plan.consumers[p.tags[CONSUMER_NAME_TAG] ?? ""] ?? plan.stack;
