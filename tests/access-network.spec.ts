@@ -13,7 +13,9 @@ import { s3ViaService } from "../iam/arn";
 import { decide } from "./support/iam";
 import { insideContext, NETWORK_LABEL_PREFIX } from "../plan/networkQuestions";
 import { renderNetworkSection } from "../plan/networkRender";
-import { doc, ofType, planFor } from "./support/plans";
+import { doc, ofType, planFor, serially } from "./support/plans";
+import { buildPlan } from "../plan/build";
+import { readStackConfig } from "../plan/stackFiles";
 
 /** TEST-NET-2 (RFC 5737): an address no stack lists. */
 const OUTSIDE_IP = "198.51.100.7";
@@ -140,6 +142,17 @@ describe("network perimeter: stolen consumer credentials (prod plan)", () => {
     const keyPolicies = ofType(rs, "aws:kms/key:Key").map((r) => doc(r.inputs.policy ?? "{\"Statement\":[]}"));
     assert.equal(keyPolicies.flatMap((d) => d.Statement).filter((st) => st.Sid === NETWORK_DENY_SID).length, 0);
     for (const p of consumers) assert.equal(p.identityPolicies.flatMap((np) => np.policy.Statement).filter((st) => st.Sid === NETWORK_DENY_SID).length, 1, p.label);
+  });
+});
+
+describe("network perimeter: a consumer perimeter the stack-wide one does not admit", () => {
+  it("is a breach of the plan: the consumer's reads from its own endpoint are refused by the bucket statement", async () => {
+    const raw = readStackConfig("prod");
+    const consumers = JSON.parse(raw["model-vault:consumers"]) as { name: string; network?: unknown }[];
+    consumers[0].network = { vpcEndpoints: ["vpce-0c0c0c0c0c0c0c0c0"] };
+    const { failures } = await serially(() => buildPlan("prod", { config: { ...raw, "model-vault:consumers": JSON.stringify(consumers) } }));
+    const mine = failures.filter((f) => f.includes(`consumer ${consumers[0].name} `));
+    assert.ok(mine.some((f) => /s3:GetObject .* is ExplicitlyDenied, expected Allowed \(bucket-policy\/DenyReadsOutsideNetworkPerimeter\)/.test(f)), failures.join("\n"));
   });
 });
 
