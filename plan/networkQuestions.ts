@@ -121,3 +121,8 @@ export function pathNetworkContext(plan: NetworkPlan | undefined, p: { kind: str
   const where = plan.consumers[p.tags[CONSUMER_NAME_TAG] ?? ""] ?? plan.stack;
   return where ? insideContext(where) : {};
 }
+
+/** The network keys of the SCP rows' principals (plan/scpApply.ts): inside the stack-wide perimeter, or none. */
+export function stackInsideContext(network: NetworkPerimeter | null | undefined): Record<string, string> | null {
+  return network ? insideContext(network) : null;
+}

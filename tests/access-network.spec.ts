@@ -110,6 +110,15 @@ describe("network perimeter: stolen consumer credentials (prod plan)", () => {
     }
   });
 
+  it("asks the design matrix, the SCP rows and the attacker paths from inside: the network statement decides none of them, and each consumer still reaches its weights", () => {
+    const others = (result.plan.access ?? []).filter((c) => c.kind !== "network");
+    assert.ok(others.some((c) => c.kind === "scp"));
+    assert.deepEqual(others.filter((c) => c.by.includes(NETWORK_DENY_SID)).map((c) => `${c.label} ${c.action}`), []);
+    for (const p of consumers) {
+      assert.ok((result.plan.paths ?? []).some((x) => x.goal === "read-weights" && x.from === p.arn && x.verdict === "designed"), p.label);
+    }
+  });
+
   it("a perimeter that stops holding is a breach of the plan (network deny statements removed)", async () => {
     const strip = (d: PolicyDocument): PolicyDocument => policyDocument(d.Statement.filter((st) => st.Sid !== NETWORK_DENY_SID));
     const weak: AccessModel = {
