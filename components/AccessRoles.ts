@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AccessConfig } from "../config/access";
 import { accessBucketPolicyStatements } from "../iam/bucketPolicy";
+import { bucketNetworkDeny } from "../iam/network";
 import type { Statement } from "../iam/types";
 import { ConsumerRole } from "./ConsumerRole";
 import type { AccessBucket } from "./bucketSurface";
@@ -53,14 +54,16 @@ export class AccessRoles extends pulumi.ComponentResource {
     const publisherArn = this.publisher ? this.publisher.roleArn : pulumi.output(undefined);
     args.modelBucket.addBucketPolicyStatements(
       name,
-      pulumi.all([args.modelBucket.bucketArn, publisherArn]).apply(([bucketArn, publisherRoleArn]) =>
-        accessBucketPolicyStatements({
+      pulumi.all([args.modelBucket.bucketArn, publisherArn]).apply(([bucketArn, publisherRoleArn]) => [
+        ...accessBucketPolicyStatements({
           bucketArn,
           publisherRoleArn,
           publisherMayDelete: access.publisher?.allowDelete ?? false,
           deployerRoleArn: access.deployerRoleArn ?? undefined,
         }),
-      ),
+        // The stack-wide perimeter: one statement for every principal, flat in the number of consumers.
+        ...(access.network ? [bucketNetworkDeny({ bucketArn, network: access.network })] : []),
+      ]),
     );
     const entries = Object.entries(this.consumers);
     this.consumerRoleArns = pulumi

@@ -8,7 +8,7 @@ import { consumerTrustPolicy } from "../iam/trust";
 import { toJson } from "../iam/types";
 import type { GrantableBucket } from "./bucketSurface";
 import { grantRead } from "./grants";
-import { CONSUMER_ROLE, ROLE_TAG } from "../iam/tags";
+import { CONSUMER_NAME_TAG, CONSUMER_ROLE, ROLE_TAG } from "../iam/tags";
 
 /** Consumer sessions last at most an hour. */
 export const CONSUMER_MAX_SESSION_SECONDS = 3600;
@@ -38,7 +38,7 @@ export class ConsumerRole extends pulumi.ComponentResource {
     const tags = {
       ...args.tags,
       [ROLE_TAG]: CONSUMER_ROLE,
-      "model-vault:consumer": c.name,
+      [CONSUMER_NAME_TAG]: c.name,
       "model-vault:consumer-kind": c.kind,
     };
     const trust = assertPolicySize(toJson(consumerTrustPolicy(c, args.accountId)), ROLE_TRUST_POLICY_MAX, `${name} trust policy`);
@@ -57,7 +57,7 @@ export class ConsumerRole extends pulumi.ComponentResource {
     );
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
-    this.policy = grantRead(args.modelBucket, this.role, c.prefixes, { name: `${name}-read`, parent: this });
+    this.policy = grantRead(args.modelBucket, this.role, c.prefixes, { name: `${name}-read`, parent: this, network: c.network });
 
     if (c.kind === "service" && c.instanceProfile) {
       this.instanceProfile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.role.name, tags }, { parent: this });

@@ -7,6 +7,7 @@ import { publisherKeyStatement, readOnlyKeyStatement, sidSuffixOf } from "../iam
 import { assertPolicySize, ROLE_INLINE_POLICIES_MAX } from "../iam/limits";
 import { publisherPolicy } from "../iam/publisher";
 import { readOnlyPolicy } from "../iam/readOnly";
+import type { NetworkPerimeter } from "../iam/network";
 import { toJson } from "../iam/types";
 import type { GrantableBucket } from "./bucketSurface";
 
@@ -15,6 +16,8 @@ export interface GrantOptions {
   name: string;
   /** Parent of the inline policy, usually the component that owns the role. */
   parent?: pulumi.Resource;
+  /** Reads only from this network (iam/network.ts). */
+  network?: NetworkPerimeter;
 }
 
 /** Read-only access to `prefixes`: GetObject, prefix-scoped listing, kms:Decrypt via S3, explicit deny of every mutation. */
@@ -22,7 +25,7 @@ export function grantRead(bucket: GrantableBucket, role: aws.iam.Role, prefixes:
   const name = opts.name;
   const policy = pulumi
     .all([bucket.bucketArn, bucket.keyArn])
-    .apply(([bucketArn, keyArn]) => assertPolicySize(toJson(readOnlyPolicy({ bucketArn, keyArn, prefixes })), ROLE_INLINE_POLICIES_MAX, `${name} inline policy`));
+    .apply(([bucketArn, keyArn]) => assertPolicySize(toJson(readOnlyPolicy({ bucketArn, keyArn, prefixes, network: opts.network })), ROLE_INLINE_POLICIES_MAX, `${name} inline policy`));
   bucket.addKeyPolicyStatements(
     name,
     pulumi.all([bucket.keyArn, role.arn]).apply(([keyArn, roleArn]) => [readOnlyKeyStatement(roleArn, accountOf(keyArn), s3ViaService(keyArn), sidSuffixOf(name))]),

@@ -3,6 +3,8 @@
 import { z } from "zod";
 import { flag, keyPrefix, policyArn, roleArn, wholeNumber } from "./fields";
 import { ACCOUNT_ROOT_ARN_RE, EKS_OIDC_PROVIDER_ARN_RE, ROLE_ARN_RE } from "../iam/arn";
+import type { NetworkPerimeter } from "../iam/network";
+import { consumerNetworkSchema, nameConsumerNetwork, networkSchema, resolveNetwork } from "./network";
 
 const consumerName = z
   .string({ error: "expected a consumer name" })
@@ -20,12 +22,19 @@ const k8sServiceAccount = z
   .string({ error: "expected a Kubernetes service account name" })
   .regex(/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/, "expected a Kubernetes service account name (lowercase DNS subdomain)");
 
+/**
+ * Where this consumer's reads may come from (config/network.ts): its role then denies reads from
+ * anywhere else, so stolen credentials are refused outside. Default: none (any network).
+ */
+const network = consumerNetworkSchema.optional();
+
 const serviceConsumer = z.strictObject({
   /** Consumer name: names its role and labels it in the access matrix. Required. */
   name: consumerName,
   kind: z.literal("service"),
   /** Object-key prefixes the consumer may read (each ends with '/', no wildcards). Required. */
   prefixes,
+  network,
   /** The service principal, e.g. sagemaker.amazonaws.com or ec2.amazonaws.com. Required. */
   service: z
     .string({ error: "expected a service principal such as sagemaker.amazonaws.com" })
@@ -38,6 +47,7 @@ const irsaConsumer = z.strictObject({
   name: consumerName,
   kind: z.literal("eks-irsa"),
   prefixes,
+  network,
   /** The cluster's IAM OIDC provider ARN (arn:aws:iam::ACCOUNT:oidc-provider/oidc.eks.REGION.amazonaws.com/id/ID). Required. */
   oidcProviderArn: z
     .string({ error: "expected an EKS OIDC provider ARN" })
@@ -52,6 +62,7 @@ const podIdentityConsumer = z.strictObject({
   name: consumerName,
   kind: z.literal("eks-pod-identity"),
   prefixes,
+  network,
   /** EKS cluster name (matched against the eks-cluster-name session tag). Required. */
   clusterName: z
     .string({ error: "expected an EKS cluster name" })
@@ -66,6 +77,7 @@ const accountConsumer = z.strictObject({
   name: consumerName,
   kind: z.literal("account"),
   prefixes,
+  network,
   /** The other account's principal: a role ARN or arn:aws:iam::ACCOUNT:root. Required. */
   principalArn: z
     .string({ error: "expected a role ARN or account root ARN of the consuming account" })
@@ -78,7 +90,7 @@ const accountConsumer = z.strictObject({
 
 export const CONSUMER_KINDS = ["service", "eks-irsa", "eks-pod-identity", "account"] as const;
 
-export const consumerSchema = z
+const consumerUnion = z
   .discriminatedUnion("kind", [serviceConsumer, irsaConsumer, podIdentityConsumer, accountConsumer], {
     error: (iss) =>
       iss.code === "invalid_union" ? `expected kind to be one of ${CONSUMER_KINDS.join(", ")}` : undefined,
@@ -88,6 +100,9 @@ export const consumerSchema = z
       ctx.addIssue({ code: "custom", path: ["instanceProfile"], message: "an instance profile only makes sense for service ec2.amazonaws.com" });
     }
   });
+
+/** A consumer entry; its `network` errors name it (config/network.ts). */
+export const consumerSchema = z.preprocess(nameConsumerNetwork, consumerUnion);
 
 export const publisherSchema = z.strictObject(
   {
@@ -122,11 +137,18 @@ export const accessShape = {
   deployerRoleArn: roleArn.optional(),
   /** Managed policy ARN set as permissions boundary on the consumer roles (the publisher carries its own: components/PublisherRole.ts). Default: none. */
   permissionsBoundaryArn: policyArn.optional(),
+  /**
+   * Stack-wide network perimeter (config/network.ts): one bucket-policy statement refuses every
+   * principal's reads from anywhere else (AWS service principals such as CloudFront excepted).
+   * Default: none.
+   */
+  network: networkSchema.optional(),
 };
 
 export const accessSchema = z.strictObject(accessShape);
 export type RawAccessConfig = z.infer<typeof accessSchema>;
-export type Consumer = z.infer<typeof consumerSchema>;
+/** A resolved consumer: `network` is absent without a perimeter, else every list explicit. */
+export type Consumer = z.infer<typeof consumerSchema> & { network?: NetworkPerimeter };
 export type ConsumerKind = Consumer["kind"];
 
 export interface PublisherConfig {
@@ -142,17 +164,21 @@ export interface AccessConfig {
   publisher: PublisherConfig | null;
   deployerRoleArn: string | null;
   permissionsBoundaryArn: string | null;
+  /** The stack-wide network perimeter, or null. */
+  network: NetworkPerimeter | null;
 }
 
 export function resolveAccessConfig(raw: Partial<RawAccessConfig>): AccessConfig {
   return {
-    consumers: (raw.consumers ?? []).map((c) =>
-      c.kind === "service"
+    consumers: (raw.consumers ?? []).map((raw) => {
+      // Only the perimeter's lists change shape (every list explicit): the consumer's kind is untouched.
+      const c = (raw.network ? { ...raw, network: resolveNetwork(raw.network) } : raw) as Consumer;
+      return c.kind === "service"
         ? { ...c, instanceProfile: c.instanceProfile ?? false }
         : c.kind === "eks-pod-identity"
           ? { ...c, createAssociation: c.createAssociation ?? false }
-          : c,
-    ),
+          : c;
+    }),
     publisher: raw.publisher
       ? {
           trustedPrincipals: raw.publisher.trustedPrincipals,
@@ -163,6 +189,7 @@ export function resolveAccessConfig(raw: Partial<RawAccessConfig>): AccessConfig
       : null,
     deployerRoleArn: raw.deployerRoleArn ?? null,
     permissionsBoundaryArn: raw.permissionsBoundaryArn ?? null,
+    network: resolveNetwork(raw.network),
   };
 }
 

@@ -3,6 +3,7 @@ import { policyDocument, type PolicyDocument, type Statement } from "./types";
 import { KMS_ENCRYPT_ACTIONS, KMS_READ_ACTIONS, S3_BUCKET_MUTATING_ACTIONS, S3_OBJECT_MUTATING_ACTIONS } from "./s3Actions";
 import { bucketNameOf, s3ViaService } from "./arn";
 import { assertPrefixes } from "./prefixes";
+import { consumerNetworkDeny, type NetworkPerimeter } from "./network";
 
 export interface ReadOnlyArgs {
   /** arn:aws:s3:::BUCKET */
@@ -11,6 +12,8 @@ export interface ReadOnlyArgs {
   keyArn: string;
   /** Object-key prefixes the role may read, each ending with "/" (validated). */
   prefixes: string[];
+  /** Where reads may come from (iam/network.ts); absent: any network. */
+  network?: NetworkPerimeter;
 }
 
 /**
@@ -76,7 +79,8 @@ export function readOnlyDenyStatements(a: Pick<ReadOnlyArgs, "bucketArn" | "keyA
   ];
 }
 
-/** The whole inline policy of a read-only role. */
+/** The whole inline policy of a read-only role; with a perimeter, its Deny travels with the grant. */
 export function readOnlyPolicy(a: ReadOnlyArgs): PolicyDocument {
-  return policyDocument([...readOnlyAllowStatements(a), ...readOnlyDenyStatements(a)]);
+  const network = a.network ? [consumerNetworkDeny({ bucketArn: a.bucketArn, keyArn: a.keyArn, network: a.network })] : [];
+  return policyDocument([...readOnlyAllowStatements(a), ...readOnlyDenyStatements(a), ...network]);
 }

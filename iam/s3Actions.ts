@@ -85,6 +85,20 @@ export const DEPLOYER_ONLY_OBJECT_ACTIONS = [
   "s3:RestoreObject",
 ] as const;
 
+/**
+ * Every S3 action that reads object data or names (resource types `object` and `bucket`): what a
+ * network perimeter (iam/network.ts) confines to the expected networks. HeadObject and ranged GETs
+ * are s3:GetObject; ListObjectsV2 is s3:ListBucket.
+ */
+export const S3_READ_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:GetObjectAttributes",
+  "s3:GetObjectVersionAttributes",
+  "s3:ListBucket",
+  "s3:ListBucketVersions",
+] as const;
+
 /** The object writes the publisher may make (DeleteObject only when configured). */
 export const PUBLISHER_WRITE_ACTIONS = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"] as const;
 export const PUBLISHER_DELETE_ACTIONS = ["s3:DeleteObject"] as const;

@@ -19,3 +19,6 @@ export const CONSUMER_ROLE = "consumer";
 export type JitRolePart = "issuer" | "revoker" | "scheduler";
 /** The JIT broker's roles: `jit-issuer`, `jit-revoker`, `jit-scheduler`. */
 export const jitRoleTag = (part: JitRolePart) => `jit-${part}` as const;
+
+/** A consumer role's `model-vault:consumer` tag: the consumer's name in the config. */
+export const CONSUMER_NAME_TAG = "model-vault:consumer";

@@ -15,6 +15,7 @@ import type { EvalRequest } from "./decide";
 import { runQuestions, type Question, type Step } from "./questions";
 import { asOrgLayers, orgKeysOf, type OrgInput } from "./orgLayers";
 import { ADMINISTRATOR_ACCESS, outOrIn as out, planDocuments, roleTagOf, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
+import { networkPlan, withNetwork, type NetworkPlan } from "./networkQuestions";
 import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
 import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
@@ -71,6 +72,8 @@ export interface AccessModel {
   blockPublicAccess: boolean;
   deployerRoleArn: string | null;
   principals: MatrixPrincipal[];
+  /** The configured network perimeters (plan/networkQuestions.ts); absent: none. */
+  network?: NetworkPlan;
 }
 
 export interface AccessMatrixResult {
@@ -168,7 +171,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   principals.push(...cloudFrontPrincipals(rs, cfg, accountId));
 
   return {
-    model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: docs.org, blockPublicAccess, deployerRoleArn: deployer, principals },
+    model: { accountId, bucketArn, keyArn, bucketPolicy, keyPolicy, scps: docs.org, blockPublicAccess, deployerRoleArn: deployer, principals, network: networkPlan(cfg.access) },
     warnings,
   };
 }
@@ -362,7 +365,7 @@ export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixR
   const breaches: string[] = [];
   const warnings: string[] = [];
   const cells: MatrixCell[] = [];
-  for (const a of await runQuestions(designQuestions(m), "access matrix")) {
+  for (const a of await runQuestions(withNetwork(m, designQuestions(m)), "access matrix")) {
     const q = a.question;
     const cell: MatrixCell = {
       principal: q.principal,

@@ -10,6 +10,8 @@ import { isBreach, scpMatrixCells } from "./scpRows";
 import { workloadScpInputs } from "./scpInputs";
 import { coveredPersonRole, uncoveredPeople } from "./scpPeople";
 import { SCP_LABEL_PREFIX } from "./scpRender";
+import type { NetworkPerimeter } from "../iam/network";
+import { stackInsideContext } from "./networkQuestions";
 
 /**
  * The organization policies (SCPs and RCPs, with their targets) and organization config of an org
@@ -48,7 +50,7 @@ export interface ScpHookTarget {
     partition?: string;
     /** "prod" turns an unprotected people's role into a plan failure; otherwise a warning. */
     environment?: string;
-    access?: { deployerRoleArn: string | null; publisher?: { trustedPrincipals: readonly unknown[] } | null };
+    access?: { deployerRoleArn: string | null; publisher?: { trustedPrincipals: readonly unknown[] } | null; network?: NetworkPerimeter | null };
     /** The people lists (config/jit.ts); entries are read for the ARNs they hold, whatever their shape. */
     jit?: { people?: readonly unknown[]; requesters?: readonly unknown[]; approvers?: readonly unknown[]; breakGlass?: readonly unknown[] };
   };
@@ -96,6 +98,8 @@ export async function applyScpDocuments(
 ): Promise<OrgLayers> {
   const { input, warnings } = workloadScpInputs(result.plan, documents, organization, result.config.accountId);
   input.personRoleArn = coveredPersonRole(result.config, organization);
+  const inside = stackInsideContext(result.config.access?.network); // asked from inside the stack's network perimeter (plan/networkQuestions.ts)
+  if (inside) for (const p of input.principals) p.context = { ...inside, ...p.context };
   const people = uncoveredPeople(result.config, organization);
   if (result.config.environment === "prod")
     result.failures.push(...people.map((p) => `people under the SCPs of stack ${stack} (organization.humanRolePatterns / humanUserPatterns): ${p}`));

@@ -27,8 +27,8 @@ export interface PolicyViolation {
 
 export type AccessDecision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
-/** Which question set a row belongs to: the design matrix, or the SCP rows of an org plan. */
-export type AccessKind = "design" | "scp";
+/** Which question set a row belongs to: the design matrix, the SCP rows of an org plan, or the network perimeter's rows (plan/networkQuestions.ts). */
+export type AccessKind = "design" | "scp" | "network";
 
 export interface AccessCell {
   principal: string;

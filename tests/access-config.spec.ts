@@ -40,7 +40,7 @@ describe("access config", () => {
 
   it("defaults to no consumers and no publisher", () => {
     const cfg = load({});
-    assert.deepEqual(cfg.access, { consumers: [], publisher: null, deployerRoleArn: null, permissionsBoundaryArn: null });
+    assert.deepEqual(cfg.access, { consumers: [], publisher: null, deployerRoleArn: null, permissionsBoundaryArn: null, network: null });
   });
 
   const cases: [string, Record<string, unknown>, RegExp][] = [

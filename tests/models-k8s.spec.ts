@@ -11,6 +11,7 @@ import { IRSA_ANNOTATION, isEksConsumer, k8sDelivery, type K8sObject } from "../
 import { runK8sCli } from "../models/k8s-cli";
 import { decide } from "./support/iam";
 import { doc, ofType, one, planFor } from "./support/plans";
+import { insideContext } from "../plan/networkQuestions";
 
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   PersistentVolume: PersistentVolume as never,
@@ -92,6 +93,7 @@ describe("Kubernetes delivery (Mountpoint for Amazon S3 CSI v2)", function () {
     const arns = r.plan.outputs.consumerRoleArns as Record<string, string>;
     for (const c of r.config.access.consumers.filter(isEksConsumer)) {
       const policy = one(r.plan.resources, "aws:iam/rolePolicy:RolePolicy", `access-consumer-${c.name}-read`);
+      const perimeter = c.network ?? r.config.access.network;
       const ask = (action: string, resource: string, context: Record<string, string> = {}) =>
         decide({
           principal: arns[c.name],
@@ -100,7 +102,8 @@ describe("Kubernetes delivery (Mountpoint for Amazon S3 CSI v2)", function () {
           accountId: r.config.accountId,
           identityPolicies: [doc(policy.inputs.policy) as unknown as PolicyDocument],
           resourcePolicy: doc(bucketPolicy.inputs.policy) as unknown as PolicyDocument,
-          context: { "aws:PrincipalArn": arns[c.name], "aws:SecureTransport": "true", ...context },
+          // Mountpoint reads from inside the cluster's network perimeter (docs/access.md "Network perimeter").
+          context: { "aws:PrincipalArn": arns[c.name], "aws:SecureTransport": "true", ...(perimeter ? insideContext(perimeter) : {}), ...context },
         });
       const pvs = k8sDelivery({ consumer: c, roleArn: arns[c.name], bucketName: r.config.storage.bucketName, region: r.config.region }).filter((o) => o.kind === "PersistentVolume");
       for (const pv of pvs) {

@@ -9,6 +9,7 @@ import type { EvalRequest } from "../decide";
 import { askQuestion, type Answered, type Question } from "../questions";
 import { asOrgLayers, orgKeysOf } from "../orgLayers";
 import type { NamedPolicy } from "../planDocuments";
+import { pathNetworkContext } from "../networkQuestions";
 import type { AccessDecision } from "../types";
 import type { PathModel, PathPrincipal } from "./model";
 import { identityMayAllow, resourceMayGrant } from "./prune";
@@ -98,7 +99,7 @@ export class PathEngine {
     const m = this.model;
     const p = a.principal;
     const org = asOrgLayers(m.scps);
-    const context = { ...actorContext(m, a, r.action), ...r.context };
+    const context = { ...actorContext(m, a, r.action), ...pathNetworkContext(m.network, p, r.context), ...r.context };
     const keys = orgKeysOf(org, p.arn, context, m.accountId);
     // The management account's principals belong to the organization too.
     if (p.kind === "management" && org.organizationId) keys.principalOrgId = org.organizationId;

@@ -3,6 +3,7 @@
 import type { PolicyDocument } from "../../iam/types";
 import type { OrgInput } from "../orgLayers";
 import type { NamedPolicy } from "../planDocuments";
+import type { NetworkPlan } from "../networkQuestions";
 
 export type PrincipalKind =
   /** A role the stack creates (its `model-vault:role` tag in `role`). */
@@ -100,4 +101,6 @@ export interface PathModel {
   revokerArn?: string;
   /** The publisher trusts people directly (no broker). */
   directPublisher: boolean;
+  /** The configured network perimeters: paths are asked from inside them (plan/networkQuestions.ts). */
+  network?: NetworkPlan;
 }

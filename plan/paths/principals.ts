@@ -15,6 +15,7 @@ import { ADMINISTRATOR_ACCESS, outOrIn, planDocuments, roleTagOf, str, taggedWit
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
 import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
+import { networkPlan } from "../networkQuestions";
 
 /** The stack config as far as the paths need it (StackConfig satisfies it). */
 export interface PathsConfig {
@@ -222,5 +223,6 @@ export function pathModelFromPlan(
     broker,
     revokerArn,
     directPublisher: !cfg.jit.enabled,
+    network: networkPlan(cfg.access),
   };
 }

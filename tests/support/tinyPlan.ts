@@ -72,7 +72,7 @@ export function tinyConfig(over: Partial<PathsConfig["access"]> = {}): PathsConf
   return {
     accountId: TINY_ACCOUNT,
     region: "us-east-1",
-    access: { consumers: [], publisher: null, deployerRoleArn: null, permissionsBoundaryArn: null, ...over },
+    access: { consumers: [], publisher: null, deployerRoleArn: null, permissionsBoundaryArn: null, network: null, ...over },
     jit: { enabled: false, requesters: [], approvers: [], breakGlass: [] },
   };
 }
