@@ -17,7 +17,12 @@ import { CONSUMER_ROLE_NAME_PREFIX, ROLE_PATH } from "../iam/arns";
 import { CONSUMER_ROLES_KEY_SID, consumerRoleArnPattern } from "../iam/keyPolicy";
 import { BUCKET_POLICY_MAX, KEY_POLICY_MAX, ROLE_INLINE_POLICIES_MAX, ROLE_TRUST_POLICY_MAX, policySize } from "../iam/limits";
 import { CONSUMER_ROLE, ELEVATED_ROLE } from "../iam/tags";
-import type { PolicyDocument } from "../iam/types";
+import type { PolicyDocument, Statement } from "../iam/types";
+import * as pulumi from "@pulumi/pulumi";
+import { StatementCollector } from "../components/statementCollector";
+
+/** The value of an Output (its internal promise: rejected when an apply throws). */
+const promiseOf = <T>(o: pulumi.Output<T>): Promise<T> => (o as unknown as { promise(): Promise<T> }).promise();
 import { decide } from "./support/iam";
 import { ofType, one, planFor, serially } from "./support/plans";
 import { scaleStackConfig } from "./support/scaleStack";
@@ -168,5 +173,23 @@ describe("scale: a stack past an AWS limit fails before anything is registered",
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("scale: one resource policy, many contributors (components/statementCollector.ts)", () => {
+  const seal = async (parts: [string, Statement[]][]): Promise<string> => {
+    const c = new StatementCollector("test key policy");
+    for (const [owner, statements] of parts) c.add(owner, statements);
+    return promiseOf(c.seal([], KEY_POLICY_MAX));
+  };
+  const shared: Statement = { Sid: "Shared", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "kms:Decrypt", Resource: "*" };
+
+  it("keeps one copy of a statement many grants contribute", async () => {
+    const doc = JSON.parse(await seal([["a", [shared]], ["b", [shared]], ["c", [{ ...shared }]]])) as PolicyDocument;
+    assert.equal(doc.Statement.length, 1);
+  });
+
+  it("still refuses two different statements under one Sid (one would silently replace the other)", async () => {
+    await assert.rejects(seal([["a", [shared]], ["b", [{ ...shared, Action: "kms:Encrypt" }]]]), /statement id Shared is used by both a and b/);
   });
 });
