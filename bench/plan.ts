@@ -54,27 +54,27 @@ export async function pathFigures(stack = "dev"): Promise<PathsResult["stats"]> 
 export function benchPlan(runs = 7, stack = "dev"): PlanBench {
   const floor = ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws')"];
   const plan = ["-r", "./tools/register.js", "plan/cli.ts", "--stack", stack];
-  timeProcess(floor); // warm the file cache for both
-  timeProcess(plan);
   const f: number[] = [];
   const warm: number[] = [];
   const noIam: number[] = [];
   const cold: number[] = [];
-  // Interleaved so that background load hits all alike.
+  // Interleaved so that background load hits all alike, and no run set aside: the bench's first
+  // process (cold, every cache empty) counts. Each round's emptied caches are refilled by the run
+  // that emptied them, so the warm run after them is warm.
   for (let i = 0; i < runs; i++) {
+    if (i % 3 === 0) cold.push(timeProcess(plan, CACHE_ROOT));
+    if (i % 2 === 0) noIam.push(timeProcess(plan, DEFAULT_EVALUATION_CACHE_DIR));
     f.push(timeProcess(floor));
     warm.push(timeProcess(plan));
-    if (i % 2 === 0) noIam.push(timeProcess(plan, DEFAULT_EVALUATION_CACHE_DIR));
-    if (i % 3 === 0) cold.push(timeProcess(plan, CACHE_ROOT));
   }
   timeProcess(plan); // leave the caches warm
   const floorMs = median(f);
   const result: PlanBench = { floorMs, planMs: median(warm), ratio: median(warm) / floorMs, uncachedIamMs: median(noIam), coldMs: median(cold), runs };
-  const x = (ms: number) => `${ms.toFixed(0)} ms (${(ms / floorMs).toFixed(2)}x)`;
+  const x = (ms: number, goal: number) => `${ms.toFixed(0)} ms (${(ms / floorMs).toFixed(2)}x; goal <= ${goal}x ${ms / floorMs <= goal ? "met" : "NOT met"})`;
   console.log(
-    `plan (${stack}): median ${result.planMs.toFixed(0)} ms vs floor ${floorMs.toFixed(0)} ms (node + @pulumi/pulumi + @pulumi/aws) over ${runs} runs: ratio ${result.ratio.toFixed(2)}x (target <= 2x)\n` +
-      `  without cached IAM answers (as after editing a policy; ${noIam.length} runs): ${x(result.uncachedIamMs)}\n` +
-      `  first plan after npm ci, every cache empty (${cold.length} runs): ${x(result.coldMs)}`,
+    `plan (${stack}): median ${result.planMs.toFixed(0)} ms vs floor ${floorMs.toFixed(0)} ms (node + @pulumi/pulumi + @pulumi/aws) over ${runs} runs: ratio ${x(result.planMs, 1.3)}\n` +
+      `  without cached IAM answers (as after editing a policy; ${noIam.length} runs): ${x(result.uncachedIamMs, 1.6)}\n` +
+      `  first plan after npm ci, every cache empty (${cold.length} runs): ${x(result.coldMs, 2.2)}`,
   );
   return result;
 }

@@ -1,10 +1,11 @@
 // npm run bench: speed goals as ratios and throughput, never as timed test assertions.
-// Each bench prints its own line; `--only plan,pack,access,jit,models` picks some.
+// Each bench prints its own line; `--only plan,pack,access,jit,models,scale` picks some.
 import { benchAccess } from "./access";
 import { benchJit } from "./jit";
 import { benchPack } from "./pack";
 import { benchPlan, pathFigures } from "./plan";
 import { benchModels } from "./models";
+import { benchScale } from "./scale";
 
 const benches: Record<string, () => Promise<unknown> | unknown> = {
   plan: async () => {
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown> | unknown> = {
   pack: () => benchPack(),
   jit: () => benchJit(),
   models: () => benchModels(),
+  scale: () => benchScale(),
 };
 
 async function main() {

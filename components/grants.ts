@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountOf, s3ViaService } from "../iam/arn";
-import { publisherKeyStatement, readOnlyKeyStatement, sidSuffixOf } from "../iam/keyPolicy";
+import { consumerKeyStatementFor, publisherKeyStatement, readOnlyKeyStatement, sidSuffixOf } from "../iam/keyPolicy";
 import { assertPolicySize, ROLE_INLINE_POLICIES_MAX } from "../iam/limits";
 import { publisherPolicy } from "../iam/publisher";
 import { readOnlyPolicy } from "../iam/readOnly";
@@ -28,7 +28,12 @@ export function grantRead(bucket: GrantableBucket, role: aws.iam.Role, prefixes:
     .apply(([bucketArn, keyArn]) => assertPolicySize(toJson(readOnlyPolicy({ bucketArn, keyArn, prefixes, network: opts.network })), ROLE_INLINE_POLICIES_MAX, `${name} inline policy`));
   bucket.addKeyPolicyStatements(
     name,
-    pulumi.all([bucket.keyArn, role.arn]).apply(([keyArn, roleArn]) => [readOnlyKeyStatement(roleArn, accountOf(keyArn), s3ViaService(keyArn), sidSuffixOf(name))]),
+    // Consumer roles share one statement (the key policy's size no longer grows with them); the
+    // collector keeps one copy. Any other role keeps a statement naming it.
+    pulumi.all([bucket.keyArn, role.arn]).apply(([keyArn, roleArn]) => {
+      const [account, via] = [accountOf(keyArn), s3ViaService(keyArn)];
+      return [consumerKeyStatementFor(roleArn, account, via) ?? readOnlyKeyStatement(roleArn, account, via, sidSuffixOf(name))];
+    }),
   );
   return new aws.iam.RolePolicy(name, { role: role.id, policy }, { parent: opts.parent });
 }

@@ -14,21 +14,28 @@ export class StatementCollector {
     this.parts.push({ owner, statements });
   }
 
-  /** The merged document as JSON; Sids must be unique across contributors. */
+  /**
+   * The merged document as JSON. A Sid names one statement: contributors may repeat the same
+   * statement (many grants sharing one, kept once), but two different statements under one Sid fail.
+   */
   seal(base: pulumi.Input<Statement[]>, maxChars: number): pulumi.Output<string> {
     this.sealed = true;
     const owners = ["base", ...this.parts.map((p) => p.owner)];
     return pulumi.all([base, ...this.parts.map((p) => p.statements)]).apply((lists) => {
-      const seen = new Map<string, string>();
+      const seen = new Map<string, { owner: string; json: string }>();
+      const merged: Statement[] = [];
       lists.forEach((list, i) =>
         list.forEach((s) => {
-          if (!s.Sid) return;
+          if (!s.Sid) return void merged.push(s);
           const prior = seen.get(s.Sid);
-          if (prior) throw new Error(`${this.what}: statement id ${s.Sid} is used by both ${prior} and ${owners[i]}`);
-          seen.set(s.Sid, owners[i]);
+          const json = JSON.stringify(s);
+          if (prior && prior.json === json) return;
+          if (prior) throw new Error(`${this.what}: statement id ${s.Sid} is used by both ${prior.owner} and ${owners[i]}`);
+          seen.set(s.Sid, { owner: owners[i], json });
+          merged.push(s);
         }),
       );
-      const json = toJson(policyDocument(lists.flat()));
+      const json = toJson(policyDocument(merged));
       const size = json.replace(/\s/g, "").length;
       if (size > maxChars) throw new Error(`${this.what}: ${size} characters, over the ${maxChars} AWS accepts`);
       return json;

@@ -7,6 +7,7 @@ import { DEFAULTS, environmentFor, resolveConfig, type StackConfig } from "./res
 import { checkAccessConfig, resolveAccessConfig } from "./access";
 import { stackConfigSchema, validKeys } from "./schema";
 import { partitionProblems } from "./partition";
+import { documentSizeProblems } from "../iam/documentSizes";
 
 export const NAMESPACE = "model-vault";
 
@@ -47,6 +48,8 @@ export function loadStackConfig(stack: string, all: Record<string, string>): Sta
   }
   // prod refuses a stack without a deployer role (config/access.ts); dev only warns, in the plan.
   if (parsed.success) problems.push(...checkAccessConfig(resolveAccessConfig(parsed.data), environmentFor(stack, parsed.data.environment), NAMESPACE).problems);
+  // IAM documents the config sizes (issue 17): over an AWS limit is a config error, before anything is registered.
+  if (parsed.success && region.success && parsed.data.bucketName) problems.push(...documentSizeProblems({ access: resolveAccessConfig(parsed.data), accountId: parsed.data.accountId, bucketName: parsed.data.bucketName, region: region.data, brokered: parsed.data.jit?.enabled === true }, NAMESPACE));
   // Deleting a key and uploading it again (If-None-Match then succeeds) would replace a release: the two cannot coexist.
   if (parsed.success && parsed.data.publisher?.allowDelete && (parsed.data.immutableReleases ?? DEFAULTS[environmentFor(stack, parsed.data.environment)].immutableReleases)) {
     problems.push(`${NAMESPACE}:publisher.allowDelete: must be false while ${NAMESPACE}:immutableReleases is on (a delete then a new upload would replace a published release)`);

@@ -15,6 +15,12 @@ export const roleArn = (partition: Partition, accountId: string, name: string) =
 export const ROLE_PATH = "/model-vault/";
 
 /**
+ * Consumer roles' names (AccessRoles "access" + "-consumer-<name>", auto-named), reserved: the bucket
+ * key lets roles under ROLE_PATH so named decrypt (iam/keyPolicy.ts); no other model-vault role is.
+ */
+export const CONSUMER_ROLE_NAME_PREFIX = "access-consumer-";
+
+/**
  * The JIT broker's name in the program (index.ts): its functions, table and roles are auto-named
  * `<prefix>-<part>-<suffix>`, which is how the organization's SCPs find them (iam/scp.ts).
  */

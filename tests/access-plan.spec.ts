@@ -6,6 +6,7 @@ import { renderPlan } from "../plan/render";
 import { readStackConfig } from "../plan/stackFiles";
 import type { PlanResource } from "../plan/types";
 import { doc, ofType, planFor, serially } from "./support/plans";
+import { arnLike } from "../iam/arnLike";
 
 const ROLE = "aws:iam/role:Role";
 const tagsOf = (r: PlanResource) => (r.inputs.tags ?? {}) as Record<string, string>;
@@ -90,11 +91,11 @@ for (const stack of ["dev", "prod"]) {
       assert.deepEqual(byId.get("DenyPublisherWithoutSourceIdentity")!.Condition, { ArnEquals: { "aws:PrincipalArn": pubArn }, Null: { "aws:SourceIdentity": "true" } });
     });
 
-    it("lets each role use the bucket key via S3 only, by name in the key policy", () => {
+    it("lets each role use the bucket key via S3 only, by name or (consumers) by the consumer name pattern in the key policy", () => {
       const keyPolicy = ofType(result.plan.resources, "aws:kms/keyPolicy:KeyPolicy")[0];
       const statements = doc(keyPolicy.inputs.policy).Statement as { Principal?: { AWS?: string }; Action: string[]; Condition?: Record<string, Record<string, string>> }[];
       for (const r of roles.filter((x) => ["consumer", "elevated"].includes(tagsOf(x)["model-vault:role"]))) {
-        const mine = statements.filter((s) => s.Principal?.AWS === r.outputs.arn);
+        const mine = statements.filter((s) => s.Principal?.AWS === r.outputs.arn || arnLike(s.Condition?.ArnLike?.["aws:PrincipalArn"] ?? "", String(r.outputs.arn)));
         assert.equal(mine.length, 1, r.name);
         assert.equal(mine[0].Condition!.StringEquals["kms:ViaService"], `s3.${result.config.region}.amazonaws.com`);
         assert.deepEqual(mine[0].Action, tagsOf(r)["model-vault:role"] === "consumer" ? ["kms:Decrypt"] : ["kms:GenerateDataKey", "kms:Decrypt"]);
