@@ -246,3 +246,18 @@ export function prefixesOutsideServed(cdnPrefixes: readonly string[], served: re
     .map((p, i) => (served.some((s) => p.startsWith(s)) ? null : `cdn.prefixes[${i}]: "${p}" is not inside the prefixes the bucket serves (${served.join(", ")})`))
     .filter((m): m is string => m !== null);
 }
+
+/**
+ * What a valid but risky `cdn` section deserves a word about in the plan. A distribution without
+ * signed URLs serves every object under its prefixes to anyone; configured keys then do nothing
+ * (no key group trusts them), which is easy to miss when signing was switched off by hand.
+ */
+export function cdnWarnings(cdn: CdnConfig, namespace = "model-vault"): string[] {
+  if (!cdn.enabled || cdn.signing.required) return [];
+  const keys = cdn.signing.publicKeys.map((k) => k.name);
+  const ignored =
+    keys.length === 0 ? "" : `; public key${keys.length > 1 ? "s" : ""} ${keys.join(", ")} ${keys.length > 1 ? "are" : "is"} registered but trusted by no key group`;
+  return [
+    `${namespace}:cdn.signing.required is false: the distribution serves every object under ${cdn.prefixes.join(", ")} to anyone, unsigned${ignored}; set it to true unless the weights are meant to be public (prod's policy pack refuses it without a waiver)`,
+  ];
+}
