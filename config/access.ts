@@ -1,7 +1,7 @@
 // Access keys of a stack's config (top level of `model-vault:`): the read-only consumers, the
 // elevated publisher, the deployer role and an optional permissions boundary. Pure (zod only).
 import { z } from "zod";
-import { flag, keyPrefix, policyArn, roleArn, wholeNumber } from "./fields";
+import { configText, flag, keyPrefix, policyArn, roleArn, wholeNumber } from "./fields";
 import { ACCOUNT_ROOT_ARN_RE, EKS_OIDC_PROVIDER_ARN_RE, ROLE_ARN_RE } from "../iam/arn";
 
 const consumerName = z
@@ -71,9 +71,9 @@ const accountConsumer = z.strictObject({
     .string({ error: "expected a role ARN or account root ARN of the consuming account" })
     .refine((s) => ROLE_ARN_RE.test(s) || ACCOUNT_ROOT_ARN_RE.test(s), "expected a role ARN (arn:aws:iam::123456789012:role/NAME) or arn:aws:iam::123456789012:root"),
   /** The sts:ExternalId the other account must present (2-1224 characters of [\w+=,.@:/-]). Required. */
-  externalId: z
-    .string({ error: "expected an external id" })
-    .regex(/^[\w+=,.@:/-]{2,1224}$/, "expected an external id of 2-1224 characters [A-Za-z0-9_+=,.@:/-]"),
+  externalId: configText(
+    z.string({ error: "expected an external id" }).regex(/^[\w+=,.@:/-]{2,1224}$/, "expected an external id of 2-1224 characters [A-Za-z0-9_+=,.@:/-]"),
+  ),
 });
 
 export const CONSUMER_KINDS = ["service", "eks-irsa", "eks-pod-identity", "account"] as const;
