@@ -123,7 +123,8 @@ describe("newcomer: messages a person can act on", () => {
   });
 
   it("registers nothing when the stack file has a problem, even one that used to be ignored", async () => {
-    for (const over of [{ "modelvault:deployerRoleArn": "arn:aws:iam::111111111111:role/x" }, { "model-vault:cdn": JSON.stringify({ ...json("cdn"), priceClas: "x" }) }]) {
+    const overs: Record<string, string>[] = [{ "modelvault:deployerRoleArn": "arn:aws:iam::111111111111:role/x" }, { "model-vault:cdn": JSON.stringify({ ...json("cdn"), priceClas: "x" }) }];
+    for (const over of overs) {
       await assert.rejects(
         serially(() => runProgram("dev", { config: { ...dev, ...over } })),
         (e: unknown) => e instanceof ConfigError,
