@@ -1,6 +1,8 @@
 // npm run sign-url -- --stack dev --key-pair-id ID --private-key FILE --path models/x/model.safetensors --expires-in 1h [--ip-cidr CIDR] [--domain HOST]
 // Prints one signed URL on stdout; every problem is one line on stderr and exit status 2.
 import { Command, Option } from "commander";
+import { z } from "zod";
+import { describeIssues } from "../config/errors";
 import { cdnConfigSchema, type CdnConfig } from "../config/cdn";
 import { readStackConfig } from "../plan/stackFiles";
 import { checkDomain, matchPublicKey, parseExpiry, readPrivateKey, signModelUrl, SignUrlError } from "./signUrl";
@@ -15,8 +17,13 @@ export function stackCdnConfig(stack: string, root?: string): CdnConfig {
   }
   const raw = all["model-vault:cdn"];
   if (raw === undefined) throw new SignUrlError(`Pulumi.${stack}.yaml has no model-vault:cdn section: the stack has no distribution`);
-  const parsed = cdnConfigSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) throw new SignUrlError(`Pulumi.${stack}.yaml: model-vault:cdn is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  const section = JSON.parse(raw) as unknown;
+  const parsed = cdnConfigSchema.safeParse(section, { reportInput: true });
+  if (!parsed.success) {
+    // The same key paths the program's own error gives (model-vault:cdn.signing.publicKeys["k1"].pem: ...).
+    const issues = parsed.error.issues.map((i) => ({ ...i, path: ["cdn", ...i.path] }));
+    throw new SignUrlError(`Pulumi.${stack}.yaml: ${describeIssues("model-vault", issues, z.object({ cdn: cdnConfigSchema }), { cdn: section }).join("; ")}`);
+  }
   if (!parsed.data.enabled) throw new SignUrlError(`Pulumi.${stack}.yaml: model-vault:cdn.enabled is false: the stack has no distribution`);
   return parsed.data;
 }
