@@ -4,6 +4,7 @@
 // it in prod unless the stack's pack config waives it for a reason until a date.
 import { strict as assert } from "node:assert";
 import { buildPlan, type PlanResult } from "../plan/build";
+import { evaluatePolicyPack, loadPackConfig } from "../plan/policy";
 import { readStackConfig } from "../plan/stackFiles";
 import { serially } from "./support/plans";
 
@@ -46,5 +47,13 @@ describe("newcomer: a public distribution (cdn.signing.required: false)", functi
     assert.equal(v.length, 1);
     assert.equal(v[0].level, "mandatory");
     assert.equal(prod.failures.filter((f) => f.startsWith("policy cloudfront-signed-urls:")).length, 1, prod.failures.join("\n"));
+  });
+
+  it("passes prod only with a waiver in the prod pack config, which the findings then name", () => {
+    const waiver = { resource: "cdn", reason: "MLOPS-123: open-weights release, public by design", expires: "2999-12-31" };
+    const v = evaluatePolicyPack(prod.plan.resources, "prod", { ...loadPackConfig("prod"), "cloudfront-signed-urls": { waivers: [waiver] } }).filter((x) => x.policy === "cloudfront-signed-urls");
+    assert.equal(v.length, 1);
+    assert.equal(v[0].level, "advisory");
+    assert.match(v[0].message, /^waived until 2999-12-31 \(MLOPS-123: open-weights release, public by design\)/);
   });
 });
