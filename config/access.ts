@@ -1,10 +1,10 @@
 // Access keys of a stack's config (top level of `model-vault:`): the read-only consumers, the
 // elevated publisher, the deployer role and an optional permissions boundary. Pure (zod only).
 import { z } from "zod";
-import { flag, keyPrefix, policyArn, roleArn, wholeNumber } from "./fields";
+import { configText, flag, keyPrefix, policyArn, roleArn, wholeNumber } from "./fields";
 import { ACCOUNT_ROOT_ARN_RE, EKS_OIDC_PROVIDER_ARN_RE, ROLE_ARN_RE } from "../iam/arn";
 import type { NetworkPerimeter } from "../iam/network";
-import { consumerNetworkSchema, nameConsumerNetwork, networkSchema, resolveNetwork } from "./network";
+import { networkSchema, resolveNetwork } from "./network";
 
 const consumerName = z
   .string({ error: "expected a consumer name" })
@@ -26,7 +26,7 @@ const k8sServiceAccount = z
  * Where this consumer's reads may come from (config/network.ts): its role then denies reads from
  * anywhere else, so stolen credentials are refused outside. Default: none (any network).
  */
-const network = consumerNetworkSchema.optional();
+const network = networkSchema.optional();
 
 const serviceConsumer = z.strictObject({
   /** Consumer name: names its role and labels it in the access matrix. Required. */
@@ -83,9 +83,9 @@ const accountConsumer = z.strictObject({
     .string({ error: "expected a role ARN or account root ARN of the consuming account" })
     .refine((s) => ROLE_ARN_RE.test(s) || ACCOUNT_ROOT_ARN_RE.test(s), "expected a role ARN (arn:aws:iam::123456789012:role/NAME) or arn:aws:iam::123456789012:root"),
   /** The sts:ExternalId the other account must present (2-1224 characters of [\w+=,.@:/-]). Required. */
-  externalId: z
-    .string({ error: "expected an external id" })
-    .regex(/^[\w+=,.@:/-]{2,1224}$/, "expected an external id of 2-1224 characters [A-Za-z0-9_+=,.@:/-]"),
+  externalId: configText(
+    z.string({ error: "expected an external id" }).regex(/^[\w+=,.@:/-]{2,1224}$/, "expected an external id of 2-1224 characters [A-Za-z0-9_+=,.@:/-]"),
+  ),
 });
 
 export const CONSUMER_KINDS = ["service", "eks-irsa", "eks-pod-identity", "account"] as const;
@@ -102,7 +102,7 @@ const consumerUnion = z
   });
 
 /** A consumer entry; its `network` errors name it (config/network.ts). */
-export const consumerSchema = z.preprocess(nameConsumerNetwork, consumerUnion);
+export const consumerSchema = consumerUnion;
 
 export const publisherSchema = z.strictObject(
   {

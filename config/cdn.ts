@@ -28,6 +28,12 @@ export const SIGNED_URL_PARAMS = ["Expires", "Signature", "Key-Pair-Id", "Policy
 /** CloudFront accepts at most 5 public keys in one key group. */
 export const MAX_KEYS_PER_GROUP = 5;
 
+/**
+ * CloudFront trusted key groups take RSA key pairs of exactly 2048 bits
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-trusted-signers.html#private-content-creating-cloudfront-key-pairs).
+ */
+export const CLOUDFRONT_RSA_BITS = 2048;
+
 /** The result of checking a public-key PEM: the normalized SPKI PEM CloudFront stores, or why not. */
 export type PemCheck = { ok: true; pem: string } | { ok: false; reason: string };
 
@@ -46,7 +52,7 @@ export function checkPublicKeyPem(pem: string): PemCheck {
   }
   if (key.asymmetricKeyType !== "rsa") return { ok: false, reason: `expected an RSA key, got ${key.asymmetricKeyType ?? "an unknown key type"}` };
   const bits = key.asymmetricKeyDetails?.modulusLength;
-  if (bits !== 2048) return { ok: false, reason: `CloudFront requires an RSA 2048-bit key, this one has ${bits ?? "an unknown number of"} bits` };
+  if (bits !== CLOUDFRONT_RSA_BITS) return { ok: false, reason: `CloudFront requires an RSA ${CLOUDFRONT_RSA_BITS}-bit key, this one has ${bits ?? "an unknown number of"} bits` };
   return { ok: true, pem: key.export({ type: "spki", format: "pem" }).toString() };
 }
 
@@ -239,4 +245,19 @@ export function prefixesOutsideServed(cdnPrefixes: readonly string[], served: re
   return cdnPrefixes
     .map((p, i) => (served.some((s) => p.startsWith(s)) ? null : `cdn.prefixes[${i}]: "${p}" is not inside the prefixes the bucket serves (${served.join(", ")})`))
     .filter((m): m is string => m !== null);
+}
+
+/**
+ * What a valid but risky `cdn` section deserves a word about in the plan. A distribution without
+ * signed URLs serves every object under its prefixes to anyone; configured keys then do nothing
+ * (no key group trusts them), which is easy to miss when signing was switched off by hand.
+ */
+export function cdnWarnings(cdn: CdnConfig, namespace = "model-vault"): string[] {
+  if (!cdn.enabled || cdn.signing.required) return [];
+  const keys = cdn.signing.publicKeys.map((k) => k.name);
+  const ignored =
+    keys.length === 0 ? "" : `; public key${keys.length > 1 ? "s" : ""} ${keys.join(", ")} ${keys.length > 1 ? "are" : "is"} registered but trusted by no key group`;
+  return [
+    `${namespace}:cdn.signing.required is false: the distribution serves every object under ${cdn.prefixes.join(", ")} to anyone, unsigned${ignored}; set it to true unless the weights are meant to be public (prod's policy pack refuses it without a waiver)`,
+  ];
 }

@@ -47,8 +47,18 @@ export const keyPrefix = z
   .refine((p) => p.endsWith("/"), "a prefix must end with '/' (e.g. models/llama/)")
   .refine((p) => !/[\u0000-\u001f${}"\\]/.test(p), "a prefix may not contain control characters, quotes, backslashes, '$', '{' or '}'");
 
+/**
+ * Text that `pulumi config set --path` may have stored as a YAML number or boolean (it types
+ * integers and true/false: https://www.pulumi.com/docs/iac/cli/commands/pulumi_config_set/):
+ * read back as the text that was typed. Only whole numbers JavaScript holds exactly; anything else
+ * stays a type error whose message gives the `--type string` fix (config/errors.ts).
+ */
+export function configText<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => ((typeof v === "number" && Number.isSafeInteger(v)) || typeof v === "boolean" ? String(v) : v), schema);
+}
+
 export const tagMap = z.record(
   z.string().min(1).max(128).regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, "tag keys may use letters, digits, spaces and _ . : / = + - @"),
-  z.string().max(256),
+  configText(z.string({ error: "expected a tag value (text)" }).max(256, "a tag value has at most 256 characters")),
   { error: "expected a map of tag names to strings" },
 );

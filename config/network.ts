@@ -36,31 +36,6 @@ export const networkSchema = z
 
 export type RawNetwork = z.infer<typeof networkSchema>;
 
-/** Marks a consumer's `network` with the consumer's name, so that its errors can name it. */
-const OWNER = "\u0000consumer";
-
-/**
- * A consumer's `network`: the perimeter's own errors, each naming the consumer ("... (consumer
- * sagemaker-inference)") next to the key path. Pair with `nameConsumerNetwork` on the consumer.
- */
-export const consumerNetworkSchema = z.unknown().transform((v, ctx): RawNetwork => {
-  const isObject = typeof v === "object" && v !== null && !Array.isArray(v);
-  const { [OWNER]: owner, ...raw } = isObject ? (v as Record<string, unknown>) : {};
-  const who = typeof owner === "string" ? ` (consumer ${owner})` : "";
-  const r = networkSchema.safeParse(isObject ? raw : v);
-  if (r.success) return r.data;
-  for (const issue of r.error.issues) ctx.addIssue({ ...issue, message: `${issue.message}${who}` } as Parameters<typeof ctx.addIssue>[0]);
-  return z.NEVER;
-});
-
-/** Preprocess of a consumer entry: tags its `network` object with the entry's name. */
-export function nameConsumerNetwork(c: unknown): unknown {
-  if (typeof c !== "object" || c === null || Array.isArray(c)) return c;
-  const { network, name } = c as { network?: unknown; name?: unknown };
-  if (typeof network !== "object" || network === null || Array.isArray(network) || typeof name !== "string") return c;
-  return { ...c, network: { ...network, [OWNER]: name } };
-}
-
 /** Every default explicit (sorted, without duplicates: the documents and the plan read the same). */
 export function resolveNetwork(raw: RawNetwork | undefined): NetworkPerimeter | null {
   if (!raw) return null;

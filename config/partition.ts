@@ -2,6 +2,7 @@
 // rules out in its stack file: features AWS does not offer there, and ARNs of another partition.
 import { partitionOf, type Partition } from "../iam/arn";
 import type { RawStackConfig } from "./schema";
+import { keyPath } from "./errors";
 
 const NAMES: Record<Partition, string> = { aws: "aws", "aws-cn": "aws-cn (China)", "aws-us-gov": "aws-us-gov (AWS GovCloud (US))" };
 
@@ -30,15 +31,15 @@ const UNAVAILABLE: Record<"cdn" | "jit", Partial<Record<Partition, string>>> = {
       "(https://docs.amazonaws.cn/en_us/aws/latest/userguide/lambda.html)",
   },
 };
-
+/** Every ARN-valued string in a config value, with its key path (`["consumers", 4, "principalArn"]`). */
 /** Every ARN-valued string in a config value, with its key path (`consumers[4].principalArn`). */
-function arnsIn(value: unknown, path: string, out: Array<{ path: string; arn: string }>): void {
+function arnsIn(value: unknown, path: PropertyKey[], out: Array<{ path: PropertyKey[]; arn: string }>): void {
   if (typeof value === "string") {
     if (value.startsWith("arn:")) out.push({ path, arn: value });
   } else if (Array.isArray(value)) {
-    value.forEach((v, i) => arnsIn(v, `${path}[${i}]`, out));
+    value.forEach((v, i) => arnsIn(v, [...path, i], out));
   } else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) arnsIn(v, path ? `${path}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value)) arnsIn(v, [...path, k], out);
   }
 }
 
@@ -50,7 +51,7 @@ function arnsIn(value: unknown, path: string, out: Array<{ path: string; arn: st
  * - `organization.partition` set to another partition than the org stack's region's.
  * @param raw the stack file's values as written (before defaults), to tell a set key from a default
  */
-export function partitionProblems(namespace: string, region: string, config: RawStackConfig, raw: Record<string, unknown>): string[] {
+export function partitionProblems(namespace: string, region: string, config: Partial<RawStackConfig>, raw: Record<string, unknown>): string[] {
   const partition = partitionOf(region);
   const where = `aws:region ${region} is in partition ${NAMES[partition]}`;
   const problems: string[] = [];
@@ -62,12 +63,12 @@ export function partitionProblems(namespace: string, region: string, config: Raw
   if (declared !== undefined && declared !== partition) {
     problems.push(`${namespace}:organization.partition: ${JSON.stringify(declared)} contradicts ${where} (leave it out: the org stack's region decides it)`);
   }
-  const arns: Array<{ path: string; arn: string }> = [];
-  arnsIn(config, "", arns);
+  const arns: Array<{ path: PropertyKey[]; arn: string }> = [];
+  arnsIn(config, [], arns);
   for (const a of arns) {
     const named = a.arn.split(":")[1];
     if (named !== partition && !/[*?]/.test(named)) {
-      problems.push(`${namespace}:${a.path}: ${JSON.stringify(a.arn)} names partition ${named}, but ${where}: expected arn:${partition}:...`);
+      problems.push(`${keyPath(namespace, a.path, raw)}: ${JSON.stringify(a.arn)} names partition ${named}, but ${where}: expected arn:${partition}:...`);
     }
   }
   return problems;

@@ -39,7 +39,7 @@ export function documentSizeProblems(s: SizedStack, namespace = "model-vault"): 
   const keyArn = keyArnLike(s.region, s.accountId);
   const problems: string[] = [];
   s.access.consumers.forEach((c, i) => {
-    const at = `${namespace}:consumers[${i}]`;
+    const at = `${namespace}:consumers[${JSON.stringify(c.name)}]`;
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (inline policies per role, role trust policy)
     problems.push(...over(readOnlyPolicy({ bucketArn: bucket, keyArn, prefixes: c.prefixes }), ROLE_INLINE_POLICIES_MAX, `${at}.prefixes`, `consumer ${c.name}'s inline policy`, `fewer or shorter prefixes: ${c.prefixes.length} given`));
     problems.push(...over(consumerTrustPolicy(c, s.accountId), ROLE_TRUST_POLICY_MAX, at, `consumer ${c.name}'s trust policy`, "shorter names in the trust conditions"));

@@ -1,6 +1,7 @@
 // The offline plan: run the program, then judge what it would deploy.
 import { loadStackConfig, type StackConfig } from "../config";
 import { checkJitIdentity } from "../config/jit";
+import { cdnWarnings } from "../config/cdn";
 import { computeAccessMatrix } from "./access";
 import { applyScpStack } from "./scpApply";
 import { computeAttackPaths } from "./paths";
@@ -23,7 +24,7 @@ export async function buildPlan(stack: string, opts: RunOptions = {}): Promise<P
   const config = loadStackConfig(stack, rawConfig);
   const resources = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
   // Broker entries a caller could match under a name it picks: refused in prod, noted here in dev.
-  const jitWarnings = checkJitIdentity(config.jit, config.environment).warnings.map((w) => `model-vault:${w}`);
+  const jitWarnings = checkJitIdentity(config.jit, config.environment).warnings.map((w) => `model-vault:${w}`).concat(cdnWarnings(config.cdn));
   const plan: Plan = { project: PROJECT, stack, resources, outputs: run.outputs, warnings: jitWarnings };
   const failures: string[] = [];
   // The policy pack (policypack/policies.ts), with the stack's pack config, exactly as `pulumi preview --policy-pack` runs it.

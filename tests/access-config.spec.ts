@@ -44,26 +44,26 @@ describe("access config", () => {
   });
 
   const cases: [string, Record<string, unknown>, RegExp][] = [
-    ["unknown kind", { consumers: [{ ...sagemaker, kind: "lambda" }] }, /model-vault:consumers\[0\]\.kind: .*service, eks-irsa, eks-pod-identity, account/],
-    ["a prefix with a wildcard", { consumers: [{ ...sagemaker, prefixes: ["models/*"] }] }, /model-vault:consumers\[0\]\.prefixes\[0\]: .*wildcard/],
-    ["an empty prefix list", { consumers: [{ ...sagemaker, prefixes: [] }] }, /model-vault:consumers\[0\]\.prefixes: expected at least one prefix/],
+    ["unknown kind", { consumers: [{ ...sagemaker, kind: "lambda" }] }, /model-vault:consumers\["sm"\]\.kind: .*service, eks-irsa, eks-pod-identity, account/],
+    ["a prefix with a wildcard", { consumers: [{ ...sagemaker, prefixes: ["models/*"] }] }, /model-vault:consumers\["sm"\]\.prefixes\[0\]: .*wildcard/],
+    ["an empty prefix list", { consumers: [{ ...sagemaker, prefixes: [] }] }, /model-vault:consumers\["sm"\]\.prefixes: expected at least one prefix/],
     ["a prefix without trailing slash", { consumers: [{ ...sagemaker, prefixes: ["models/a"] }] }, /prefixes\[0\]: a prefix must end with '\/'/],
     [
       "a malformed OIDC provider ARN",
       { consumers: [{ name: "k", kind: "eks-irsa", oidcProviderArn: "arn:aws:iam::1:oidc-provider/x", namespace: "n", serviceAccount: "s", prefixes: ["m/"] }] },
-      /consumers\[0\]\.oidcProviderArn: expected an EKS OIDC provider ARN/,
+      /consumers\["k"\]\.oidcProviderArn: expected an EKS OIDC provider ARN/,
     ],
     [
       "a malformed account principal",
       { consumers: [{ name: "p", kind: "account", principalArn: "333333333333", externalId: "abc", prefixes: ["m/"] }] },
-      /consumers\[0\]\.principalArn: expected a role ARN/,
+      /consumers\["p"\]\.principalArn: expected a role ARN/,
     ],
-    ["a missing external id", { consumers: [{ name: "p", kind: "account", principalArn: "arn:aws:iam::333333333333:root", prefixes: ["m/"] }] }, /consumers\[0\]\.externalId: is required/],
+    ["a missing external id", { consumers: [{ name: "p", kind: "account", principalArn: "arn:aws:iam::333333333333:root", prefixes: ["m/"] }] }, /consumers\["p"\]\.externalId: is required/],
     ["a malformed deployer role ARN", { deployerRoleArn: "arn:aws:iam::111111111111:user/bob" }, /model-vault:deployerRoleArn: expected an IAM role ARN/],
     ["a malformed boundary", { permissionsBoundaryArn: "boundary" }, /model-vault:permissionsBoundaryArn: expected an IAM policy ARN/],
     ["duplicate consumer names", { consumers: [sagemaker, sagemaker] }, /consumers\[1\]\.name: duplicate consumer name sm/],
-    ["an unknown consumer key", { consumers: [{ ...sagemaker, bucket: "x" }] }, /consumers\[0\].*bucket/],
-    ["an instance profile for a non-EC2 service", { consumers: [{ ...sagemaker, instanceProfile: true }] }, /consumers\[0\]\.instanceProfile: .*ec2\.amazonaws\.com/],
+    ["an unknown consumer key", { consumers: [{ ...sagemaker, bucket: "x" }] }, /consumers\["sm"\].*bucket/],
+    ["an instance profile for a non-EC2 service", { consumers: [{ ...sagemaker, instanceProfile: true }] }, /consumers\["sm"\]\.instanceProfile: .*ec2\.amazonaws\.com/],
     ["a publisher with no trusted principals", { publisher: { trustedPrincipals: [], prefixes: ["models/"] } }, /model-vault:publisher\.trustedPrincipals: expected at least one/],
     ["an MFA age over an hour", { publisher: { trustedPrincipals: ["arn:aws:iam::111111111111:role/h"], prefixes: ["models/"], maxMfaAgeSeconds: 7200 } }, /publisher\.maxMfaAgeSeconds: expected a whole number <= 3600/],
   ];

@@ -43,7 +43,7 @@ describe("network perimeter config", () => {
     assert.equal(cfg.access.network, null);
   });
 
-  it("names the consumer and the key of every bad entry, all at once, with the consumer's other problems", () => {
+  it("names the consumer (by its name in the key path) and the key of every bad entry, all at once, with the consumer's other problems", () => {
     const got = problems({
       consumers: [
         { ...sm({ vpcEndpoints: ["vpc-0a1b2c3d"], vpcs: ["vpce-0a1b2c3d"], sourceIps: ["10.1.0.0/16", "203.0.113.7/24", "0.0.0.0/0", "203.0.113.0"] }), prefixes: ["models/*"] },
@@ -53,15 +53,15 @@ describe("network perimeter config", () => {
       network: { sourceIps: ["192.168.1.0/24"], vpcs: "vpc-0a1b2c3d" },
     });
     const has = (re: RegExp) => assert.ok(got.some((p) => re.test(p)), `no problem matches ${re}:\n${got.join("\n")}`);
-    has(/^model-vault:consumers\[0\]\.prefixes\[0\]: .*wildcard/);
-    has(/^model-vault:consumers\[0\]\.network\.vpcEndpoints\[0\]: expected a VPC endpoint id: vpce- .* \(consumer sm-inference\)$/);
-    has(/^model-vault:consumers\[0\]\.network\.vpcs\[0\]: expected a VPC id: vpc- .* \(consumer sm-inference\)$/);
-    has(/^model-vault:consumers\[0\]\.network\.sourceIps\[0\]: 10\.1\.0\.0\/16 is not a public range: aws:SourceIp holds only public addresses .*vpcEndpoints.* \(consumer sm-inference\)$/);
-    has(/^model-vault:consumers\[0\]\.network\.sourceIps\[1\]: 203\.0\.113\.7\/24 has host bits set: did you mean 203\.0\.113\.0\/24\? \(consumer sm-inference\)$/);
-    has(/^model-vault:consumers\[0\]\.network\.sourceIps\[2\]: 0\.0\.0\.0\/0 admits every address/);
-    has(/^model-vault:consumers\[0\]\.network\.sourceIps\[3\]: expected a CIDR range such as 203\.0\.113\.0\/24 .*got "203\.0\.113\.0" \(consumer sm-inference\)$/);
-    has(/^model-vault:consumers\[1\]\.network: expected at least one of vpcEndpoints, vpcs, sourceIps .*\(consumer eks-batch\)$/);
-    has(/^model-vault:consumers\[2\]\.network: unknown key vpcEndpoint/);
+    has(/^model-vault:consumers\["sm-inference"\]\.prefixes\[0\]: .*wildcard/);
+    has(/^model-vault:consumers\["sm-inference"\]\.network\.vpcEndpoints\[0\]: expected a VPC endpoint id: vpce- .*$/);
+    has(/^model-vault:consumers\["sm-inference"\]\.network\.vpcs\[0\]: expected a VPC id: vpc- .*$/);
+    has(/^model-vault:consumers\["sm-inference"\]\.network\.sourceIps\[0\]: 10\.1\.0\.0\/16 is not a public range: aws:SourceIp holds only public addresses .*vpcEndpoints.*$/);
+    has(/^model-vault:consumers\["sm-inference"\]\.network\.sourceIps\[1\]: 203\.0\.113\.7\/24 has host bits set: did you mean 203\.0\.113\.0\/24\?$/);
+    has(/^model-vault:consumers\["sm-inference"\]\.network\.sourceIps\[2\]: 0\.0\.0\.0\/0 admits every address/);
+    has(/^model-vault:consumers\["sm-inference"\]\.network\.sourceIps\[3\]: expected a CIDR range such as 203\.0\.113\.0\/24 .*got "203\.0\.113\.0"$/);
+    has(/^model-vault:consumers\["eks-batch"\]\.network: expected at least one of vpcEndpoints, vpcs, sourceIps/);
+    has(/^model-vault:consumers\["typo"\]\.network\.vpcEndpoint: unknown key; did you mean vpcEndpoints\?/);
     has(/^model-vault:network\.sourceIps\[0\]: 192\.168\.1\.0\/24 is not a public range/);
     has(/^model-vault:network\.vpcs: expected a list of VPC ids/);
   });

@@ -85,7 +85,7 @@ describe("cdn config", () => {
   describe("through the stack loader (Pulumi.dev.yaml + a replaced cdn section)", () => {
     const load = (cdn: unknown) => () => loadStackConfig("dev", { ...readStackConfig("dev"), "model-vault:cdn": JSON.stringify(cdn) });
     it("names the stack file and the full key path", () => {
-      assert.throws(load({ enabled: true, signing: { publicKeys: [{ name: "k1", pem: privateKey }] } }), /Pulumi\.dev\.yaml: invalid configuration\n {2}- model-vault:cdn\.signing\.publicKeys\[0\]\.pem: public key "k1": this is a PRIVATE key/);
+      assert.throws(load({ enabled: true, signing: { publicKeys: [{ name: "k1", pem: privateKey }] } }), /Pulumi\.dev\.yaml: invalid configuration\n {2}- model-vault:cdn\.signing\.publicKeys\["k1"\]\.pem: public key "k1": this is a PRIVATE key/);
       assert.throws(load({ enabled: "yes" }), /model-vault:cdn\.enabled: expected true or false/);
     });
     it("refuses prefixes outside what the bucket serves (publisher and consumer prefixes)", () => {

@@ -128,24 +128,52 @@ describe("sign-url", () => {
 
   describe("CLI", () => {
     let dir: string;
+    const small = generateKeyPairSync("rsa", { modulusLength: 1024, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), "signurl-cli-"));
       fs.writeFileSync(path.join(dir, "key.pem"), privateKey, { mode: 0o600 });
+      fs.writeFileSync(path.join(dir, "other.pem"), other.privateKey, { mode: 0o600 });
+      fs.writeFileSync(path.join(dir, "small.pem"), small.privateKey, { mode: 0o600 });
+      // A stack whose key group trusts this test's key (the dev stack's demo key has no private half here).
+      const pem = publicKey.trim().split("\n").map((l) => `            ${l}`).join("\n");
+      fs.writeFileSync(
+        path.join(dir, "Pulumi.signer.yaml"),
+        `config:\n  model-vault:cdn:\n    enabled: true\n    prefixes: [models/llama/, models/mistral/]\n    signing:\n      publicKeys:\n        - name: ci-signer\n          pem: |\n${pem}\n`,
+      );
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    async function cli(args: string[], at: { root?: string } = { root: dir }): Promise<{ code: number; out: string; err: string }> {
       let out = "";
       let err = "";
-      const code = await main(args, (s) => (out += s), (s) => (err += s));
+      const code = await main(args, (s) => (out += s), (s) => (err += s), at.root);
       return { code, out, err };
     }
-    const base = () => ["--stack", "dev", "--key-pair-id", "K2JCJMDEHXQW5F", "--private-key", path.join(dir, "key.pem")];
+    const base = (key = "key.pem") => ["--stack", "signer", "--key-pair-id", "K2JCJMDEHXQW5F", "--private-key", path.join(dir, key)];
 
-    it("prints one verifiable URL for the dev stack with --domain", async () => {
+    it("prints one verifiable URL and names the configured key it signed with", async () => {
       const r = await cli([...base(), "--domain", "d111111abcdef8.cloudfront.net", "--path", "models/llama/7b/model.safetensors", "--expires-in", "1h"]);
       assert.equal(r.code, 0, r.err);
       assert.equal(cloudFrontAccepts(r.out.trim(), publicKey, new Date()), true);
+      assert.match(r.err, /private half of public key "ci-signer" \(Pulumi\.signer\.yaml cdn\.signing\.publicKeys\) for key pair id K2JCJMDEHXQW5F/);
+    });
+
+    it("refuses a private key that matches none of the stack's public keys (CloudFront would refuse its URLs)", async () => {
+      const r = await cli([...base("other.pem"), "--domain", "d1.cloudfront.net", "--path", "models/llama/x.bin"]);
+      assert.notEqual(r.code, 0);
+      assert.equal(r.out, "");
+      assert.match(r.err, /^sign-url: --private-key: matches none of the public keys in Pulumi\.signer\.yaml: model-vault:cdn\.signing\.publicKeys \(ci-signer\)/);
+      // The dev stack's demo key has no private half anywhere: a generated key is refused there too.
+      const dev = await cli(["--stack", "dev", "--key-pair-id", "K2JCJMDEHXQW5F", "--private-key", path.join(dir, "key.pem"), "--domain", "d1.cloudfront.net", "--path", "models/llama/x.bin"], {});
+      assert.equal(dev.code, 2);
+      assert.match(dev.err, /matches none of the public keys in Pulumi\.dev\.yaml: model-vault:cdn\.signing\.publicKeys \(dev-demo\)/);
+    });
+
+    it("refuses a 1,024-bit key: CloudFront only takes RSA 2048-bit key pairs", async () => {
+      const r = await cli([...base("small.pem"), "--domain", "d1.cloudfront.net", "--path", "models/llama/x.bin"]);
+      assert.equal(r.code, 2);
+      assert.equal(r.out, "");
+      assert.match(r.err, /small\.pem is an RSA 1024-bit key; CloudFront only accepts RSA 2048-bit key pairs/);
     });
 
     it("one clear line and exit 2 for each problem", async () => {
@@ -157,7 +185,7 @@ describe("sign-url", () => {
       };
       await bad([...base(), "--domain", "d1.cloudfront.net", "--path", "models/internal/x.bin"], /outside the distributed prefixes/);
       await bad([...base(), "--domain", "d1.cloudfront.net", "--path", "models/llama/x.bin", "--expires-in", "2020-01-01T00:00:00Z"], /is not in the future/);
-      await bad(["--stack", "dev", "--key-pair-id", "K2JCJMDEHXQW5F", "--private-key", path.join(dir, "missing.pem"), "--path", "models/llama/x.bin"], /cannot read .*missing\.pem: no such file/);
+      await bad(["--stack", "signer", "--key-pair-id", "K2JCJMDEHXQW5F", "--private-key", path.join(dir, "missing.pem"), "--path", "models/llama/x.bin"], /cannot read .*missing\.pem: no such file/);
       await bad([...base(), "--stack", "nosuchstack", "--path", "models/llama/x.bin"], /unknown stack "nosuchstack"/);
       await bad([...base().slice(0, 4), "--path", "models/llama/x.bin"], /required option '--private-key/);
     });

@@ -72,7 +72,7 @@ describe("stack config", () => {
     ["object-lock with zero days", { "model-vault:objectLock": JSON.stringify({ mode: "GOVERNANCE", days: 0 }) }, /model-vault:objectLock\.days: expected a whole number >= 1/],
     ["a wrong type (boolean)", { "model-vault:protect": "yes" }, /model-vault:protect: expected true or false/],
     ["a wrong type (tags as a string)", { "model-vault:tags": "team=ml" }, /model-vault:tags: expected a map/],
-    ["a typo'd key", { "model-vault:bucketNmae": "acme" }, /unknown key model-vault:bucketNmae; valid keys are: .*bucketName/],
+    ["a typo'd key", { "model-vault:bucketNmae": "acme" }, /model-vault:bucketNmae: unknown key; did you mean bucketName\? \(valid keys: .*bucketName/],
     ["a bad account id", { "model-vault:accountId": "12345" }, /model-vault:accountId: expected a 12-digit AWS account id/],
     ["a KMS deletion window over 30 days", { "model-vault:kmsDeletionWindowDays": "45" }, /kmsDeletionWindowDays: expected a whole number <= 30/],
     ["an unknown environment", { "model-vault:environment": "staging" }, /model-vault:environment: expected dev or prod/],

@@ -88,8 +88,8 @@ describe("partitions: the stack config", () => {
     const found = problems("dev", { ...readStackConfig("dev"), "aws:region": "cn-north-1" });
     for (const key of [
       "model-vault:deployerRoleArn",
-      "model-vault:consumers[2].oidcProviderArn",
-      "model-vault:consumers[4].principalArn",
+      'model-vault:consumers["eks-serving"].oidcProviderArn',
+      'model-vault:consumers["partner-research"].principalArn',
       "model-vault:publisher.trustedPrincipals[0]",
       "model-vault:jit.approvers[1]",
     ]) {

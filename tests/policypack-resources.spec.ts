@@ -93,10 +93,11 @@ describe("policypack: CloudFront rules", () => {
     assert.strictEqual(n("cloudfront-oac", T.distribution, dist({ origins: [{ ...s3Origin, originAccessControlId: undefined, s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } }] })), 2);
     assert.strictEqual(n("cloudfront-oac", T.distribution, dist({ origins: [{ ...s3Origin, originAccessControlId: undefined }] })), 1);
   });
-  it("requires trusted key groups where the stack says signed URLs are required", () => {
+  it("requires trusted key groups, and reports a distribution without the signed-urls tag too (a public one needs a waiver)", () => {
     const open = { ...behaviour, trustedKeyGroups: undefined };
     assert.strictEqual(n("cloudfront-signed-urls", T.distribution, dist({ defaultCacheBehavior: open })), 1);
     assert.strictEqual(n("cloudfront-signed-urls", T.distribution, dist({ defaultCacheBehavior: { ...open, trustedSigners: ["self"] } })), 1);
-    assert.strictEqual(n("cloudfront-signed-urls", T.distribution, dist({ defaultCacheBehavior: open, tags: {} })), 0);
+    assert.strictEqual(n("cloudfront-signed-urls", T.distribution, dist({ defaultCacheBehavior: open, tags: {} })), 1);
+    assert.strictEqual(n("cloudfront-signed-urls", T.distribution, dist({ tags: {} })), 0);
   });
 });

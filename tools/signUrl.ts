@@ -2,8 +2,9 @@
 // hand-written crypto). The private key is read from a file at signing time only: it never enters
 // config, state or the plan.
 import * as fs from "node:fs";
-import { createPrivateKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { getSignedUrl, type CloudfrontSignerAlgorithm } from "@aws-sdk/cloudfront-signer";
+import { CLOUDFRONT_RSA_BITS } from "../config/cdn";
 
 export class SignUrlError extends Error {
   constructor(message: string) {
@@ -68,13 +69,41 @@ export function readPrivateKey(file: string, passphrase?: string): string {
     const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (e as Error).message;
     throw new SignUrlError(`--private-key: cannot read ${file}: ${why}`);
   }
+  let key: KeyObject;
   try {
-    const key = createPrivateKey({ key: pem, format: "pem", passphrase });
+    key = createPrivateKey({ key: pem, format: "pem", passphrase });
     if (key.asymmetricKeyType !== "rsa") throw new Error(`expected an RSA key, got ${key.asymmetricKeyType}`);
   } catch (e) {
     throw new SignUrlError(`--private-key: ${file} is not a usable RSA private key in PEM form (${(e as Error).message})`);
   }
+  // CloudFront would refuse such a key's public half, so no URL signed with it can ever verify.
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (bits !== CLOUDFRONT_RSA_BITS) {
+    throw new SignUrlError(`--private-key: ${file} is an RSA ${bits ?? "?"}-bit key; CloudFront only accepts RSA ${CLOUDFRONT_RSA_BITS}-bit key pairs (openssl genrsa -out cdn.pem ${CLOUDFRONT_RSA_BITS})`);
+  }
   return pem;
+}
+
+/** The public half of a private key, as SPKI PEM (the form config/cdn.ts normalizes configured keys to). */
+function publicHalf(privateKeyPem: string, passphrase?: string): string {
+  return createPublicKey(createPrivateKey({ key: privateKeyPem, format: "pem", passphrase })).export({ type: "spki", format: "pem" }).toString();
+}
+
+/**
+ * The configured public key (cdn.signing.publicKeys, PEMs normalized to SPKI) whose private half
+ * this is. A URL signed with any other key is refused by CloudFront, so that is an error here, at
+ * signing time, rather than a 403 later.
+ */
+export function matchPublicKey(privateKeyPem: string, publicKeys: readonly { name: string; pem: string }[], where: string, passphrase?: string): string {
+  if (publicKeys.length === 0) throw new SignUrlError(`${where}.signing.publicKeys is empty: the distribution trusts no key, there is nothing to sign for`);
+  const mine = publicHalf(privateKeyPem, passphrase);
+  const hit = publicKeys.find((k) => createPublicKey(k.pem).export({ type: "spki", format: "pem" }).toString() === mine);
+  if (!hit) {
+    throw new SignUrlError(
+      `--private-key: matches none of the public keys in ${where}.signing.publicKeys (${publicKeys.map((k) => k.name).join(", ")}): CloudFront would refuse every URL it signs; use the private half of one of them, or add its public half (openssl rsa -in KEY.pem -pubout) to the stack and deploy`,
+    );
+  }
+  return hit.name;
 }
 
 export function checkDomain(domain: string): string {

@@ -84,19 +84,17 @@ export const cloudFrontOac: ResourceValidationPolicy = resourceRule({
 
 export const cloudFrontSignedUrls: ResourceValidationPolicy = resourceRule({
   name: "cloudfront-signed-urls",
-  description: `Distributions tagged \`${SIGNED_URLS_TAG}\` = \`required\` serve every cache behaviour only with signed URLs/cookies from a trusted key group (trustedKeyGroups).`,
+  description: `Every cache behaviour serves objects only with signed URLs/cookies from a trusted key group (trustedKeyGroups). A deliberately public distribution (model-vault's \`cdn.signing.required: false\`, no \`${SIGNED_URLS_TAG}\` = \`required\` tag) is still reported: advisory where the stack's pack config says so (dev), and otherwise it needs a waiver with a reason and an expiry.`,
   enforcementLevel: "mandatory",
   severity: "high",
   types: [T.distribution],
   check: (r, report) => {
-    if (tag(r.props, SIGNED_URLS_TAG) !== "required") return;
+    const promised = tag(r.props, SIGNED_URLS_TAG) === "required";
     for (const { label, b } of behaviours(r.props)) {
       if (strings(b["trustedKeyGroups"]).length > 0) continue;
-      report.violation(
-        strings(b["trustedSigners"]).length > 0
-          ? `${label} uses legacy trustedSigners; use trustedKeyGroups.`
-          : `${label} serves objects without signed URLs (no trustedKeyGroups).`,
-      );
+      if (strings(b["trustedSigners"]).length > 0) report.violation(`${label} uses legacy trustedSigners; use trustedKeyGroups.`);
+      else if (promised) report.violation(`${label} serves objects without signed URLs (no trustedKeyGroups).`);
+      else report.violation(`${label} serves objects to anyone without a signed URL (no trustedKeyGroups: signing is off). If that is meant, waive this rule for the distribution in the stack's pack config, with a reason and an expiry.`);
     }
   },
 });
