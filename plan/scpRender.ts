@@ -1,6 +1,6 @@
 // The org sections of the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix.
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../iam/scp";
-import { keepsPromise, renderRowGroups, rowsOfKind } from "./rowsRender";
+import { displayLabel, explainLine, kindInfo, renderRowGroups, rowsOfKind } from "./rowsRender";
 import type { Plan } from "./types";
 import { scpsFromPlan } from "./scpListing";
 
@@ -27,21 +27,13 @@ export function renderScpSection(plan: Plan): string[] {
   return lines;
 }
 
-/** Labels of the SCP rows in plan.access start with this, for a reader of the JSON; renderers go by `kind`. */
-export const SCP_LABEL_PREFIX = "under SCPs: ";
+export { SCP_LABEL_PREFIX } from "./rowsRender";
 
-/** Text section for the SCP rows of the matrix. */
+/** The SCP rows, each with the statement that decided it (`--scp-rows --explain`; tests read it). */
 export function renderScpMatrixSection(plan: Plan): string[] {
   const cells = rowsOfKind(plan, "scp");
   if (cells.length === 0) return [];
-  return [
-    `Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`,
-    ...renderRowGroups(
-      cells,
-      (c) => `    ${(keepsPromise(c) ? "ok" : "BREACH").padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`,
-      (label, c) => `  ${label.startsWith(SCP_LABEL_PREFIX) ? label.slice(SCP_LABEL_PREFIX.length) : label}  ${c.principal}`,
-    ),
-  ];
+  return [`${kindInfo("scp").title} (${kindInfo("scp").basis})`, ...renderRowGroups(cells, explainLine, (label, c) => `  ${displayLabel("scp", label)}  ${c.principal}`)];
 }
 
 /** Every org section for the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix. */
