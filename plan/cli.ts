@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError } from "../config";
 import { buildPlan } from "./build";
+import { renderHtml } from "./html/page";
 import { MIN_WIDTH, textOptionsFor } from "./layout";
 import { renderPlan } from "./render";
 import { ROOT, UnknownStackError } from "./stackFiles";
@@ -71,7 +72,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     const { plan, failures } = await buildPlan(opts.stack, { root: opts.root });
     if (opts.html) {
-      const { renderHtml } = await import("./html/page");
       fs.writeFileSync(opts.html, renderHtml(plan, failures));
       io.err(`plan: wrote ${opts.html}\n`);
     }
