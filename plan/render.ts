@@ -105,7 +105,7 @@ export function renderPlan(plan: Plan, opts: RenderOptions | string[][] = {}): s
     if (full || !filtered) sections.push(renderKindSection(plan, kind, { full, explain: explain && full, width }));
   }
   if (wanted(o, "paths", true)) sections.push(renderPathsSection(plan, lastPathStats(), { explain }));
-  if (wanted(o, "scps", true)) sections.push(renderScpSection(plan));
+  if (wanted(o, "scps", true)) sections.push(renderScpSection(plan, { statements: explain }));
   if (!filtered) sections.push(...(o.extra ?? []));
   if (wanted(o, "policy", true)) sections.push(renderPolicySection(plan));
   if (wanted(o, "warnings", true) && plan.warnings?.length) sections.push([`Warnings (${plan.warnings.length}):`, ...plan.warnings.map((w) => `  ${tone("warn", "!")} ${w}`)]);

@@ -4,14 +4,18 @@ import { displayLabel, explainLine, kindInfo, renderRowGroups, rowsOfKind } from
 import type { Plan } from "./types";
 import { scpsFromPlan } from "./scpListing";
 
-/** Text section for the plan renderer; empty when the plan has no SCPs. */
-export function renderScpSection(plan: Plan): string[] {
+/** Text section for the plan renderer; empty when the plan has no SCPs. The text plan gives the statements with --explain. */
+export function renderScpSection(plan: Plan, o: { statements?: boolean } = {}): string[] {
   const scps = scpsFromPlan(plan);
   if (scps.length === 0) return [];
   const lines = [`Service control policies (${scps.length}; limit ${SCP_MAX_CHARS} characters each, minified)`];
   for (const s of scps) {
     const pct = Math.round((100 * s.size) / SCP_MAX_CHARS);
     lines.push(`  ${s.name}  ${s.size}/${SCP_MAX_CHARS} characters (${pct}%)  attached to: ${s.targets.join(", ") || "(nothing)"}`);
+    if (o.statements === false) {
+      lines.push(`    ${s.document.Statement.length} statement(s): ${s.document.Statement.map((st) => st.Sid ?? "(no Sid)").join(", ")}`);
+      continue;
+    }
     for (const st of s.document.Statement) {
       const actions = Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
       const cond = st.Condition ? ` if ${JSON.stringify(st.Condition)}` : "";
