@@ -1,17 +1,21 @@
 // The org sections of the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix.
 import { SCP_MAX_CHARS, SCP_MAX_PER_TARGET } from "../iam/scp";
-import { keepsPromise, renderRowGroups, rowsOfKind } from "./rowsRender";
+import { displayLabel, explainLine, kindInfo, renderRowGroups, rowsOfKind } from "./rowsRender";
 import type { Plan } from "./types";
 import { scpsFromPlan } from "./scpListing";
 
-/** Text section for the plan renderer; empty when the plan has no SCPs. */
-export function renderScpSection(plan: Plan): string[] {
+/** Text section for the plan renderer; empty when the plan has no SCPs. The text plan gives the statements with --explain. */
+export function renderScpSection(plan: Plan, o: { statements?: boolean } = {}): string[] {
   const scps = scpsFromPlan(plan);
   if (scps.length === 0) return [];
   const lines = [`Service control policies (${scps.length}; limit ${SCP_MAX_CHARS} characters each, minified)`];
   for (const s of scps) {
     const pct = Math.round((100 * s.size) / SCP_MAX_CHARS);
     lines.push(`  ${s.name}  ${s.size}/${SCP_MAX_CHARS} characters (${pct}%)  attached to: ${s.targets.join(", ") || "(nothing)"}`);
+    if (o.statements === false) {
+      lines.push(`    ${s.document.Statement.length} statement(s): ${s.document.Statement.map((st) => st.Sid ?? "(no Sid)").join(", ")}`);
+      continue;
+    }
     for (const st of s.document.Statement) {
       const actions = Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
       const cond = st.Condition ? ` if ${JSON.stringify(st.Condition)}` : "";
@@ -27,21 +31,13 @@ export function renderScpSection(plan: Plan): string[] {
   return lines;
 }
 
-/** Labels of the SCP rows in plan.access start with this, for a reader of the JSON; renderers go by `kind`. */
-export const SCP_LABEL_PREFIX = "under SCPs: ";
+export { SCP_LABEL_PREFIX } from "./rowsRender";
 
-/** Text section for the SCP rows of the matrix. */
+/** The SCP rows, each with the statement that decided it (`--scp-rows --explain`; tests read it). */
 export function renderScpMatrixSection(plan: Plan): string[] {
   const cells = rowsOfKind(plan, "scp");
   if (cells.length === 0) return [];
-  return [
-    `Access under the org stack's SCPs (iam-simulate: identity policy + bucket policy + FullAWSAccess + guardrail SCPs)`,
-    ...renderRowGroups(
-      cells,
-      (c) => `    ${(keepsPromise(c) ? "ok" : "BREACH").padEnd(6)} ${c.decision.padEnd(16)} ${c.action.padEnd(36)} ${c.resource}  [${c.by}]`,
-      (label, c) => `  ${label.startsWith(SCP_LABEL_PREFIX) ? label.slice(SCP_LABEL_PREFIX.length) : label}  ${c.principal}`,
-    ),
-  ];
+  return [`${kindInfo("scp").title} (${kindInfo("scp").basis})`, ...renderRowGroups(cells, explainLine, (label, c) => `  ${displayLabel("scp", label)}  ${c.principal}`)];
 }
 
 /** Every org section for the text plan: the SCPs an org stack deploys, and the SCP rows of a workload's matrix. */

@@ -45,9 +45,10 @@ describe("offline plan", () => {
     });
   }
 
-  it("prints a readable tree of components and their resources", async () => {
-    const { out } = await runCli(["--stack", "dev"]);
-    assert.match(out, /^Plan for model-vault\/dev: \d+ resources in \d+ components/);
+  // The tree moved behind --tree (issue 19): a reviewer reads access first; the page and --json keep it.
+  it("prints a readable tree of components and their resources with --tree", async () => {
+    const { out } = await runCli(["--stack", "dev", "--tree"]);
+    assert.match(out, /^Resources: \d+ in \d+ components/m);
     assert.match(out, /└─ storage:ModelBucket {2}models|├─ storage:ModelBucket {2}models/);
     assert.match(out, /aws:Bucket {2}models {2}arn:aws:s3:::acme-model-weights-dev/);
   });
