@@ -5,6 +5,7 @@ import { benchJit } from "./jit";
 import { benchPack } from "./pack";
 import { benchPlan, pathFigures } from "./plan";
 import { benchModels } from "./models";
+import { benchAccessReport } from "./access-report";
 
 const benches: Record<string, () => Promise<unknown> | unknown> = {
   plan: async () => {
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown> | unknown> = {
   pack: () => benchPack(),
   jit: () => benchJit(),
   models: () => benchModels(),
+  "access-report": () => benchAccessReport(),
 };
 
 async function main() {

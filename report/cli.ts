@@ -5,7 +5,7 @@ import { promises as fs } from "node:fs";
 import { Command, Option } from "commander";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { buildPlan } from "../plan/build";
+import { buildPlan, type PlanResult } from "../plan/build";
 import { ACCESS_LOG_PREFIX } from "../components/ModelBucket";
 import { DynamoRequestStore } from "../jit/store";
 import { Tally } from "./aggregate";
@@ -27,6 +27,8 @@ export interface ReportArgs {
   /** Test seam: the S3/DynamoDB endpoint (a local server); real runs use the SDK's default resolution. */
   endpoint?: string;
   progress?: boolean;
+  /** A plan already built for this stack (tests share one); default: build it. */
+  plan?: PlanResult;
 }
 
 function time(name: string, v: string | undefined): number | undefined {
@@ -39,7 +41,7 @@ function time(name: string, v: string | undefined): number | undefined {
 export async function accessReport(a: ReportArgs, err: (s: string) => void): Promise<AccessReport> {
   const range = { from: time("from", a.from), to: time("to", a.to) };
   if (!a.logs && !a.s3) throw new Error("expected --logs FOLDER or --s3 (the stack's log buckets)");
-  const { plan, config } = await buildPlan(a.stack);
+  const { plan, config } = a.plan ?? (await buildPlan(a.stack));
   const bucket = String(plan.outputs.bucketName);
   const grants = grantsFromPlan(plan, config);
   const publisherArn = typeof plan.outputs.publisherRoleArn === "string" ? plan.outputs.publisherRoleArn : undefined;

@@ -7,8 +7,11 @@ const PALETTE = ["#1b6ca8", "#d1495b", "#66a182", "#edae49", "#8d6a9f", "#00798c
 
 function chart(r: AccessReport): string {
   const series = Object.entries(r.readsOverTime);
-  const hours = [...new Set(series.flatMap(([, s]) => Object.keys(s)))].sort();
-  if (!hours.length) return `<p>No reads in the period.</p>`;
+  const seen = [...new Set(series.flatMap(([, s]) => Object.keys(s)))].sort();
+  if (!seen.length) return `<p>No reads in the period.</p>`;
+  // Every hour from the first read to the last, quiet hours at zero.
+  const hours: string[] = [];
+  for (let t = Date.parse(`${seen[0]}:00:00Z`); t <= Date.parse(`${seen[seen.length - 1]}:00:00Z`); t += 3_600_000) hours.push(new Date(t).toISOString().slice(0, 13));
   const W = 720, H = 220, L = 40, B = 30;
   const max = Math.max(1, ...series.flatMap(([, s]) => Object.values(s)));
   const x = (i: number) => L + (hours.length === 1 ? (W - L) / 2 : (i * (W - L - 10)) / (hours.length - 1));
@@ -29,7 +32,7 @@ function grid(r: AccessReport): string {
   const prefixes = [...new Set([...r.grants.flatMap((g) => g.prefixes), ...r.principals.flatMap((p) => Object.keys(p.prefixes))])].sort();
   const planned = (principal: string, prefix: string): Op[] => {
     const ops = new Set<Op>();
-    for (const g of r.grants) if (g.principal === principal && g.prefixes.some((p) => prefix.startsWith(p) || p.startsWith(prefix))) g.ops.forEach((o) => ops.add(o));
+    for (const g of r.grants) if (g.principal === principal && g.prefixes.some((p) => prefix.startsWith(p))) g.ops.forEach((o) => ops.add(o));
     return [...ops];
   };
   const head = `<tr><th>principal</th>${prefixes.map((p) => `<th>${esc(p)}</th>`).join("")}</tr>`;
@@ -42,7 +45,7 @@ function grid(r: AccessReport): string {
       const actual = c ? `R ${c.read} W ${c.write} D ${c.delete}${c.denied ? ` denied ${c.denied}` : ""}` : "";
       return `<td class="${cls}"><div class="actual">${actual}</div><div class="planned">${plan.length ? `planned: ${plan.join(", ")}` : ""}</div></td>`;
     });
-    return `<tr><th title="${esc(p.principal)}">${esc(p.label)}</th>${cells.join("")}</tr>`;
+    return `<tr><th title="${esc(p.principal)}">${esc(p.planned ? p.label : `${p.principal} (not in the plan)`)}</th>${cells.join("")}</tr>`;
   });
   return `<table class="grid">${head}${rows.join("")}</table>
 <p class="legend"><span class="used">used as planned</span> <span class="unused">planned, unused</span> <span class="off-plan">outside the plan or denied</span></p>`;
