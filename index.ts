@@ -80,6 +80,8 @@ export = async () => {
   const audit = new AuditTrail("audit", {
     audit: cfg.audit,
     modelBucketArn: models.bucketArn,
+    // readDataEvents "unexpected" leaves the declared consumers' reads out of the trail (docs/audit.md).
+    expectedReaderRoleArns: Object.values(access.consumers).map((c) => c.roleArn),
     logBucketName: auditBucketName(cfg.storage.bucketName),
     accountId: cfg.accountId,
     region: cfg.region,

@@ -55,7 +55,7 @@ export const auditConfigSchema = z
      * Default: "all" in prod, "none" in dev (resolved by resolveAuditConfig). Writes (PutObject, DeleteObject,
      * CopyObject ...) are always logged. Read events are billed per 100,000: see docs/audit.md for the formula.
      */
-    readDataEvents: z.enum(["all", "none"], { error: 'expected "all" or "none"' }).optional(),
+    readDataEvents: z.enum(["all", "unexpected", "none"], { error: 'expected "all", "unexpected" or "none"' }).optional(),
     /** Days a log file is kept in the log bucket before lifecycle expiry. Default 365 (max 10 years). */
     retentionDays: positiveDays(3650).default(365),
     /** Days after which log files move to `transitionStorageClass`. Default 90. Must be below retentionDays. */
@@ -127,7 +127,7 @@ export type AuditSection = z.output<typeof auditConfigSchema>;
 export interface AuditConfig extends Omit<AuditSection, "readDataEvents" | "objectLockDays" | "monitoring"> {
   /** The tampering alarms, with `enabled` resolved per environment. */
   monitoring: { enabled: boolean; email: string[] };
-  readDataEvents: "all" | "none";
+  readDataEvents: "all" | "unexpected" | "none";
   /** Object Lock (GOVERNANCE) retention of the log files in days, or null for no Object Lock. */
   objectLockDays: number | null;
 }

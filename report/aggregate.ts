@@ -18,6 +18,8 @@ export interface Judge {
   publisherArn?: string;
   /** Which read events the access logs must supply (the trail does not record them): see coveredByTrail. */
   readDataEvents: "none" | "unexpected" | "all";
+  /** In "unexpected" mode, the readers the trail leaves out (index.ts passes the consumer roles to AuditTrail). */
+  trailExcludedReaders?: string[];
   range: { from?: number; to?: number };
 }
 
@@ -68,14 +70,15 @@ export class Tally {
 
   /**
    * Whether an access-log line is also in the trail (then the trail's record, with its source identity, counts):
-   * object writes always are; reads when the trail logs all reads, or, in "unexpected" mode, reads by principals
-   * outside the plan's readers. Unauthenticated requests never are.
+   * object writes always are; reads when the trail logs all reads, or, in "unexpected" mode, reads by anyone but
+   * the consumer roles the selector leaves out (the CDN's reads included: they carry no userIdentity.arn to exclude).
+   * Unauthenticated requests never are.
    */
   coveredByTrail(e: AccessEvent): boolean {
     if (!this.sawTrail || e.principal === "anonymous") return false;
     if (e.op !== "read") return true;
     if (this.judge.readDataEvents === "all") return true;
-    if (this.judge.readDataEvents === "unexpected") return !this.judge.grants.some((g) => g.principal === e.principal && g.ops.includes("read"));
+    if (this.judge.readDataEvents === "unexpected") return !(this.judge.trailExcludedReaders ?? []).includes(e.principal);
     return false;
   }
 

@@ -58,7 +58,8 @@ export async function accessReport(a: ReportArgs, err: (s: string) => void): Pro
     ];
   }
   const readDataEvents = config.audit.readDataEvents;
-  const total = new Tally({ grants, prefixes: [...new Set(grants.flatMap((g) => g.prefixes))], publisherArn, readDataEvents, range });
+  const trailExcludedReaders = Object.values((plan.outputs.consumerRoleArns ?? {}) as Record<string, string>);
+  const total = new Tally({ grants, prefixes: [...new Set(grants.flatMap((g) => g.prefixes))], publisherArn, readDataEvents, trailExcludedReaders, range });
   const result = await readLogs(files, total, {
     modelBucket: bucket,
     roleArnByName,
