@@ -46,7 +46,7 @@ describe("access report: the generated dev sample", function () {
 
   it("the committed sample is what the generator writes today (no drift from the dev plan's names)", async () => {
     const dir = await tempDir("sample");
-    await writeScenario(dir, scenario(await devNames()));
+    await writeScenario(dir, scenario(await devNames(plan)));
     const fresh = (await walk(dir)).map((f) => path.relative(dir, f));
     const committed = (await walk(SAMPLE)).map((f) => path.relative(SAMPLE, f)).filter((f) => f !== "README.md");
     assert.deepEqual(committed, fresh);

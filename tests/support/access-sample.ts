@@ -5,7 +5,7 @@ import { promises as fs, createWriteStream } from "node:fs";
 import * as path from "node:path";
 import { createGzip, gzipSync } from "node:zlib";
 import { once } from "node:events";
-import { buildPlan } from "../../plan/build";
+import { buildPlan, type PlanResult } from "../../plan/build";
 import { ctRecord, type CtRecord, type Who } from "./cloudtrail-events";
 
 export interface SampleNames {
@@ -155,8 +155,8 @@ export async function writeScenario(dir: string, s: Scenario): Promise<void> {
 }
 
 /** The dev stack's names as the plan computes them. */
-export async function devNames(): Promise<SampleNames> {
-  const { plan, config } = await buildPlan("dev");
+export async function devNames(built?: PlanResult): Promise<SampleNames> {
+  const { plan, config } = built ?? (await buildPlan("dev"));
   const issuer = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "model-vault-jit-issuer");
   return {
     account: config.accountId,

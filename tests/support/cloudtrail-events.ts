@@ -1,5 +1,7 @@
 // CloudTrail records of the shape AWS writes them (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html)
 // and the EventBridge envelope they arrive in (detail = the record). Shared by the alarm tests and the sample logs.
+import { createHash } from "node:crypto";
+
 export type CtRecord = Record<string, unknown>;
 
 export interface Who {
@@ -61,9 +63,13 @@ export interface RecordArgs {
   accountId?: string;
 }
 
-let seq = 0;
+/** Ids derived from the record's content: the same args give the same record in any test order (the sample is committed). */
+function idOf(a: RecordArgs): string {
+  return createHash("sha256").update(JSON.stringify(a)).digest("hex");
+}
+
 export function ctRecord(a: RecordArgs): CtRecord {
-  seq++;
+  const h = idOf(a);
   return {
     eventVersion: "1.10",
     userIdentity: userIdentity(a.who),
@@ -76,8 +82,8 @@ export function ctRecord(a: RecordArgs): CtRecord {
     ...(a.errorCode ? { errorCode: a.errorCode, errorMessage: a.errorMessage ?? "Access Denied" } : {}),
     requestParameters: a.requestParameters ?? null,
     responseElements: a.responseElements ?? null,
-    requestID: a.requestId ?? `REQ${String(seq).padStart(12, "0")}`,
-    eventID: `00000000-0000-4000-8000-${String(seq).padStart(12, "0")}`,
+    requestID: a.requestId ?? h.slice(0, 16).toUpperCase(),
+    eventID: `${h.slice(16, 24)}-${h.slice(24, 28)}-4${h.slice(29, 32)}-8${h.slice(33, 36)}-${h.slice(36, 48)}`,
     readOnly: a.readOnly ?? false,
     ...(a.resources ? { resources: a.resources } : {}),
     eventType: "AwsApiCall",
