@@ -195,7 +195,8 @@ if (require.main === module) {
   const dir = process.argv[2] ?? "samples/access-report/dev";
   devNames()
     .then(async (n) => {
-      await fs.rm(dir, { recursive: true, force: true });
+      // The README beside the logs stays.
+      for (const sub of ["AWSLogs", "access-logs"]) await fs.rm(path.join(dir, sub), { recursive: true, force: true });
       await writeScenario(dir, scenario(n));
       process.stdout.write(`wrote ${dir}\n`);
     })
