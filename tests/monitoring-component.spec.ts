@@ -3,6 +3,7 @@
 // policy pins exactly the registered rules; subscribers and the break-glass filter come from config.
 import { strict as assert } from "node:assert";
 import { resolveAuditConfig, auditConfigSchema } from "../config/audit";
+import { monitoringLines } from "../monitoring/plan-lines";
 import { eventRuleArn } from "../monitoring/rule-names";
 import type { PlanResource } from "../plan/types";
 import { ctRecord, eventBridgeEvent } from "./support/cloudtrail-events";
@@ -96,5 +97,16 @@ describe("monitoring: the Monitoring component in the plans", function () {
     const bad = auditConfigSchema.safeParse({ monitoring: { email: ["not-an-address"] } });
     assert.equal(bad.success, false);
     assert.deepEqual(bad.error?.issues[0].path, ["monitoring", "email", 0]);
+  });
+});
+
+describe("monitoring: the plan's alarm lines", function () {
+  this.timeout(120_000);
+  it("lists each prod rule with what it fires on, and the subscribers", async () => {
+    const lines = monitoringLines((await planFor("prod")).plan.resources);
+    assert.equal(lines[0], "Alarms: 7 EventBridge rule(s) -> encrypted SNS topic");
+    assert.ok(lines.includes("  model-vault-prod-publisher-assumed (read-only events too): AssumeRole"), lines.join("\n"));
+    assert.ok(lines.includes("  model-vault-prod-root-activity (read-only events too): any call by Root"));
+    assert.match(lines[lines.length - 1], /subscribers: ml-security@example.com, ml-security@example.com \(break-glass notices\)/);
   });
 });

@@ -2,6 +2,7 @@
 // exists for fires it, the look-alikes (another bucket, another key, a read, the broker's own revocation) do not.
 import { strict as assert } from "node:assert";
 import { alarmRules, keyIdOf, type AlarmRule, type MonitoringScope } from "../monitoring/patterns";
+import { ALARM_RULE_IDS } from "../monitoring/rule-names";
 import { ctRecord, eventBridgeEvent, type RecordArgs, type Who } from "./support/cloudtrail-events";
 import { matchesPattern } from "./support/event-pattern";
 
@@ -47,6 +48,8 @@ describe("monitoring: alarm patterns against CloudTrail events", () => {
       "trail-tampering",
     ]);
     assert.ok(!alarmRules({ ...scope, publisherRoleArn: undefined }).some((r) => r.id === "publisher-assumed"));
+    // The component registers ALARM_RULE_IDS (fixed names, pinned in the topic policy): the two lists are one.
+    assert.deepEqual(rules.map((r) => r.id), [...ALARM_RULE_IDS]);
   });
 
   describe("trail-tampering", () => {
