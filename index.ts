@@ -8,7 +8,8 @@ import { AccessRoles } from "./components/AccessRoles";
 import { OrgGuardrails } from "./components/OrgGuardrails";
 import { ModelCdn, cdnLogTarget } from "./components/ModelCdn";
 import { servedPrefixes } from "./config/cdn";
-import { AuditTrail } from "./components/AuditTrail";
+import { AuditTrail, defaultTrailName } from "./components/AuditTrail";
+import { Monitoring } from "./components/Monitoring";
 import { JitBroker } from "./components/JitBroker";
 import { auditBucketName, JIT_NAME_PREFIX } from "./iam/arns";
 import { publisherBoundaryName } from "./iam/publisher";
@@ -79,12 +80,32 @@ export = async () => {
   const audit = new AuditTrail("audit", {
     audit: cfg.audit,
     modelBucketArn: models.bucketArn,
+    // readDataEvents "unexpected" leaves the declared consumers' reads out of the trail (docs/audit.md).
+    expectedReaderRoleArns: Object.values(access.consumers).map((c) => c.roleArn),
     logBucketName: auditBucketName(cfg.storage.bucketName),
     accountId: cfg.accountId,
     region: cfg.region,
     protect: cfg.protect,
     tags: cfg.tags,
   });
+
+  // Tampering alarms (docs/audit.md "Alarms"): EventBridge rules on the trail's events -> encrypted SNS topic.
+  const monitoring = cfg.audit.monitoring.enabled
+    ? new Monitoring("monitoring", {
+        email: cfg.audit.monitoring.email,
+        accountId: cfg.accountId,
+        region: cfg.region,
+        tags: cfg.tags,
+        trailName: defaultTrailName(pulumi.getStack(), "audit"),
+        trailArn: audit.trailArn,
+        modelBucketName: models.bucketName,
+        logBucketNames: [models.logBucketName, audit.logBucketName],
+        keyArns: [models.keyArn, audit.keyArn],
+        roleNames: [...Object.values(access.consumers).map((c) => c.roleName), ...(access.publisher ? [access.publisher.roleName] : [])],
+        publisherRoleArn: access.publisher?.roleArn,
+        broker: jit ? { issuerRoleArn: jit.issuerRoleArn, noticesTopicArn: jit.topicArn } : undefined,
+      })
+    : undefined;
 
   // 4. Every component has contributed its bucket- and key-policy statements: register them.
   models.finalize();
@@ -111,6 +132,7 @@ export = async () => {
     auditTrailArn: audit.trailArn,
     auditLogBucketName: audit.logBucketName,
     auditKeyArn: audit.keyArn,
+    ...(monitoring ? { alarmTopicArn: monitoring.topicArn } : {}),
     ...(jit ? { jitEndpoint: jit.endpoint, jitIssuerRoleArn: jit.issuerRoleArn, jitTableName: jit.tableName, jitTopicArn: jit.topicArn } : {}),
     ...(cdn ? { cdnDomainName: cdn.domainName, cdnDistributionArn: cdn.distributionArn, cdnKeyPairIds: cdn.keyPairIds } : {}),
   };

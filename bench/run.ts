@@ -6,6 +6,7 @@ import { benchPack } from "./pack";
 import { benchPlan, pathFigures } from "./plan";
 import { benchModels } from "./models";
 import { benchScale } from "./scale";
+import { benchAccessReport } from "./access-report";
 
 const benches: Record<string, () => Promise<unknown> | unknown> = {
   plan: async () => {
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<unknown> | unknown> = {
   jit: () => benchJit(),
   models: () => benchModels(),
   scale: () => benchScale(),
+  "access-report": () => benchAccessReport(),
 };
 
 async function main() {

@@ -14,7 +14,8 @@ import {
   trailTopicPolicy,
   type AuditScope,
 } from "../iam/auditPolicies";
-import { AUDIT_KEY_ROLE } from "../iam/arns";
+import { AUDIT_KEY_ROLE, bucketArn, roleArn } from "../iam/arns";
+import { partitionOf } from "../iam/arn";
 import { toJson } from "../iam/types";
 import { dataBearing } from "./options";
 import { lockDownBucket } from "./privateBucket";
@@ -25,6 +26,11 @@ export interface AuditTrailArgs {
   audit: AuditConfig;
   /** ARN of the model bucket (arn:aws:s3:::NAME): its objects get the S3 data-event selector. */
   modelBucketArn: pulumi.Input<string>;
+  /**
+   * The declared readers (consumer roles) whose reads `readDataEvents: "unexpected"` leaves out of the trail.
+   * Ignored in the other modes. Default none (then "unexpected" records every read).
+   */
+  expectedReaderRoleArns?: pulumi.Input<string>[];
   /** Other buckets whose object events must be on record too (e.g. a second model bucket). Default none. */
   additionalDataEventBucketArns?: pulumi.Input<string>[];
   accountId: string;
@@ -69,6 +75,14 @@ export class AuditTrail extends pulumi.ComponentResource {
     const logGroupName = audit.cloudWatchLogs ? `/aws/cloudtrail/${trailName}` : null;
     const tags = { ...args.tags };
     const parent = { parent: this };
+    const readers = args.expectedReaderRoleArns ?? [];
+    const extraBuckets = args.additionalDataEventBucketArns ?? [];
+    // The selector-value cap depends only on how many readers and buckets there are: refuse before registering children.
+    auditEventSelectors(
+      [bucketArn(partitionOf(region), "placeholder-model"), ...extraBuckets.map((_, i) => bucketArn(partitionOf(region), `placeholder-${i}`))],
+      audit.readDataEvents,
+      readers.map((_, i) => roleArn(partitionOf(region), accountId, `reader-${i}`)),
+    );
 
     // --- the trail's key: CloudTrail may use it for this trail only -----------------------------------------
     this.key = new aws.kms.Key(
@@ -203,7 +217,7 @@ export class AuditTrail extends pulumi.ComponentResource {
     }
 
     // --- the trail ------------------------------------------------------------------------------------------
-    const dataEventBuckets = pulumi.all([args.modelBucketArn, ...(args.additionalDataEventBucketArns ?? [])]);
+    const dataEventBuckets = pulumi.all([args.modelBucketArn, ...extraBuckets]);
     this.trail = new aws.cloudtrail.Trail(
       name,
       {
@@ -215,7 +229,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         enableLogFileValidation: true,
         enableLogging: true,
         isOrganizationTrail: audit.organizationTrail,
-        advancedEventSelectors: dataEventBuckets.apply((arns) => auditEventSelectors(arns, audit.readDataEvents)),
+        advancedEventSelectors: pulumi.all([dataEventBuckets, pulumi.all(readers)]).apply(([arns, r]) => auditEventSelectors(arns, audit.readDataEvents, r)),
         cloudWatchLogsGroupArn: cloudWatch?.groupArn,
         cloudWatchLogsRoleArn: cloudWatch?.roleArn,
         snsTopicName: topic?.arn,

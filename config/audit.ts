@@ -33,6 +33,21 @@ export const auditCloudWatchLogsSchema = z.strictObject({
 
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 
+/** The tampering alarms (components/Monitoring.ts, docs/audit.md "Alarms"). */
+export const monitoringSchema = z.strictObject({
+  /** Build the EventBridge rules and the alarm topic. Default: true in prod, false in dev. */
+  enabled: z.boolean({ error: "expected true or false" }).optional(),
+  /**
+   * Email addresses subscribed to the alarm topic (each must confirm the subscription AWS mails it). Default [].
+   * Slack or Microsoft Teams: point an AWS Chatbot channel configuration at the `alarmTopicArn` output (docs/audit.md).
+   */
+  email: z
+    .array(z.string({ error: "expected an email address" }).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "expected an email address like oncall@example.com" }), {
+      error: "expected a list of email addresses",
+    })
+    .default([]),
+});
+
 export const auditConfigSchema = z
   .strictObject({
     /**
@@ -40,7 +55,7 @@ export const auditConfigSchema = z
      * Default: "all" in prod, "none" in dev (resolved by resolveAuditConfig). Writes (PutObject, DeleteObject,
      * CopyObject ...) are always logged. Read events are billed per 100,000: see docs/audit.md for the formula.
      */
-    readDataEvents: z.enum(["all", "none"], { error: 'expected "all" or "none"' }).optional(),
+    readDataEvents: z.enum(["all", "unexpected", "none"], { error: 'expected "all", "unexpected" or "none"' }).optional(),
     /** Days a log file is kept in the log bucket before lifecycle expiry. Default 365 (max 10 years). */
     retentionDays: positiveDays(3650).default(365),
     /** Days after which log files move to `transitionStorageClass`. Default 90. Must be below retentionDays. */
@@ -67,6 +82,8 @@ export const auditConfigSchema = z
      */
     organizationTrail: z.boolean({ error: "expected true or false" }).default(false),
     /** The organization id (o-xxxxxxxxxx), used for the organization trail's log prefix. Default null. */
+    /** Tampering alarms: EventBridge rules -> encrypted SNS topic (docs/audit.md "Alarms"). Default: on in prod. */
+    monitoring: monitoringSchema.default({ email: [] }),
     organizationId: z
       .string({ error: "expected an organization id like o-a1b2c3d4e5" })
       .regex(ORG_ID, { error: "expected an organization id like o-a1b2c3d4e5" })
@@ -108,8 +125,10 @@ export const auditConfigSchema = z
 export type AuditSection = z.output<typeof auditConfigSchema>;
 
 /** The resolved `audit` section the AuditTrail component takes: every default explicit. */
-export interface AuditConfig extends Omit<AuditSection, "readDataEvents" | "objectLockDays"> {
-  readDataEvents: "all" | "none";
+export interface AuditConfig extends Omit<AuditSection, "readDataEvents" | "objectLockDays" | "monitoring"> {
+  /** The tampering alarms, with `enabled` resolved per environment. */
+  monitoring: { enabled: boolean; email: string[] };
+  readDataEvents: "all" | "unexpected" | "none";
   /** Object Lock (GOVERNANCE) retention of the log files in days, or null for no Object Lock. */
   objectLockDays: number | null;
 }
@@ -128,5 +147,6 @@ export function resolveAuditConfig(
     ...s,
     readDataEvents: s.readDataEvents ?? (stack.environment === "prod" ? "all" : "none"),
     objectLockDays: s.objectLockDays ?? (stack.protect ? s.retentionDays : null),
+    monitoring: { enabled: s.monitoring.enabled ?? stack.environment === "prod", email: s.monitoring.email },
   };
 }

@@ -4,6 +4,7 @@
 import { accountRoot, bucketArn } from "./arns";
 import { arn, partitionOf, servicePrincipal } from "./arn";
 import { denyInsecureTransport, keyAdministration } from "./bucketBaseline";
+import { TRAIL_SELECTOR_VALUES_MAX } from "./limits";
 import { PolicyDocument, Statement, policyDocument } from "./types";
 
 export const CLOUDTRAIL_SERVICE = servicePrincipal("cloudtrail");
@@ -189,7 +190,7 @@ export function trailTopicPolicy(s: AuditScope, topicArn: string): PolicyDocumen
 
 /** One advanced event selector, in the shape the Pulumi provider takes (`aws.cloudtrail.Trail.advancedEventSelectors`). */
 export interface FieldSelector {
-  field: "eventCategory" | "resources.type" | "resources.ARN" | "readOnly" | "eventSource" | "eventName";
+  field: "eventCategory" | "resources.type" | "resources.ARN" | "readOnly" | "eventSource" | "eventName" | "userIdentity.arn";
   equals?: string[];
   startsWiths?: string[];
   notEquals?: string[];
@@ -208,12 +209,37 @@ export function objectArnPrefix(bucketArn: string): string {
   return `${bucketArn}/`;
 }
 
+/** Which object reads the trail records: every one, only those by principals outside the plan's readers, or none. */
+export type ReadDataEvents = "all" | "unexpected" | "none";
+
 /**
- * Management events (read and write), plus S3 object data events on the given buckets: writes always, reads when
- * `readDataEvents` is "all". Each data selector names the buckets by ARN prefix `arn:aws:s3:::BUCKET/` (the
- * trailing slash keeps `BUCKET-other` out).
+ * `arn:aws:iam::111:role/path/NAME` -> `arn:aws:sts::111:assumed-role/NAME/`: what every session of the role
+ * starts with in CloudTrail's userIdentity.arn (the path is not in a session ARN; the trailing slash keeps a role
+ * named NAME-other out: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
  */
-export function auditEventSelectors(bucketArns: string[], readDataEvents: "all" | "none"): AdvancedEventSelector[] {
+export function assumedRoleSessionPrefix(roleArn: string): string {
+  const m = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(roleArn);
+  if (!m) throw new Error(`expected an IAM role ARN like arn:aws:iam::111111111111:role/NAME, got "${roleArn}"`);
+  return `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/`;
+}
+
+/** Every value of every condition of a trail's advanced event selectors: what AWS caps at TRAIL_SELECTOR_VALUES_MAX. */
+export function selectorValueCount(selectors: AdvancedEventSelector[]): number {
+  return selectors.reduce(
+    (n, s) => n + s.fieldSelectors.reduce((m, f) => m + (f.equals?.length ?? 0) + (f.startsWiths?.length ?? 0) + (f.notEquals?.length ?? 0) + (f.notStartsWiths?.length ?? 0), 0),
+    0,
+  );
+}
+
+/**
+ * Management events (read and write), plus S3 object data events on the given buckets: writes always; reads when
+ * `readDataEvents` is "all", or, when it is "unexpected", reads by anyone whose session is not one of
+ * `expectedReaderRoleArns` (the declared consumers: userIdentity.arn NotStartsWith each role's session prefix,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html). Each data selector
+ * names the buckets by ARN prefix `arn:aws:s3:::BUCKET/` (the trailing slash keeps `BUCKET-other` out).
+ * Throws when the selectors would exceed the trail's 500-value cap (AWS would refuse them at deploy).
+ */
+export function auditEventSelectors(bucketArns: string[], readDataEvents: ReadDataEvents, expectedReaderRoleArns: string[] = []): AdvancedEventSelector[] {
   if (bucketArns.length === 0) throw new Error("expected at least one model bucket ARN for the data-event selector");
   const prefixes = [...new Set(bucketArns.map(objectArnPrefix))];
   const data = (readOnly: "true" | "false"): FieldSelector[] => [
@@ -227,6 +253,19 @@ export function auditEventSelectors(bucketArns: string[], readDataEvents: "all" 
     { name: "Model object writes", fieldSelectors: data("false") },
   ];
   if (readDataEvents === "all") selectors.push({ name: "Model object reads", fieldSelectors: data("true") });
+  if (readDataEvents === "unexpected") {
+    const expected = [...new Set(expectedReaderRoleArns.map(assumedRoleSessionPrefix))].sort();
+    selectors.push({
+      name: "Model object reads by undeclared principals",
+      fieldSelectors: [...data("true"), ...(expected.length ? [{ field: "userIdentity.arn" as const, notStartsWiths: expected }] : [])],
+    });
+  }
+  const values = selectorValueCount(selectors);
+  if (values > TRAIL_SELECTOR_VALUES_MAX) {
+    throw new Error(
+      `audit.readDataEvents "unexpected": ${expectedReaderRoleArns.length} consumer role(s) make ${values} advanced-event-selector values; a trail takes at most ${TRAIL_SELECTOR_VALUES_MAX} (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html): use "all", or fewer consumer roles`,
+    );
+  }
   return selectors;
 }
 
@@ -252,6 +291,8 @@ export function selectorsCoverBucket(
     if (!type?.equals?.includes("AWS::S3::Object")) return false;
     const ro = f("readOnly");
     if (ro?.equals && !ro.equals.includes(kind === "read" ? "true" : "false")) return false;
+    // A selector scoped to some principals ("unexpected" reads) does not record every request.
+    if (f("userIdentity.arn")) return false;
     const arn = f("resources.ARN");
     if (!arn) return true;
     if (arn.notStartsWiths?.some((p) => objectPrefix.startsWith(p))) return false;

@@ -28,6 +28,13 @@ export const RCP_MAX_PER_TARGET = 5;
  */
 export const SESSION_POLICY_MAX = 2_048;
 
+/**
+ * Values of all conditions in all advanced event selectors of one CloudTrail trail
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html: "up to a maximum of
+ * 500 values for all conditions and selectors on a trail").
+ */
+export const TRAIL_SELECTOR_VALUES_MAX = 500;
+
 export function policySize(json: string): number {
   return json.replace(/\s/g, "").length;
 }

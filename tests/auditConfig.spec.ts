@@ -28,10 +28,12 @@ describe("audit config", () => {
       snsTopic: false,
       organizationTrail: false,
       organizationId: null,
+      monitoring: { enabled: true, email: [] },
     });
     const dev = resolveAuditConfig(auditConfigSchema.parse({}), { environment: "dev", protect: false });
     assert.equal(dev.readDataEvents, "none");
     assert.equal(dev.objectLockDays, null);
+    assert.equal(dev.monitoring.enabled, false);
   });
 
   it("explicit values win over the environment defaults", () => {
@@ -50,8 +52,8 @@ describe("audit config", () => {
   });
 
   it("rejects a bad read-data-event switch", () => {
-    rejects({ readDataEvents: "reads" }, "readDataEvents", /expected "all" or "none"/);
-    rejects({ readDataEvents: true }, "readDataEvents", /expected "all" or "none"/);
+    rejects({ readDataEvents: "reads" }, "readDataEvents", /expected "all", "unexpected" or "none"/);
+    rejects({ readDataEvents: true }, "readDataEvents", /expected "all", "unexpected" or "none"/);
   });
 
   it("rejects bad retention: not a whole number, zero, over 10 years, a string", () => {

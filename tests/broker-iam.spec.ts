@@ -84,7 +84,7 @@ function read(stack: string, result: PlanResult): Planned {
     api: fn("api"),
     revokerFn: fn("revoker"),
     tableArn: String(one(rs, "aws:dynamodb/table:Table").outputs.arn),
-    topicArn: String(one(rs, "aws:sns/topic:Topic").outputs.arn),
+    topicArn: String(one(rs, "aws:sns/topic:Topic", "model-vault-jit-notices").outputs.arn),
     result,
   };
 }

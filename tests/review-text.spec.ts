@@ -107,7 +107,7 @@ describe("review: the text plan", () => {
     assert.equal(lines[lines.length - 1], lines[0]);
     const text = lines.join("\n");
     assert.match(text, /^ {2}anonymous +(\S+ +){4}A! +/m);
-    assert.match(text, /BREACH anonymous: s3:GetObject\(outside\) on s3:\/\/acme-model-weights-dev\/outside\/example\.safetensors is Allowed, expected ImplicitlyDenied {2}<- bucket-policy\/Planted/);
+    assert.match(text, /BREACH anonymous: s3:GetObject\(outside\) on s3:\/\/acme-model-weights-dev\/outside\/example\.safetensors is Allowed, expected ExplicitlyDenied {2}<- bucket-policy\/Planted/);
   });
 
   it("keeps --json the plan contract, byte for byte the plan object", async () => {
