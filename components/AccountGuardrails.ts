@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { PublicAccessBlockMode } from "../iam/orgS3Policy";
+import { PUBLIC_ACCESS_BLOCK_INPUT } from "../iam/orgS3Policy";
 
 export interface AccountGuardrailsArgs {
   accountId: string;
@@ -16,8 +17,6 @@ export interface AccountGuardrailsArgs {
   publicAccessBlock?: PublicAccessBlockMode;
 }
 
-/** The component input that records "organization" mode (plan/orgPerimeter.ts reads it). */
-export const PUBLIC_ACCESS_BLOCK_INPUT = "publicAccessBlock";
 
 export class AccountGuardrails extends pulumi.ComponentResource {
   /** The account-level setting, when this stack manages it. */

@@ -6,6 +6,9 @@
 // 403: https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PutPublicAccessBlock.html
 // Pure.
 
+/** The AccountGuardrails input that records "organization" mode (plan/orgPerimeter.ts reads it from the plan). */
+export const PUBLIC_ACCESS_BLOCK_INPUT = "publicAccessBlock";
+
 /** The Organizations policy type (the provider's `type`; also what `enable-policy-type` takes). */
 export const S3_POLICY_TYPE = "S3_POLICY";
 

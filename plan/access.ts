@@ -15,10 +15,10 @@ import type { EvalRequest } from "./decide";
 import { runQuestions, type Question, type Step } from "./questions";
 import { asOrgLayers, orgKeysOf, type OrgInput } from "./orgLayers";
 import { ADMINISTRATOR_ACCESS, outOrIn as out, planDocuments, roleTagOf, taggedWith, str, tagsOf, type NamedPolicy } from "./planDocuments";
-import { networkPlan, withNetwork, type NetworkPlan } from "./networkQuestions";
+import { networkPlan, withNetwork, type NetworkPlan, type NetworkVantage } from "./networkQuestions";
 import type { AccessCell, Plan, PlanResource } from "./types";
 import { NEW_OBJECT_WRITE_CONTEXT } from "../iam/bucketPolicy";
-import { CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
+import { CONSUMER_NAME_TAG, CONSUMER_ROLE, ELEVATED_ROLE, MODEL_BUCKET_ROLE, ROLE_TAG } from "../iam/tags";
 
 /** A cell of the matrix; `context` carries the request's S3 listing parameters (s3:prefix, s3:delimiter). */
 export interface MatrixCell extends AccessCell {
@@ -27,9 +27,13 @@ export interface MatrixCell extends AccessCell {
   scope: Scope;
   /** The loader call the row stands for (HeadObject, a ranged GetObject, ListObjectsV2). */
   operation?: LoaderOperation;
+  /** Where a network row's request comes from (plan/networkQuestions.ts). */
+  vantage?: NetworkVantage;
 }
 
 export type Scope = "root" | "inside" | "outside" | "bucket";
+/** What a design or network question carries besides its request. */
+export type DesignExtra = { scope: Scope; operation?: LoaderOperation; vantage?: NetworkVantage };
 import type { Expected } from "./expectation";
 export type { Expected };
 
@@ -136,7 +140,7 @@ export function accessModelFromPlan(plan: Plan, cfg: AccessMatrixConfig, extra: 
   const principals: MatrixPrincipal[] = [];
   const roles = byType("aws:iam/role:Role");
   for (const role of roles.filter((r) => roleTagOf(r) === CONSUMER_ROLE)) {
-    const name = tagsOf(role)["model-vault:consumer"] ?? role.name;
+    const name = tagsOf(role)[CONSUMER_NAME_TAG] ?? role.name;
     const c = consumersByName.get(name);
     const label = `consumer ${name}${c ? ` (${c.kind})` : ""}`;
     if (!c) warnings.push(`access matrix: consumer role ${role.name} matches no consumer in the config; its prefixes are unknown`);
@@ -325,7 +329,7 @@ function request(m: AccessModel, p: MatrixPrincipal, action: string, resource: s
 const KMS_STEP: Record<string, string> = { "s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey" };
 
 /** The design matrix as questions: each principal x request of the model, with the design's promise. */
-export function designQuestions(m: AccessModel): Question<{ scope: Scope; operation?: LoaderOperation }, "design">[] {
+export function designQuestions(m: AccessModel): Question<DesignExtra, "design">[] {
   const hasDeployer = !!m.deployerRoleArn;
   const underRcps = asOrgLayers(m.scps).rcps.length > 0;
   return m.principals.flatMap((p) =>
@@ -379,6 +383,7 @@ export async function evaluateAccessModel(m: AccessModel): Promise<AccessMatrixR
       ...(q.context ? { context: q.context } : {}),
       kind: q.kind,
       ...(q.extra.operation ? { operation: q.extra.operation } : {}),
+      ...(q.extra.vantage ? { vantage: q.extra.vantage } : {}),
     };
     cells.push(cell);
     if (!a.mark) continue;

@@ -48,7 +48,7 @@ export interface AccessDiff {
 function rowKeys(rows: Row[]): Map<string, Row> {
   const out = new Map<string, Row>();
   for (const r of rows) {
-    const base = [r.kind ?? "design", r.label, r.operation ?? r.action, r.scope ?? `${r.resource} ${JSON.stringify(r.context ?? {})}`].join("\u0000");
+    const base = [r.kind ?? "design", r.label, r.operation ?? r.action, r.vantage ?? "", r.scope ?? `${r.resource} ${JSON.stringify(r.context ?? {})}`].join("\u0000");
     let n = 0;
     while (out.has(`${base}\u0000${n}`)) n++;
     out.set(`${base}\u0000${n}`, r);

@@ -11,7 +11,7 @@
 import type { AccessConfig } from "../config/access";
 import { addressIn, inRanges, type NetworkPerimeter } from "../iam/network";
 import { CONSUMER_NAME_TAG } from "../iam/tags";
-import type { AccessModel, LoaderOperation, Scope } from "./access";
+import type { AccessModel, DesignExtra } from "./access";
 import type { Question, QuestionKind } from "./questions";
 import type { AccessKind } from "./types";
 
@@ -28,6 +28,12 @@ export function networkPlan(access: AccessConfig): NetworkPlan {
   for (const c of access.consumers) if (c.network) consumers[c.name] = c.network;
   return { stack: access.network, consumers };
 }
+
+/** Where a network row's read comes from: inside the perimeter, an address outside it, another account's endpoint. */
+export type NetworkVantage = "perimeter" | "internet" | "endpoint-elsewhere";
+
+/** The vantages as the network grid's key explains them. */
+export const VANTAGE_LEGEND = "p=inside the perimeter  i=from an internet address outside it  e=through another account's VPC endpoint";
 
 /** Labels of the network rows in plan.access start with this, for a reader of the JSON; renderers go by `kind`. */
 export const NETWORK_LABEL_PREFIX = "network: ";
@@ -58,7 +64,6 @@ function vantage(ctx: Record<string, string>): string {
   return ctx["aws:SourceIp"] ? `from ${ctx["aws:SourceIp"]} (aws:SourceIp)` : `through ${ctx["aws:SourceVpce"]} in ${ctx["aws:SourceVpc"]} (aws:SourceVpce, no aws:SourceIp)`;
 }
 
-type DesignExtra = { scope: Scope; operation?: LoaderOperation };
 
 /** The consumer's name in a matrix label ("consumer NAME (kind)", plan/access.ts). */
 const consumerName = (label: string) => /^consumer (\S+)/.exec(label)?.[1];
@@ -96,15 +101,16 @@ export function withNetwork(m: AccessModel, questions: Question<DesignExtra, Acc
     if (!where || q.action !== "s3:GetObject" || q.extra.scope !== "inside" || q.extra.operation) return [];
     const inside = insideContext(where);
     const outside = { "aws:SourceIp": outsideAddress(own, plan.stack) };
-    const row = (ctx: Record<string, string>, expected: "Allowed" | "ExplicitlyDenied") => ({
+    const row = (ctx: Record<string, string>, from: NetworkVantage, expected: "Allowed" | "ExplicitlyDenied") => ({
       ...placed(q, ctx, vantage(ctx)),
+      extra: { ...q.extra, vantage: from },
       label: `${NETWORK_LABEL_PREFIX}${q.label}`,
       kind: "network" as const,
       expected,
       // The perimeter promises an explicit deny: an implicit one would mean the grant vanished instead.
       denyKindMatters: true,
     });
-    return [row(inside, "Allowed"), row(outside, "ExplicitlyDenied"), row(OTHER_ACCOUNT_ENDPOINT, "ExplicitlyDenied")];
+    return [row(inside, "perimeter", "Allowed"), row(outside, "internet", "ExplicitlyDenied"), row(OTHER_ACCOUNT_ENDPOINT, "endpoint-elsewhere", "ExplicitlyDenied")];
   });
   return [...design, ...rows];
 }

@@ -2,14 +2,14 @@
 // (iam/orgS3Policy.ts) it registers, and the check that a workload relying on that S3 policy
 // (model-vault:publicAccessBlock: organization) is really under one. Lines and data only: where they
 // appear in the text plan is the renderer's choice (plan/render.ts).
-import { PUBLIC_ACCESS_BLOCK_INPUT } from "../components/AccountGuardrails";
 import { RCP_MAX_CHARS, RCP_MAX_PER_TARGET } from "../iam/limits";
-import { S3_POLICY_TYPE, blocksAllPublicAccess } from "../iam/orgS3Policy";
+import { PUBLIC_ACCESS_BLOCK_INPUT, S3_POLICY_TYPE, blocksAllPublicAccess } from "../iam/orgS3Policy";
 import { lockoutRecoveryLines } from "../iam/scpRecovery";
 import { scpSize } from "../iam/scpPack";
 import type { PolicyDocument } from "../iam/types";
 import { str } from "./planDocuments";
-import { SCP_ATTACHMENT_TYPE, SCP_POLICY_TYPE } from "./scpListing";
+import { SCP_ATTACHMENT_TYPE, SCP_POLICY_TYPE, scpsFromPlan } from "./scpListing";
+import { parseArn } from "../iam/arn";
 import type { Plan } from "./types";
 
 export interface PlannedOrgPolicy {
@@ -45,8 +45,8 @@ export function s3PoliciesFromPlan(plan: Plan): PlannedOrgPolicy[] {
   return orgPolicies(plan, S3_POLICY_TYPE);
 }
 
-/** Text section: the RCPs and the S3 policy an org stack deploys; [] when it deploys neither. */
-export function renderPerimeterSection(plan: Plan): string[] {
+/** Text section: the RCPs and the S3 policy an org stack deploys; [] when it deploys neither. Each RCP statement in full with `statements`. */
+export function renderPerimeterSection(plan: Plan, o: { statements?: boolean } = {}): string[] {
   const rcps = rcpsFromPlan(plan);
   const s3 = s3PoliciesFromPlan(plan);
   const lines: string[] = [];
@@ -54,6 +54,10 @@ export function renderPerimeterSection(plan: Plan): string[] {
     lines.push(`Resource control policies (${rcps.length}; limit ${RCP_MAX_CHARS} characters each, minified)`);
     for (const r of rcps) {
       lines.push(`  ${r.name}  ${r.size}/${RCP_MAX_CHARS} characters (${Math.round((100 * r.size) / RCP_MAX_CHARS)}%)  attached to: ${r.targets.join(", ") || "(nothing)"}`);
+      if (!o.statements) {
+        lines.push(`    ${r.document.Statement.length} statement(s): ${r.document.Statement.map((st) => st.Sid ?? "(no Sid)").join(", ")}`);
+        continue;
+      }
       for (const st of r.document.Statement) {
         const actions = Array.isArray(st.Action) ? st.Action : st.Action ? [st.Action] : [];
         lines.push(`    ${st.Effect} ${st.Sid ?? "(no Sid)"}: ${actions.join(", ")} on ${JSON.stringify(st.Resource)}${st.Condition ? ` if ${JSON.stringify(st.Condition)}` : ""}`);
@@ -94,5 +98,15 @@ export function publicAccessBlockWarnings(workload: Plan, org: Plan | null): str
   return [];
 }
 
-/** The lockout-recovery note for a plan whose org stack deploys the guardrails (iam/scpRecovery.ts). */
-export { lockoutRecoveryLines };
+/** The lockout-recovery note of an org plan that deploys the guardrail SCPs (iam/scpRecovery.ts); [] for any other plan. */
+export function recoveryLinesOf(plan: Plan): string[] {
+  const scps = scpsFromPlan(plan);
+  if (scps.length === 0) return [];
+  const arn = str(plan.resources.find((r) => r.type === SCP_POLICY_TYPE)?.outputs.arn) ?? "";
+  return lockoutRecoveryLines({
+    // Split guardrails are named policyName-1, -2, ... (iam/scpPack.ts).
+    policyName: scps[0].name.replace(/-\d+$/, ""),
+    targets: [...new Set(scps.flatMap((s) => s.targets))],
+    partition: parseArn(arn)?.partition ?? "aws",
+  });
+}

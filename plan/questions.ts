@@ -4,7 +4,8 @@
 // of the one evaluator (plan/decide.ts, with the answer cache) and marks each broken promise with the
 // shared rule (plan/expectation.ts). Dev tooling only (iam-simulate is AGPL-3.0).
 import { decide, type EvalRequest } from "./decide";
-import { meetsExpectation, type Expected } from "./expectation";
+import { markOf, type Expected, type Mark } from "./expectation";
+export type { Mark };
 import type { AccessDecision, AccessKind } from "./types";
 
 /** The rows' kinds, and "path": an edge or goal request of the attacker paths (judged per path, plan/paths/verdicts.ts). */
@@ -39,8 +40,6 @@ export interface Question<Extra = unknown, Kind extends QuestionKind = QuestionK
   extra: Extra;
 }
 
-/** "breach" breaks the promise; "warning" only differs in which policy says no. */
-export type Mark = "breach" | "warning" | null;
 
 export interface Answered<Extra = unknown, Kind extends QuestionKind = QuestionKind> {
   question: Question<Extra, Kind>;
@@ -52,11 +51,6 @@ export interface Answered<Extra = unknown, Kind extends QuestionKind = QuestionK
   asked: number;
 }
 
-/** The shared rule: a broken promise is a breach, unless only explicit and implicit denials differ and the set lets that pass. */
-export function markOf(expected: Expected, decision: AccessDecision, denyKindMatters: boolean): Mark {
-  if (meetsExpectation(expected, decision)) return null;
-  return denyKindMatters || decision === "Allowed" || expected === "Allowed" ? "breach" : "warning";
-}
 
 async function answer(q: Question, who: string): Promise<{ decision: AccessDecision; by: string; asked: number }> {
   const parts: string[] = [];

@@ -4,6 +4,8 @@ import { lastPathStats } from "./paths";
 import { countPaths, renderPathsSection } from "./paths/render";
 import { countRows, kindInfo, kindsOf, renderKindSection } from "./rowsRender";
 import { renderScpSection } from "./scpRender";
+import { recoveryLinesOf, renderPerimeterSection } from "./orgPerimeter";
+import { monitoringLines } from "../monitoring/plan-lines";
 import type { Plan, PlanResource } from "./types";
 
 const short = (type: string) => type.replace(/^aws:[\w-]+\/\w+:/, "aws:").replace(/^model-vault:/, "");
@@ -50,7 +52,7 @@ export interface RenderOptions {
   color?: boolean;
   /** Each row with the statement that decided it, every hop of every path. */
   explain?: boolean;
-  /** Only these sections in full (names: the row sets' kinds - design, scp, ... - and paths, policy, warnings, tree, outputs). */
+  /** Only these sections in full (names: the row sets' kinds - design, scp, network - and paths, scps, alarms, policy, warnings, tree, outputs). */
   sections?: string[];
   /** The resource tree and the stack outputs. */
   tree?: boolean;
@@ -82,6 +84,12 @@ export function verdictLine(plan: Plan, failures: string[] = []): string {
   return `${fail ? tone("bad", "FAIL") : tone("ok", "PASS")} ${plan.project}/${plan.stack}: ${parts.join(" · ")}`;
 }
 
+/** The alarms (monitoring/plan-lines.ts): the heading and where they go, or every rule. */
+function alarmsSection(plan: Plan, full: boolean): string[] {
+  const lines = monitoringLines(plan.resources);
+  return full || lines.length <= 2 ? lines : [lines[0], lines[lines.length - 1]];
+}
+
 function wanted(o: RenderOptions, name: string, byDefault: boolean): boolean {
   return o.sections ? o.sections.includes(name) : byDefault;
 }
@@ -105,7 +113,9 @@ export function renderPlan(plan: Plan, opts: RenderOptions | string[][] = {}): s
     if (full || !filtered) sections.push(renderKindSection(plan, kind, { full, explain: explain && full, width }));
   }
   if (wanted(o, "paths", true)) sections.push(renderPathsSection(plan, lastPathStats(), { explain }));
-  if (wanted(o, "scps", true)) sections.push(renderScpSection(plan, { statements: explain }));
+  if (wanted(o, "scps", true)) sections.push(renderScpSection(plan, { statements: explain }), renderPerimeterSection(plan, { statements: explain }), recoveryLinesOf(plan));
+  // Workload stacks (they have a design matrix): the tamper alarms, in full with --explain or --section alarms.
+  if (plan.access && wanted(o, "alarms", true)) sections.push(alarmsSection(plan, explain || !!o.sections?.includes("alarms")));
   if (!filtered) sections.push(...(o.extra ?? []));
   if (wanted(o, "policy", true)) sections.push(renderPolicySection(plan));
   if (wanted(o, "warnings", true) && plan.warnings?.length) sections.push([`Warnings (${plan.warnings.length}):`, ...plan.warnings.map((w) => `  ${tone("warn", "!")} ${w}`)]);

@@ -6,9 +6,10 @@
 import { markOfRow, warningKind, type Mark } from "./expectation";
 import { clip, pad, tone } from "./layout";
 import type { AccessCell, AccessDecision, Plan } from "./types";
+import { NETWORK_LABEL_PREFIX, VANTAGE_LEGEND } from "./networkQuestions";
 
 /** A row as the sets write it: some carry the listing context, a scope and the loader call it stands for. */
-export type Row = AccessCell & { context?: Record<string, string>; scope?: string; operation?: string };
+export type Row = AccessCell & { context?: Record<string, string>; scope?: string; operation?: string; vantage?: string };
 
 export interface KindInfo {
   title: string;
@@ -20,6 +21,8 @@ export interface KindInfo {
   shownByDefault: boolean;
   /** What every label of the set starts with in the JSON, left out where the heading says it. */
   labelPrefix?: string;
+  /** The grid's sub-columns explained, when they are not the prefix scopes. */
+  subLegend?: string;
 }
 
 /** Labels of the SCP rows in plan.access start with this, for a reader of the JSON; renderers go by `kind`. */
@@ -39,6 +42,14 @@ const KINDS: Record<string, KindInfo> = {
     noun: "rows",
     shownByDefault: false,
     labelPrefix: SCP_LABEL_PREFIX,
+  },
+  network: {
+    title: "Network perimeter",
+    basis: "iam-simulate: each perimeter consumer's read asked from inside its VPC endpoints, VPCs or ranges and from outside them; the design matrix is asked from inside",
+    noun: "rows",
+    shownByDefault: false,
+    labelPrefix: NETWORK_LABEL_PREFIX,
+    subLegend: VANTAGE_LEGEND,
   },
 };
 
@@ -74,7 +85,8 @@ const MARK_SYMBOL: Record<Exclude<Mark, null>, string> = { breach: "!", warning:
 /** The request a row stands for: the loader call or the action, with the scope where there is one. */
 export function columnOf(c: Row): string {
   const verb = c.operation ?? c.action;
-  return c.scope && c.scope !== "bucket" ? `${verb}(${c.scope})` : verb;
+  const sub = c.vantage ?? c.scope;
+  return sub && sub !== "bucket" ? `${verb}(${sub})` : verb;
 }
 
 /** Where the request goes: s3:// for S3 ARNs, with the listing's prefix and delimiter. */
@@ -104,7 +116,10 @@ export function gridOf(rows: Row[], kind: string): Grid {
   const labels = [...new Set(rows.map((r) => r.label))];
   const principals = new Map(rows.map((r) => [r.label, r.principal]));
   const groups = new Map<string, string[]>();
-  const place = (r: Row) => ({ group: r.operation ?? r.action, sub: r.scope && r.scope !== "bucket" ? r.scope : "" });
+  const place = (r: Row) => {
+    const sub = r.vantage ?? r.scope;
+    return { group: r.operation ?? r.action, sub: sub && sub !== "bucket" ? sub : "" };
+  };
   for (const r of rows) {
     const { group, sub } = place(r);
     const subs = groups.get(group) ?? [];
@@ -196,7 +211,8 @@ export function renderGrid(grid: Grid, width: number): string[] {
   });
   lines.push("", `  ${key.join("  ")}`);
   const scopes = [...new Set(grid.columns.map((c) => c.sub).filter(Boolean))];
-  if (scopes.length) lines.push(`  ${scopes.map((s) => `${s[0]}=${s}`).join(" ")} (of the principal's prefixes)`);
+  const legend = kindInfo(grid.kind).subLegend;
+  if (scopes.length) lines.push(legend ? `  ${legend}` : `  ${scopes.map((s) => `${s[0]}=${s}`).join(" ")} (of the principal's prefixes)`);
   lines.push("  A allowed  D explicit Deny  . no Allow (implicit deny)  * mixed", "  ! breach  ~ warning: denied, by another kind of denial than designed");
   return lines;
 }

@@ -12,12 +12,13 @@ import { coveredPersonRole, uncoveredPeople } from "./scpPeople";
 import { SCP_LABEL_PREFIX } from "./scpRender";
 import type { NetworkPerimeter } from "../iam/network";
 import { stackInsideContext } from "./networkQuestions";
+import { publicAccessBlockWarnings } from "./orgPerimeter";
 
 /**
  * The organization policies (SCPs and RCPs, with their targets) and organization config of an org
  * stack, by running its program offline.
  */
-export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; policies: OrgPolicy[]; organizationId?: string; organization: OrgConfig }> {
+export async function loadOrgStack(stack: string, root?: string): Promise<{ scps: PlannedScp[]; policies: OrgPolicy[]; organizationId?: string; organization: OrgConfig; plan: Plan }> {
   // Required here, not imported, so that pure users of this module (tests of the matrix) do not load the Pulumi runtime.
   const { runProgram } = require("./run") as typeof import("./run");
   const { readStackConfig } = require("./stackFiles") as typeof import("./stackFiles");
@@ -28,7 +29,7 @@ export async function loadOrgStack(stack: string, root?: string): Promise<{ scps
   const run = await runProgram(stack, { config: raw, root });
   const plan = { project: "model-vault", stack, resources: run.resources, outputs: run.outputs };
   const organizationId = organizationIdOf(plan, cfg.organization);
-  return { scps: scpsFromPlan(plan), policies: orgPoliciesFromPlan(plan), ...(organizationId ? { organizationId } : {}), organization: cfg.organization };
+  return { scps: scpsFromPlan(plan), policies: orgPoliciesFromPlan(plan), ...(organizationId ? { organizationId } : {}), organization: cfg.organization, plan };
 }
 
 /** The organization's id (o-...), the aws:PrincipalOrgID of its accounts' principals: from the org config when it names one, or a planned aws.organizations.Organization. */
@@ -62,15 +63,22 @@ export interface ScpHookTarget {
  * to `plan.access` (breaches to `failures`, pattern mismatches to `plan.warnings`) and returns the org
  * stack's SCP and RCP layers over this account (plan/orgLayers.ts) so the access matrix and the
  * attacker paths evaluate under them (computeAccessMatrix(plan, cfg, { scps })).
- * Returns no layers and does nothing when the stack has no scpStack. Call after the workload plan is built.
+ * Returns no layers when the stack has no scpStack. Either way it warns when account-wide Block Public
+ * Access is left to an organization S3 policy the org stack does not deploy (plan/orgPerimeter.ts).
+ * Call after the workload plan is built.
  */
 export async function applyScpStack(
   result: ScpHookTarget,
   opts: { deployerRoleArn?: string | null; root?: string } = {},
 ): Promise<OrgLayers> {
   const stack = result.config.scpStack;
-  if (!stack) return orgLayers([]);
-  const { policies, organizationId, organization } = await loadOrgStack(stack, opts.root);
+  const warn = (ws: string[]) => (result.plan.warnings = [...(result.plan.warnings ?? []), ...ws]);
+  if (!stack) {
+    warn(publicAccessBlockWarnings(result.plan, null));
+    return orgLayers([]);
+  }
+  const { policies, organizationId, organization, plan: orgPlan } = await loadOrgStack(stack, opts.root);
+  warn(publicAccessBlockWarnings(result.plan, orgPlan).map((w) => `scpStack ${stack}: ${w}`));
   // Each account, and so each organization, lives in one partition
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html): another partition's SCPs never apply here.
   if (result.config.partition && organization.partition !== result.config.partition) {

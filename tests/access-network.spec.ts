@@ -12,7 +12,9 @@ import type { PlanResult } from "../plan/build";
 import { s3ViaService } from "../iam/arn";
 import { decide } from "./support/iam";
 import { insideContext, NETWORK_LABEL_PREFIX } from "../plan/networkQuestions";
-import { renderNetworkSection } from "../plan/networkRender";
+import { renderKindSection } from "../plan/rowsRender";
+import { fit } from "../plan/layout";
+import { diffPlans } from "../plan/diff";
 import { doc, ofType, planFor, serially } from "./support/plans";
 import { buildPlan } from "../plan/build";
 import { readStackConfig } from "../plan/stackFiles";
@@ -226,10 +228,19 @@ describe("network perimeter: a stack without one is unchanged", () => {
 
 
 describe("network perimeter: text section", () => {
-  it("lists each consumer's inside and outside reads, and nothing for a stack without a perimeter", async () => {
-    const prod = renderNetworkSection((await planFor("prod")).plan);
-    assert.match(prod[0], /^Network perimeter/);
-    assert.ok(prod.some((l) => /^ {4}ok +ExplicitlyDenied +s3:GetObject .*from 198\.51\.100\.7/.test(l)), prod.join("\n"));
-    assert.deepEqual(renderNetworkSection((await planFor("dev")).plan), []);
+  it("one grid column per vantage (inside, internet, another account's endpoint), and nothing for a stack without a perimeter", async () => {
+    const prod = fit(renderKindSection((await planFor("prod")).plan, "network", { full: true, explain: false, width: 100 }), { width: 100, color: false });
+    assert.match(prod[0], /^Network perimeter: 6 rows for 2 principal\(s\), all keep their promise/);
+    assert.ok(prod.some((l) => /^ {2}consumer eks-serving \(eks-irsa\) +A {2}D {2}D$/.test(l)), prod.join("\n"));
+    assert.ok(prod.some((l) => /p=inside the perimeter {2}i=from an internet address/.test(l)), prod.join("\n"));
+    assert.deepEqual(renderKindSection((await planFor("dev")).plan, "network", { full: true, explain: false, width: 100 }), []);
+  });
+
+  it("the access diff tells the three reads apart: an outside read turning Allowed is new access", async () => {
+    const before = (await planFor("prod")).plan;
+    const access = before.access!.map((c) => ((c as { vantage?: string }).vantage === "internet" && /eks-serving/.test(c.label) ? { ...c, decision: "Allowed" as const } : c));
+    const d = diffPlans(before, { ...before, access });
+    assert.equal(d.newAccess.length, 1, JSON.stringify(d.newAccess));
+    assert.match(d.newAccess[0], /^consumer eks-serving \(eks-irsa\) is allowed s3:GetObject\(internet\) on s3:\/\/acme-model-weights-prod\/.* \(ExplicitlyDenied before\)$/);
   });
 });

@@ -2,7 +2,8 @@
 // and marks broken promises with one rule; the text renderers tell the sets apart by `kind`.
 import * as assert from "assert";
 import type { EvalRequest } from "../plan/decide";
-import { markOf, runQuestions, type Question } from "../plan/questions";
+import { markOf } from "../plan/expectation";
+import { runQuestions, type Question } from "../plan/questions";
 import { renderAccessSection } from "../plan/accessRender";
 import { renderScpMatrixSection } from "../plan/scpRender";
 import type { AccessCell, Plan } from "../plan/types";

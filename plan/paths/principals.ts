@@ -14,7 +14,7 @@ import type { OrgInput } from "../orgLayers";
 import { ADMINISTRATOR_ACCESS, outOrIn, planDocuments, roleTagOf, str, taggedWith, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
-import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
+import { CONSUMER_NAME_TAG, ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
 import { networkPlan } from "../networkQuestions";
 
 /** The stack config as far as the paths need it (StackConfig satisfies it). */
@@ -110,7 +110,7 @@ export function pathModelFromPlan(
     principals.push({
       id: arn,
       arn,
-      label: `${role ?? "role"} ${tagsOf(r)["model-vault:consumer"] ?? r.name}`,
+      label: `${role ?? "role"} ${tagsOf(r)[CONSUMER_NAME_TAG] ?? r.name}`,
       kind: "stack-role",
       role,
       identityPolicies,

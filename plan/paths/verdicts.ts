@@ -79,7 +79,7 @@ export const RULES: readonly Rule[] = [
   {
     verdict: "accepted-limit",
     reason:
-      "AWS lets whoever may run compute (EC2, SageMaker, EKS, ...) under a consumer role read what that consumer reads; the organization-perimeter issue (16) will deny the PassRole part",
+      "AWS lets whoever may run compute under a consumer role read what that consumer reads. Under the org SCPs only the deployer and organization.consumerRolePassers may pass a consumer role (DenyConsumerRolePassExceptDeployerAndPipelines); an EKS cluster's administrators (eks:CreateAccessEntry, or Kubernetes RBAC, which IAM does not see) still run pods as its service accounts",
     goals: ["read-weights"],
     // Reading what the consumer reads, nothing else the role may do (a consumer role that may change the distribution is a breach).
     holds: (s) =>
