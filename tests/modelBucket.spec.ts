@@ -2,6 +2,8 @@
 import { strict as assert } from "node:assert";
 import type { PlanResource } from "../plan/types";
 import { doc, ofType, one, planFor } from "./support/plans";
+import { PUBLIC_ACCESS_BLOCK_INPUT, blocksAllPublicAccess } from "../iam/orgS3Policy";
+import { s3PoliciesFromPlan } from "../plan/orgPerimeter";
 
 const T = {
   bucket: "aws:s3/bucket:Bucket",
@@ -142,9 +144,12 @@ for (const stack of ["dev", "prod"]) {
       assert.equal(keyPolicy.inputs.bypassPolicyLockoutSafetyCheck, false);
     });
 
-    it("blocks public access for the whole account", () => {
-      const i = one(rs, T.account).inputs;
-      assert.deepEqual([i.blockPublicAcls, i.blockPublicPolicy, i.ignorePublicAcls, i.restrictPublicBuckets], [true, true, true, true]);
+    it("blocks public access for the whole account: through the org stack's S3 policy it relies on (publicAccessBlock: organization)", async () => {
+      assert.equal(ofType(rs, T.account).length, 0, "the account-level setting would fail with 403 under the organization's S3 policy");
+      const guard = rs.find((r) => r.type === "model-vault:account:AccountGuardrails")!;
+      assert.equal(guard.inputs[PUBLIC_ACCESS_BLOCK_INPUT], "organization");
+      const orgPolicies = s3PoliciesFromPlan((await planFor("org")).plan).filter((p) => p.targets.length > 0);
+      assert.ok(orgPolicies.some((p) => blocksAllPublicAccess(p.content)), JSON.stringify(orgPolicies));
     });
   });
 }

@@ -167,7 +167,7 @@ describe("scale: a stack past an AWS limit fails before anything is registered",
       assert.equal(code, 2, err);
       assert.equal(out, "");
       assert.match(err, /^Pulumi\.dev\.yaml: invalid configuration\n/);
-      assert.match(err, new RegExp(`- model-vault:consumers\\[2\\]\\.prefixes: consumer eks-serving's inline policy would be \\d+ characters, over the ${ROLE_INLINE_POLICIES_MAX} AWS accepts \\(fewer or shorter prefixes: 120 given\\)`));
+      assert.match(err, new RegExp(`- model-vault:consumers\\["eks-serving"\\]\\.prefixes: consumer eks-serving's inline policy would be \\d+ characters, over the ${ROLE_INLINE_POLICIES_MAX} AWS accepts \\(fewer or shorter prefixes: 120 given\\)`));
       assert.match(err, new RegExp(`- model-vault:publisher\\.prefixes: the publisher's inline policy would be \\d+ characters, over the ${ROLE_INLINE_POLICIES_MAX} AWS accepts`));
       assert.equal(lastRunRegistrations(), 0);
     } finally {
