@@ -7,19 +7,17 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
 import { PALETTE } from "../plan/html/assets";
 import { main } from "../plan/cli";
 import { markOfRow } from "../plan/expectation";
 import { columnOf, displayLabel, type Row } from "../plan/rowsRender";
 import type { AccessCell, Plan } from "../plan/types";
+import { openFile, type OpenedPage } from "./support/browser";
 import { serially } from "./support/plans";
 
 // Run inside the page (tsconfig has no DOM library).
 declare const getComputedStyle: (e: unknown) => { backgroundColor: string; display: string };
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** "#b7e4c7" as a browser computes it: "rgb(183, 228, 199)". */
 function rgb(hex: string): string {
@@ -31,32 +29,23 @@ describe("review: the HTML page in headless Chromium", function () {
   this.timeout(180_000);
   let dir: string;
   let plan: Plan;
-  let browser: Browser;
+  let opened: OpenedPage;
   let page: Page;
-  const foreign: string[] = [];
+  let foreign: string[];
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install Debian's chromium (.ci/run does) or set CHROMIUM_PATH`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mv-html-"));
     const file = path.join(dir, "dev.html");
     let out = "";
     const code = await serially(() => main(["--stack", "dev", "--json", "--html", file], { out: (s) => (out += s), err: () => undefined }));
     assert.equal(code, 0);
     plan = JSON.parse(out) as Plan;
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
-    page = await browser.newPage();
-    await page.setViewport({ width: 1400, height: 1000 });
-    await page.setRequestInterception(true);
-    page.on("request", (req) => {
-      if (req.url().startsWith("file://")) return void req.continue();
-      foreign.push(req.url());
-      void req.abort();
-    });
-    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    opened = await openFile(file);
+    ({ page, foreign } = opened);
   });
 
   after(async () => {
-    await browser?.close();
+    await opened?.close();
     // The screenshot stays for a person to look at; the page is reproducible.
   });
 
