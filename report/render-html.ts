@@ -3,7 +3,8 @@
 import type { AccessReport, Op } from "./types";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
-const PALETTE = ["#1b6ca8", "#d1495b", "#66a182", "#edae49", "#8d6a9f", "#00798c", "#30638e", "#a44a3f"];
+// Each at least 3:1 against the white page (WCAG 2.1 SC 1.4.11, non-text contrast); tests/report-browser.spec.ts.
+export const PALETTE = ["#1b6ca8", "#d1495b", "#66a182", "#b7791f", "#8d6a9f", "#00798c", "#30638e", "#a44a3f"];
 
 function chart(r: AccessReport): string {
   const series = Object.entries(r.readsOverTime);
@@ -63,7 +64,7 @@ export function renderHtml(r: AccessReport): string {
 <html lang="en"><head><meta charset="utf-8"><title>Access report: ${esc(r.stack)}</title>
 <style>
 body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
-.grid td{min-width:8em}.used{background:#e3f4e1}.unused{background:#eee;color:#777}.off-plan{background:#fbdada}.planned{font-size:11px;color:#555}
+.grid td{min-width:8em}.actual{white-space:nowrap}.used{background:#e3f4e1}.unused{background:#eee;color:#555}.off-plan{background:#fbdada}.planned{font-size:11px;color:#555}
 .key i{display:inline-block;width:12px;height:12px;margin:0 4px 0 10px}svg text{font-size:11px;fill:#444}.legend span{padding:2px 6px;margin-right:6px}
 </style></head><body>
 <h1>Access report: stack ${esc(r.stack)}</h1>
