@@ -1,0 +1,106 @@
+// Which roles an actor could possibly have an edge to, found by lookup rather than by asking every
+// role about every actor (quadratic in consumers). Sound by construction: a role is left out only
+// when plan/paths/engine.ts mayAllow is certainly false for the edge's first request, so the edge
+// finder (plan/paths/edges.ts) finds exactly the edges it would find trying every role; it still
+// runs its own checks on every role kept.
+//  - assume: mayAllow needs the caller's identity policy naming sts:AssumeRole (callers of the
+//    role's own account) or the trust naming the caller, its account, or everyone. Trust names
+//    without a wildcard are looked up; names with one are tried on each caller.
+//  - pass-role, web-identity, rewrites: their requests carry no resource policy, so the caller's
+//    identity policy must name the action, and the resource must be in the caller's account.
+import { hasWildcard } from "../../iam/arnLike";
+import { asArray } from "../../iam/types";
+import { accountOf, type Actor } from "./engine";
+import type { PathModel, PathPrincipal } from "./model";
+import { allowsNaming, coversResource, identityMayName, principalNamed } from "./prune";
+
+const ASSUME = "sts:AssumeRole";
+const ROOT = /:iam::([^:]*):root$/;
+
+export class EdgeIndex {
+  /** The roles edges may lead to (plan/paths/edges.ts), in the model's order. */
+  readonly roles: PathPrincipal[];
+  private readonly always = new Set<number>();
+  /** Trust names without a wildcard (an ARN, an account, a service) -> roles. */
+  private readonly byName = new Map<string, number[]>();
+  /** Accounts whose root a trust names -> roles. */
+  private readonly byRoot = new Map<string, number[]>();
+  /** Trust names with a wildcard, tried on each caller. */
+  private readonly patterns: { name: string; role: number }[] = [];
+  /** Per role, the accounts of the resources a rewrite of it acts on (the role, its attached policies, its boundary). */
+  private readonly rewriteAccounts: Set<string>[];
+  private readonly roleAccount: string[];
+
+  /** `exhaustive` keeps every role for every actor (the reference the index is tested against). */
+  constructor(
+    m: PathModel,
+    private readonly exhaustive = false,
+  ) {
+    this.roles = m.principals.filter((t) => t.id === t.arn && (t.kind === "stack-role" || t.kind === "human"));
+    const push = (map: Map<string, number[]>, k: string, i: number) => {
+      const list = map.get(k);
+      if (!list) map.set(k, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    };
+    this.roles.forEach((t, i) => {
+      if (!t.trust) return;
+      for (const st of allowsNaming(t.trust, ASSUME)) {
+        if (st.Principal === undefined || !coversResource(st, t.arn)) continue;
+        if (st.Principal === "*") {
+          this.always.add(i);
+          continue;
+        }
+        for (const n of [...asArray(st.Principal.AWS), ...asArray(st.Principal.Service), ...asArray(st.Principal.Federated)]) {
+          if (n === "*") this.always.add(i);
+          else if (hasWildcard(n)) this.patterns.push({ name: n, role: i });
+          else {
+            push(this.byName, n, i);
+            const root = n.startsWith("arn:") ? ROOT.exec(n) : null;
+            if (root) push(this.byRoot, root[1], i);
+          }
+        }
+      }
+    });
+    const acct = (arn: string) => accountOf(arn) ?? m.accountId;
+    this.roleAccount = this.roles.map((t) => acct(t.arn));
+    this.rewriteAccounts = this.roles.map((t) => new Set([t.arn, ...t.attachedPolicyArns, ...(t.boundary ? [t.boundary.name] : [])].map(acct)));
+  }
+
+  /** The roles (indexes into `roles`) whose trust could let this actor assume them; a superset, never fewer. */
+  assumable(a: Actor): Set<number> {
+    if (this.exhaustive) return new Set(this.roles.keys());
+    const p = a.principal;
+    const account = accountOf(p.arn);
+    const out = new Set(this.always);
+    const add = (list: number[] | undefined) => list?.forEach((i) => out.add(i));
+    add(this.byName.get(p.arn));
+    if (account !== undefined) {
+      add(this.byName.get(account));
+      add(this.byRoot.get(account));
+    }
+    for (const { name, role } of this.patterns) if (principalNamed(name, { arn: p.arn, account })) out.add(role);
+    // Within its own account a caller's identity policy may be enough (anonymous has none).
+    if (p.kind !== "anonymous" && identityMayName(a.identityPolicies, ASSUME)) this.roles.forEach((_, i) => this.sameAccount(p, i) && out.add(i));
+    return out;
+  }
+
+  /** Whether a request without a resource policy on this role's resources could be allowed: the caller names the action, in the same account. */
+  mayAct(a: Actor, actions: readonly string[]): boolean {
+    if (this.exhaustive) return true;
+    return a.principal.kind !== "anonymous" && actions.some((x) => identityMayName(a.identityPolicies, x));
+  }
+
+  /** The caller is not across accounts from this role (engine.ts mayAllow: no account, or the same). */
+  sameAccount(p: PathPrincipal, i: number): boolean {
+    if (this.exhaustive) return true;
+    const account = accountOf(p.arn);
+    return p.kind === "service" || account === undefined || this.roleAccount[i] === account;
+  }
+
+  /** Some resource a rewrite of this role acts on is in the caller's account (or the caller has none). */
+  mayRewrite(p: PathPrincipal, i: number): boolean {
+    if (this.exhaustive) return true;
+    const account = accountOf(p.arn);
+    return p.kind === "service" || account === undefined || this.rewriteAccounts[i].has(account);
+  }
+}
