@@ -7,16 +7,9 @@ import * as path from "node:path";
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { tempDir } from "../tests/support/model-dir";
-import { writeLargeCloudTrail, type SampleNames } from "../tests/support/access-sample";
+import { FIXED_NAMES, writeLargeCloudTrail, type SampleNames } from "../tests/support/access-sample";
 
-export const BENCH_NAMES: SampleNames = {
-  account: "111111111111",
-  region: "us-east-1",
-  bucket: "acme-model-weights-dev",
-  consumers: { "sagemaker-inference": "arn:aws:iam::111111111111:role/model-vault/sm", "eks-serving": "arn:aws:iam::111111111111:role/model-vault/eks" },
-  publisher: "arn:aws:iam::111111111111:role/model-vault/pub",
-  issuer: "arn:aws:iam::111111111111:role/model-vault/issuer",
-};
+export const BENCH_NAMES: SampleNames = FIXED_NAMES;
 
 export interface AccessReportBenchRow {
   records: number;

@@ -1,3 +1,5 @@
+import { partitionOf } from "../iam/arn";
+
 // The alarm rules' ids, physical names and ARNs. Names are fixed (not auto-named) so the alarm topic's policy can
 // pin each rule's ARN (aws:SourceArn) before the rules exist, as the trail's policies pin the trail's ARN.
 
@@ -22,15 +24,7 @@ export function eventRuleName(stack: string, id: AlarmRuleId): string {
   return `${head}${suffix}`;
 }
 
-/**
- * The partition of a region. TODO(partitions branch): iam/arn.ts gains partitionOf(region); use it then.
- * China regions are cn-*, GovCloud us-gov-* (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html).
- */
-export function partitionOfRegion(region: string): string {
-  return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-}
-
 /** A rule on the default event bus: arn:PARTITION:events:REGION:ACCOUNT:rule/NAME. */
 export function eventRuleArn(s: { region: string; accountId: string }, name: string): string {
-  return `arn:${partitionOfRegion(s.region)}:events:${s.region}:${s.accountId}:rule/${name}`;
+  return `arn:${partitionOf(s.region)}:events:${s.region}:${s.accountId}:rule/${name}`;
 }

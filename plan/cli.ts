@@ -88,7 +88,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option("--explain", "add the statement that decided each row and every hop of each attacker path")
     .option("--scp-rows", "add the rows that ask the org stack's SCPs")
     .option("--tree", "add the resource tree and the stack outputs")
-    .option("--section <names>", "only these sections (comma-separated: design, scp, paths, scps, policy, warnings, tree, outputs)", list)
+    .option("--section <names>", "only these sections (comma-separated: design, scp, network, paths, scps, alarms, policy, warnings, tree, outputs)", list)
     .option("--width <columns>", "fit lines to this width (default: the terminal's, or 100 in a pipe)", width)
     .option("--no-color", "no colour even on a terminal (NO_COLOR does the same)")
     .option("--html <file>", "also write the plan as a self-contained HTML page")

@@ -6,7 +6,8 @@
 import { strict as assert } from "node:assert";
 import type { PolicyDocument } from "../iam/types";
 import { decide } from "./support/iam";
-import { ofType, planFor } from "./support/plans";
+import { orgScpDocuments } from "./support/plans";
+import { ADMINISTRATOR_ACCESS } from "../plan/planDocuments";
 
 const ACCOUNT = "111111111111";
 const role = (pathAndName: string) => `arn:aws:iam::${ACCOUNT}:role/${pathAndName}`;
@@ -15,15 +16,12 @@ const DEPLOYER = role("model-vault-deployer");
 // Pulumi.org.yaml names this pipeline in organization.consumerRolePassers.
 const PIPELINE = role("ml-pipelines/sagemaker-deploy");
 const CONSUMER = role("model-vault/access-consumer-ec2-batch-4b1e2f3");
-const ADMINISTRATOR: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "AdministratorAccess", Effect: "Allow", Action: "*", Resource: "*" }] };
+const ADMINISTRATOR = ADMINISTRATOR_ACCESS;
 
 describe("org: the remaining admin paths are closed by the SCPs (issue 16 item 4)", function () {
   let scps: PolicyDocument[];
   before(async function () {
-    const org = await planFor("org");
-    scps = ofType(org.plan.resources, "aws:organizations/policy:Policy")
-      .filter((r) => r.inputs.type === "SERVICE_CONTROL_POLICY")
-      .map((r) => JSON.parse(String(r.inputs.content)) as PolicyDocument);
+    scps = await orgScpDocuments();
   });
 
   const as = (principal: string, action: string, resource: string, context: Record<string, string> = {}) =>

@@ -8,7 +8,8 @@ import { organizationSchema } from "../config/org";
 import { ROOT_SESSION_KEY, lockoutRecoveryLines } from "../iam/scpRecovery";
 import type { PolicyDocument } from "../iam/types";
 import { decide } from "./support/iam";
-import { ofType, planFor } from "./support/plans";
+import { orgScpDocuments } from "./support/plans";
+import { ADMINISTRATOR_ACCESS } from "../plan/planDocuments";
 
 const BUCKET_ARN = "arn:aws:s3:::acme-model-weights-dev";
 const ROOT = "arn:aws:iam::111111111111:root";
@@ -19,15 +20,12 @@ const S3_UNLOCK: PolicyDocument = {
   Version: "2012-10-17",
   Statement: [{ Sid: "S3UnlockBucketPolicy", Effect: "Allow", Action: ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:ListAllMyBuckets"], Resource: "*" }],
 };
-const ADMINISTRATOR: PolicyDocument = { Version: "2012-10-17", Statement: [{ Sid: "AdministratorAccess", Effect: "Allow", Action: "*", Resource: "*" }] };
+const ADMINISTRATOR = ADMINISTRATOR_ACCESS;
 
 describe("org: lockout recovery through centralized root access (SCPs leave sts:AssumeRoot's S3UnlockBucketPolicy open)", function () {
   let scps: PolicyDocument[];
   before(async function () {
-    const org = await planFor("org");
-    scps = ofType(org.plan.resources, "aws:organizations/policy:Policy")
-      .filter((r) => r.inputs.type === "SERVICE_CONTROL_POLICY")
-      .map((r) => JSON.parse(String(r.inputs.content)) as PolicyDocument);
+    scps = await orgScpDocuments();
     assert.ok(scps.length >= 1);
   });
 

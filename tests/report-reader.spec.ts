@@ -8,16 +8,9 @@ import { gzipSync } from "node:zlib";
 import { cloudTrailRecords, fromCloudTrail, principalOf, type ReaderStats } from "../report/cloudtrail";
 import { fromAccessLog, parseAccessLogLine } from "../report/access-log";
 import { tempDir } from "./support/model-dir";
-import { writeLargeCloudTrail, type SampleNames } from "./support/access-sample";
+import { FIXED_NAMES, writeLargeCloudTrail } from "./support/access-sample";
 
-const names: SampleNames = {
-  account: "111111111111",
-  region: "us-east-1",
-  bucket: "acme-model-weights-dev",
-  consumers: { "sagemaker-inference": "arn:aws:iam::111111111111:role/model-vault/sm", "eks-serving": "arn:aws:iam::111111111111:role/model-vault/eks" },
-  publisher: "arn:aws:iam::111111111111:role/model-vault/pub",
-  issuer: "arn:aws:iam::111111111111:role/model-vault/issuer",
-};
+const names = FIXED_NAMES;
 
 /** At most this many records are parsed and not yet handed on at any moment (one 64 KiB chunk of ~1 KB records). */
 const BOUND = 128;

@@ -28,6 +28,16 @@ function logTime(iso: string): string {
 }
 
 /** One S3 server access log line in the documented field order. */
+/** Small fixed names for generated inputs that need no plan (the reader's tests, the bench). */
+export const FIXED_NAMES: SampleNames = {
+  account: "111111111111",
+  region: "us-east-1",
+  bucket: "acme-model-weights-dev",
+  consumers: { "sagemaker-inference": "arn:aws:iam::111111111111:role/model-vault/sm", "eks-serving": "arn:aws:iam::111111111111:role/model-vault/eks" },
+  publisher: "arn:aws:iam::111111111111:role/model-vault/pub",
+  issuer: "arn:aws:iam::111111111111:role/model-vault/issuer",
+};
+
 export function accessLogLine(n: SampleNames, a: { time: string; requester: string; requestId: string; operation: string; key: string; status: number; errorCode?: string }): string {
   const verb = a.operation.split(".")[1];
   const owner = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";

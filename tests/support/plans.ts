@@ -1,3 +1,4 @@
+import type { PolicyDocument } from "../../iam/types";
 // Plans are built once per stack per test process: the Pulumi runtime is process-wide and a plan
 // takes a second or so, so specs share them instead of each running their own.
 import { buildPlan, type PlanResult } from "../../plan/build";
@@ -35,4 +36,12 @@ export function one(resources: PlanResource[], type: string, name?: string): Pla
 /** Parses an IAM document input (the provider receives JSON strings). */
 export function doc(value: unknown): { Statement: Record<string, unknown>[] } {
   return typeof value === "string" ? JSON.parse(value) : (value as { Statement: Record<string, unknown>[] });
+}
+
+/** The SCP documents the org stack's plan registers (the guardrails as AWS would receive them). */
+export async function orgScpDocuments(): Promise<PolicyDocument[]> {
+  const org = await planFor("org");
+  return ofType(org.plan.resources, "aws:organizations/policy:Policy")
+    .filter((r) => r.inputs.type === "SERVICE_CONTROL_POLICY")
+    .map((r) => JSON.parse(String(r.inputs.content)) as PolicyDocument);
 }
