@@ -27,9 +27,14 @@ export class EdgeIndex {
   private readonly byRoot = new Map<string, number[]>();
   /** Trust names with a wildcard, tried on each caller. */
   private readonly patterns: { name: string; role: number }[] = [];
-  /** Per role, the accounts of the resources a rewrite of it acts on (the role, its attached policies, its boundary). */
-  private readonly rewriteAccounts: Set<string>[];
+  /** Account -> the roles of it, and the roles a rewrite of which acts on a resource of it (the role, its attached policies, its boundary). */
+  private readonly byAccount = new Map<string, number[]>();
+  private readonly byRewriteAccount = new Map<string, number[]>();
   private readonly roleAccount: string[];
+  private readonly all: number[];
+  private readonly position = new Map<string, number>();
+  /** Roles with a trust policy: the targets of assume, pass-role and web-identity edges. */
+  readonly trustTargets: number;
 
   /** `exhaustive` keeps every role for every actor (the reference the index is tested against). */
   constructor(
@@ -37,6 +42,9 @@ export class EdgeIndex {
     private readonly exhaustive = false,
   ) {
     this.roles = m.principals.filter((t) => t.id === t.arn && (t.kind === "stack-role" || t.kind === "human"));
+    this.all = this.roles.map((_, i) => i);
+    this.roles.forEach((t, i) => this.position.set(t.id, i));
+    this.trustTargets = this.roles.filter((t) => t.trust && !t.user).length;
     const push = (map: Map<string, number[]>, k: string, i: number) => {
       const list = map.get(k);
       if (!list) map.set(k, [i]);
@@ -63,7 +71,24 @@ export class EdgeIndex {
     });
     const acct = (arn: string) => accountOf(arn) ?? m.accountId;
     this.roleAccount = this.roles.map((t) => acct(t.arn));
-    this.rewriteAccounts = this.roles.map((t) => new Set([t.arn, ...t.attachedPolicyArns, ...(t.boundary ? [t.boundary.name] : [])].map(acct)));
+    this.roleAccount.forEach((account, i) => push(this.byAccount, account, i));
+    this.roles.forEach((t, i) => {
+      for (const account of new Set([t.arn, ...t.attachedPolicyArns, ...(t.boundary ? [t.boundary.name] : [])].map(acct))) push(this.byRewriteAccount, account, i);
+    });
+  }
+
+  /** Roles in the caller's account (all of them for a caller with no account): the only ones pass-role and web-identity edges may reach. */
+  sameAccountRoles(p: PathPrincipal): readonly number[] {
+    if (this.exhaustive) return this.all;
+    const account = accountOf(p.arn);
+    return p.kind === "service" || account === undefined ? this.all : (this.byAccount.get(account) ?? []);
+  }
+
+  /** Roles some resource of whose rewrite (the role, its attached policies, its boundary) is in the caller's account: the only ones a rewrite may reach. */
+  rewritableRoles(p: PathPrincipal): readonly number[] {
+    if (this.exhaustive) return this.all;
+    const account = accountOf(p.arn);
+    return p.kind === "service" || account === undefined ? this.all : (this.byRewriteAccount.get(account) ?? []);
   }
 
   /** The roles (indexes into `roles`) whose trust could let this actor assume them; a superset, never fewer. */
@@ -80,7 +105,7 @@ export class EdgeIndex {
     }
     for (const { name, role } of this.patterns) if (principalNamed(name, { arn: p.arn, account })) out.add(role);
     // Within its own account a caller's identity policy may be enough (anonymous has none).
-    if (p.kind !== "anonymous" && identityMayName(a.identityPolicies, ASSUME)) this.roles.forEach((_, i) => this.sameAccount(p, i) && out.add(i));
+    if (p.kind !== "anonymous" && identityMayName(a.identityPolicies, ASSUME)) for (const i of this.sameAccountRoles(p)) out.add(i);
     return out;
   }
 
@@ -90,17 +115,9 @@ export class EdgeIndex {
     return a.principal.kind !== "anonymous" && actions.some((x) => identityMayName(a.identityPolicies, x));
   }
 
-  /** The caller is not across accounts from this role (engine.ts mayAllow: no account, or the same). */
-  sameAccount(p: PathPrincipal, i: number): boolean {
-    if (this.exhaustive) return true;
-    const account = accountOf(p.arn);
-    return p.kind === "service" || account === undefined || this.roleAccount[i] === account;
-  }
-
-  /** Some resource a rewrite of this role acts on is in the caller's account (or the caller has none). */
-  mayRewrite(p: PathPrincipal, i: number): boolean {
-    if (this.exhaustive) return true;
-    const account = accountOf(p.arn);
-    return p.kind === "service" || account === undefined || this.rewriteAccounts[i].has(account);
+  /** The actor's own role, if it is one of `roles` (no edge leads from a role to itself). */
+  selfOf(p: PathPrincipal): PathPrincipal | undefined {
+    const i = this.position.get(p.id);
+    return i === undefined ? undefined : this.roles[i];
   }
 }

@@ -185,25 +185,27 @@ export class EdgeFinder {
     const pass = ix.mayAct(a, ["iam:PassRole"]);
     const web = ix.mayAct(a, ["eks:CreateAccessEntry"]);
     const rewrite = p.kind !== "anonymous" && ix.mayAct(a, REWRITE_ACTIONS);
-    // Each role left out counts as pruned, as the engine's own static check counts a refusal.
+    // The roles left out count as pruned, as the engine's own static check counts a refusal.
     const stats = this.engine.stats;
-    for (let i = 0; i < ix.roles.length; i++) {
+    const self = ix.selfOf(p);
+    const targets = ix.trustTargets - (self?.trust && !self.user ? 1 : 0);
+    const same = pass || web ? ix.sameAccountRoles(p) : [];
+    const sameSet = new Set(same);
+    let asked = 0;
+    for (const i of [...new Set([...same, ...assumable])].sort((x, y) => x - y)) {
       const t = ix.roles[i];
       if (t.id === p.id || !t.trust || t.user) continue;
-      if (assumable.has(i)) out.push(...(await this.assume(a, t)));
-      else stats.pruned++;
-      if (pass && ix.sameAccount(p, i)) out.push(...(await this.passRole(a, t)));
-      else stats.pruned++;
-      if (web) out.push(...(await this.webIdentity(a, t)));
-      else stats.pruned++;
+      if (assumable.has(i)) (out.push(...(await this.assume(a, t))), asked++);
+      if (pass && sameSet.has(i)) (out.push(...(await this.passRole(a, t))), asked++);
+      if (web && sameSet.has(i)) (out.push(...(await this.webIdentity(a, t))), asked++);
     }
+    stats.pruned += 3 * targets - asked;
     out.push(...(await this.broker(a)));
     if (p.kind === "anonymous") return out;
-    for (let i = 0; i < ix.roles.length; i++) {
-      if (ix.roles[i].id === p.id) continue;
-      if (rewrite && ix.mayRewrite(p, i)) out.push(...(await this.rewrites(a, ix.roles[i])));
-      else stats.pruned++;
-    }
+    const others = ix.roles.length - (self ? 1 : 0);
+    const rewritable = rewrite ? ix.rewritableRoles(p).filter((i) => ix.roles[i].id !== p.id) : [];
+    for (const i of rewritable) out.push(...(await this.rewrites(a, ix.roles[i])));
+    stats.pruned += others - rewritable.length;
     return out;
   }
 
