@@ -109,7 +109,7 @@ export class EdgeIndex {
     return out;
   }
 
-  /** Whether a request without a resource policy on this role's resources could be allowed: the caller names the action, in the same account. */
+  /** Whether the caller's identity policies name one of these actions at all: requests without a resource policy need it (the account is checked per role). */
   mayAct(a: Actor, actions: readonly string[]): boolean {
     if (this.exhaustive) return true;
     return a.principal.kind !== "anonymous" && actions.some((x) => identityMayName(a.identityPolicies, x));

@@ -134,8 +134,8 @@ function pinnedSourceArn(trust: PolicyDocument | null): string | undefined {
 const ROLE_REWRITES = ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"] as const;
 const POLICY_REWRITES = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"] as const;
 const USER_CREDENTIALS = ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"] as const;
-/** Every action a rewrite or credentials edge asks first of its resource (edgeIndex.ts prunes on them). */
-export const REWRITE_ACTIONS: readonly string[] = [...ROLE_REWRITES, ...POLICY_REWRITES, ...USER_CREDENTIALS, "iam:UpdateAssumeRolePolicy"];
+/** Every action a rewrite or credentials edge may ask: a caller whose identity policies name none of them has no such edge. */
+const REWRITE_ACTIONS: readonly string[] = [...ROLE_REWRITES, ...POLICY_REWRITES, ...USER_CREDENTIALS, "iam:UpdateAssumeRolePolicy"];
 
 export class EdgeFinder {
   /** Edges asked of the engine (after pruning). */
