@@ -20,9 +20,30 @@ export function globRegExp(glob: string, flags = ""): RegExp {
   return re;
 }
 
+// Most patterns the plan compares (ARN fields, action names) hold no wildcard: those are compared
+// without a regular expression, which a large plan would otherwise build by the hundred thousand.
+export const hasWildcard = (glob: string) => glob.includes("*") || glob.includes("?");
+
+/**
+ * `^literal$` with the "i" flag, without building it: one code unit for one code unit, ASCII letters
+ * folded; any other pair of differing code units is left to the regular expression itself, so that
+ * its case folding (not toLowerCase's) decides.
+ */
+function literalEqualsIgnoreCase(literal: string, value: string): boolean {
+  if (literal.length !== value.length) return false;
+  for (let i = 0; i < literal.length; i++) {
+    const a = literal.charCodeAt(i);
+    const b = value.charCodeAt(i);
+    if (a === b) continue;
+    if (a >= 128 || b >= 128) return globRegExp(literal, "i").test(value);
+    if ((a | 32) !== (b | 32) || (a | 32) < 97 || (a | 32) > 122) return false;
+  }
+  return true;
+}
+
 /** A plain glob match (StringLike), case-sensitive. */
 export function globLike(pattern: string, value: string): boolean {
-  return globRegExp(pattern).test(value);
+  return hasWildcard(pattern) ? globRegExp(pattern).test(value) : pattern === value;
 }
 
 /** Splits an ARN into its six fields; the resource field keeps any further colons. */
@@ -38,6 +59,8 @@ function arnFields(s: string): string[] | undefined {
  */
 export function arnLike(pattern: string, arn: string): boolean {
   if (pattern === "*") return true;
+  // Without a wildcard every field must equal its counterpart: the whole strings are equal.
+  if (!hasWildcard(pattern)) return pattern === arn && (arnFields(pattern) !== undefined || !pattern.startsWith("arn:"));
   const p = arnFields(pattern);
   // A pattern that starts like an ARN but lacks a field matches no ARN: fields never merge.
   if (!p) return pattern.startsWith("arn:") ? false : globLike(pattern, arn);
@@ -48,5 +71,6 @@ export function arnLike(pattern: string, arn: string): boolean {
 
 /** An IAM action pattern (`s3:Put*`, `*`) against an action name: service and name case-insensitive. */
 export function actionLike(pattern: string, action: string): boolean {
-  return pattern === "*" || globRegExp(pattern, "i").test(action);
+  if (pattern === "*") return true;
+  return hasWildcard(pattern) ? globRegExp(pattern, "i").test(action) : literalEqualsIgnoreCase(pattern, action);
 }

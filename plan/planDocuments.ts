@@ -151,7 +151,11 @@ export interface PlanDocuments {
 export function planDocuments(plan: Pick<Plan, "resources">, org?: OrgInput): PlanDocuments {
   const resources = plan.resources.filter((r) => r.custom);
   const byType = new Map<string, PlanResource[]>();
-  for (const r of resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+  for (const r of resources) {
+    const list = byType.get(r.type);
+    if (list) list.push(r);
+    else byType.set(r.type, [r]);
+  }
   const ofType = (t: string) => byType.get(t) ?? [];
   const managed = new Map<string, PolicyDocument>();
   for (const p of ofType("aws:iam/policy:Policy")) {
@@ -159,10 +163,14 @@ export function planDocuments(plan: Pick<Plan, "resources">, org?: OrgInput): Pl
     const arn = outOrIn(p, "arn");
     if (d && arn) managed.set(arn, d);
   }
+  // The role policies and attachments by the role they name: each role reads its own, not all of them.
+  let byRole: { policies: RoleRefIndex; attachments: RoleRefIndex } | undefined;
+  const of = () =>
+    (byRole ??= { policies: roleRefIndex(ofType("aws:iam/rolePolicy:RolePolicy")), attachments: roleRefIndex(ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")) });
   return {
     resources,
     ofType,
-    role: (role, label, warn) => readRole(role, label, warn, ofType, managed),
+    role: (role, label, warn) => readRole(role, label, warn, of(), managed),
     bucketPolicy: (b) => bucketPolicyOf(resources, b),
     keyPolicy: (k) => keyPolicyOf(resources, k),
     functionPolicy: (f) => functionPolicyOf(resources, f),
@@ -179,16 +187,44 @@ export function planDocuments(plan: Pick<Plan, "resources">, org?: OrgInput): Pl
   };
 }
 
+/** Resources naming a role (`inputs.role`), by the name, id or ARN they give, with their place in the plan. */
+type RoleRefIndex = { resources: PlanResource[]; byRef: Map<string, number[]> };
+
+function roleRefIndex(resources: PlanResource[]): RoleRefIndex {
+  const byRef = new Map<string, number[]>();
+  resources.forEach((r, i) => {
+    const ref = str(r.inputs.role);
+    if (ref === undefined) return;
+    const list = byRef.get(ref);
+    if (list) list.push(i);
+    else byRef.set(ref, [i]);
+  });
+  return { resources, byRef };
+}
+
+/** The resources naming any of these refs, in plan order (as filtering the whole list would give them). */
+function naming(index: RoleRefIndex, refs: Set<string | undefined>): PlanResource[] {
+  const at = new Set<number>();
+  for (const ref of refs) if (ref !== undefined) for (const i of index.byRef.get(ref) ?? []) at.add(i);
+  return [...at].sort((a, b) => a - b).map((i) => index.resources[i]);
+}
+
 /**
  * A role's policies: aws.iam.RolePolicy resources and `inlinePolicies`, managed policies attached by
  * aws.iam.RolePolicyAttachment, the permissions boundary, and its trust. A managed policy or boundary
  * that is not in the plan (AWS-managed, another stack's) cannot be evaluated: `warn` hears of it and
  * the role is evaluated without it.
  */
-function readRole(role: PlanResource, label: string, warn: (message: string) => void, ofType: (t: string) => PlanResource[], managed: Map<string, PolicyDocument>): RoleDocuments {
+function readRole(
+  role: PlanResource,
+  label: string,
+  warn: (message: string) => void,
+  index: { policies: RoleRefIndex; attachments: RoleRefIndex },
+  managed: Map<string, PolicyDocument>,
+): RoleDocuments {
   const refs = new Set([outOrIn(role, "id"), outOrIn(role, "name"), outOrIn(role, "arn")].filter(Boolean));
   const identityPolicies: NamedPolicy[] = [];
-  for (const rp of ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => refs.has(str(p.inputs.role)))) {
+  for (const rp of naming(index.policies, refs)) {
     const d = documentOf(rp.inputs.policy);
     if (d) identityPolicies.push({ name: rp.name, policy: d });
   }
@@ -200,7 +236,7 @@ function readRole(role: PlanResource, label: string, warn: (message: string) => 
     }
   }
   const attachedPolicyArns: string[] = [];
-  for (const a of ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((p) => refs.has(str(p.inputs.role)))) {
+  for (const a of naming(index.attachments, refs)) {
     const arn = str(a.inputs.policyArn)!;
     const d = managed.get(arn);
     if (d) {

@@ -11,6 +11,7 @@ import type { Actor, PathEngine, Request } from "./engine";
 import type { PathModel, PathPrincipal } from "./model";
 import { IDENTITY_CENTER_ROLE_PATH } from "../../iam/arns";
 import { humanArnOf } from "./principals";
+import { EdgeIndex } from "./edgeIndex";
 import { ELEVATED_ROLE } from "../../iam/tags";
 
 export type EdgeKind =
@@ -133,15 +134,22 @@ function pinnedSourceArn(trust: PolicyDocument | null): string | undefined {
 const ROLE_REWRITES = ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRolePermissionsBoundary", "iam:PutRolePermissionsBoundary"] as const;
 const POLICY_REWRITES = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"] as const;
 const USER_CREDENTIALS = ["iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"] as const;
+/** Every action a rewrite or credentials edge may ask: a caller whose identity policies name none of them has no such edge. */
+const REWRITE_ACTIONS: readonly string[] = [...ROLE_REWRITES, ...POLICY_REWRITES, ...USER_CREDENTIALS, "iam:UpdateAssumeRolePolicy"];
 
 export class EdgeFinder {
   /** Edges asked of the engine (after pruning). */
   evaluated = 0;
   private readonly memo = new Map<string, Promise<Edge[]>>();
+  private readonly index: EdgeIndex;
+  /** `exhaustive`: try every role, as before the index (tests prove both find the same edges). */
   constructor(
     private readonly m: PathModel,
     private readonly engine: PathEngine,
-  ) {}
+    opts: { exhaustive?: boolean } = {},
+  ) {
+    this.index = new EdgeIndex(m, opts.exhaustive);
+  }
 
   edgesOf(a: Actor): Promise<Edge[]> {
     let e = this.memo.get(a.key);
@@ -170,15 +178,34 @@ export class EdgeFinder {
     // A rewrite hands power to the role's holders, not to the rewriter: the rewriter is credited with
     // the goals the rewritten role gains (plan/paths/graph.ts), not with a walk onward through it.
     if (p.kind === "service" || a.rewritten) return out;
-    const roles = m.principals.filter((t) => t.id === t.arn && t.id !== p.id && (t.kind === "stack-role" || t.kind === "human"));
-    for (const t of roles.filter((t) => t.trust && !t.user)) {
-      out.push(...(await this.assume(a, t)));
-      out.push(...(await this.passRole(a, t)));
-      out.push(...(await this.webIdentity(a, t)));
+    // Only the roles the index keeps (plan/paths/edgeIndex.ts: the others' first request is certainly
+    // refused before the engine), in the model's order, so edges come in the same order as before.
+    const ix = this.index;
+    const assumable = ix.assumable(a);
+    const pass = ix.mayAct(a, ["iam:PassRole"]);
+    const web = ix.mayAct(a, ["eks:CreateAccessEntry"]);
+    const rewrite = p.kind !== "anonymous" && ix.mayAct(a, REWRITE_ACTIONS);
+    // The roles left out count as pruned, as the engine's own static check counts a refusal.
+    const stats = this.engine.stats;
+    const self = ix.selfOf(p);
+    const targets = ix.trustTargets - (self?.trust && !self.user ? 1 : 0);
+    const same = pass || web ? ix.sameAccountRoles(p) : [];
+    const sameSet = new Set(same);
+    let asked = 0;
+    for (const i of [...new Set([...same, ...assumable])].sort((x, y) => x - y)) {
+      const t = ix.roles[i];
+      if (t.id === p.id || !t.trust || t.user) continue;
+      if (assumable.has(i)) (out.push(...(await this.assume(a, t))), asked++);
+      if (pass && sameSet.has(i)) (out.push(...(await this.passRole(a, t))), asked++);
+      if (web && sameSet.has(i)) (out.push(...(await this.webIdentity(a, t))), asked++);
     }
+    stats.pruned += 3 * targets - asked;
     out.push(...(await this.broker(a)));
     if (p.kind === "anonymous") return out;
-    for (const t of roles) out.push(...(await this.rewrites(a, t)));
+    const others = ix.roles.length - (self ? 1 : 0);
+    const rewritable = rewrite ? ix.rewritableRoles(p).filter((i) => ix.roles[i].id !== p.id) : [];
+    for (const i of rewritable) out.push(...(await this.rewrites(a, ix.roles[i])));
+    stats.pruned += others - rewritable.length;
     return out;
   }
 

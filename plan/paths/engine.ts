@@ -53,7 +53,13 @@ export interface EngineStats {
   pruned: number;
 }
 
-const accountOf = (arn: string) => parseArn(arn)?.account || undefined;
+// Asked for every request the walk considers, of a few hundred distinct ARNs.
+const accounts = new Map<string, string | undefined>();
+/** The account of an ARN, undefined when it names none (a service principal, "anonymous", an S3 ARN). */
+export function accountOf(arn: string): string | undefined {
+  if (!accounts.has(arn)) accounts.set(arn, parseArn(arn)?.account || undefined);
+  return accounts.get(arn);
+}
 
 export function actorContext(m: PathModel, a: Actor, action: string): Record<string, string | string[]> {
   const ctx: Record<string, string | string[]> = { "aws:SecureTransport": "true" };

@@ -19,9 +19,10 @@ export interface PathsResult {
   stats: { edgesEvaluated: number; engineQuestions: number; pruned: number; principals: number };
 }
 
-export async function findPaths(m: PathModel): Promise<PathsResult> {
+/** `exhaustive`: the edge finder tries every role for every actor (plan/paths/edgeIndex.ts; for tests). */
+export async function findPaths(m: PathModel, opts: { exhaustive?: boolean } = {}): Promise<PathsResult> {
   const engine = new PathEngine(m);
-  const finder = new EdgeFinder(m, engine);
+  const finder = new EdgeFinder(m, engine, opts);
   const goals = goalsFor(m);
   // Per actor, goal and group of alternatives (alternatives with the same actions are judged alike),
   // asked only while some start still looks for that goal.

@@ -165,8 +165,11 @@ export function pathModelFromPlan(
     name(cfg.jit.breakGlass, "breakGlass");
   }
   name(cfg.access.publisher?.trustedPrincipals ?? [], "trustedPublisher");
+  // Ids taken so far: a person or a consumer's own principal already in the model is not added twice.
+  const ids = new Set(principals.map((p) => p.id));
   for (const [arn, d] of duties) {
-    if (principals.some((p) => p.id === arn)) continue;
+    if (ids.has(arn)) continue;
+    ids.add(arn);
     const usesBroker = broker && [...d.duties].some((x) => x !== "trustedPublisher");
     principals.push({
       ...base,
@@ -195,8 +198,10 @@ export function pathModelFromPlan(
   }
   const deployer = cfg.access.deployerRoleArn;
   if (deployer) principals.push({ ...base, id: deployer, arn: deployer, label: "deployer (AdministratorAccess)", kind: "deployer", identityPolicies: admin(), attachedPolicyArns: [], underScps: bound && sameAccount(deployer), start: true });
+  for (const p of principals) ids.add(p.id);
   for (const c of cfg.access.consumers) {
-    if (c.kind !== "account" || principals.some((p) => p.id === c.principalArn)) continue;
+    if (c.kind !== "account" || ids.has(c.principalArn)) continue;
+    ids.add(c.principalArn);
     principals.push({ ...base, id: c.principalArn, arn: c.principalArn, label: `consumer ${c.name}'s own principal (another account)`, kind: "consumer-principal", identityPolicies: admin(), attachedPolicyArns: [], underScps: false, start: true });
   }
   const outsider = `arn:${partition}:iam::${OTHER_ACCOUNT}:role/outsider`;

@@ -4,17 +4,38 @@ import { actionLike, arnLike } from "../../iam/arnLike";
 import { asArray, type PolicyDocument, type Statement } from "../../iam/types";
 import type { NamedPolicy } from "../planDocuments";
 
-function covers(st: Statement, action: string, resource: string): boolean {
-  const acts = st.Action !== undefined ? asArray(st.Action).some((a) => actionLike(a, action)) : !asArray(st.NotAction).some((a) => actionLike(a, action));
-  if (!acts) return false;
+function coversAction(st: Statement, action: string): boolean {
+  return st.Action !== undefined ? asArray(st.Action).some((a) => actionLike(a, action)) : !asArray(st.NotAction).some((a) => actionLike(a, action));
+}
+
+export function coversResource(st: Statement, resource: string): boolean {
   if (st.Resource !== undefined) return asArray(st.Resource).some((r) => arnLike(r, resource));
   if (st.NotResource !== undefined) return !asArray(st.NotResource).some((r) => arnLike(r, resource));
   return true; // resource policies and trust policies may omit Resource
 }
 
+// Per document and action, its Allow statements naming the action: a large plan asks every
+// principal's few documents about the same dozen actions for every role, so each document's answer
+// is worked out once. Keyed by the document object, which the plan never edits once read.
+const allowsByAction = new WeakMap<PolicyDocument, Map<string, Statement[]>>();
+
+/** The Allow statements of a document whose Action (or NotAction) covers the action. */
+export function allowsNaming(doc: PolicyDocument, action: string): Statement[] {
+  let byAction = allowsByAction.get(doc);
+  if (!byAction) allowsByAction.set(doc, (byAction = new Map()));
+  let sts = byAction.get(action);
+  if (!sts) byAction.set(action, (sts = doc.Statement.filter((st) => st.Effect === "Allow" && coversAction(st, action))));
+  return sts;
+}
+
 /** Some Allow statement of these identity policies names the action on the resource. */
 export function identityMayAllow(policies: NamedPolicy[], action: string, resource: string): boolean {
-  return policies.some((p) => p.policy.Statement.some((st) => st.Effect === "Allow" && covers(st, action, resource)));
+  return policies.some((p) => allowsNaming(p.policy, action).some((st) => coversResource(st, resource)));
+}
+
+/** Some Allow statement of these identity policies names the action, on any resource: without it, identityMayAllow is false for every resource. */
+export function identityMayName(policies: NamedPolicy[], action: string): boolean {
+  return policies.some((p) => allowsNaming(p.policy, action).length > 0);
 }
 
 /**
@@ -25,12 +46,17 @@ export function identityMayAllow(policies: NamedPolicy[], action: string, resour
  */
 export function resourceMayGrant(doc: PolicyDocument | null, principal: { arn: string; account?: string }, action: string, resource: string): boolean {
   if (!doc) return false;
-  return doc.Statement.some((st) => {
-    if (st.Effect !== "Allow" || !covers(st, action, resource)) return false;
+  return allowsNaming(doc, action).some((st) => {
+    if (!coversResource(st, resource)) return false;
     const p = st.Principal;
     if (p === undefined) return false;
     if (p === "*") return true;
     const named = [...asArray(p.AWS), ...asArray(p.Service), ...asArray(p.Federated)];
-    return named.some((n) => n === "*" || arnLike(n, principal.arn) || (principal.account !== undefined && (n === principal.account || (n.startsWith("arn:") && n.endsWith(`:iam::${principal.account}:root`)))));
+    return named.some((n) => principalNamed(n, principal));
   });
+}
+
+/** A principal name of a policy statement matches the principal (or, when `account` is given, its account). */
+export function principalNamed(n: string, principal: { arn: string; account?: string }): boolean {
+  return n === "*" || arnLike(n, principal.arn) || (principal.account !== undefined && (n === principal.account || (n.startsWith("arn:") && n.endsWith(`:iam::${principal.account}:root`))));
 }
