@@ -1,7 +1,8 @@
 // The access matrix's speed: cells per second over the dev stack's planned documents, every cell
-// asked of the engine (no cached answer). Two ways, interleaved run by run, medians over every run
-// including the process's first (the engine's catalogue reads and JIT warm-up count, as in a plan):
-// with the answers written to a fresh cache (what a plan pays) and with the cache off.
+// asked of the engine (no cached answer). Two ways, interleaved run by run: with the answers written
+// to a fresh cache (what a plan pays) and with the cache off. The process's first matrix (the engine's
+// catalogue reads and JIT warm-up included, as in a plan) is the goal's figure; medians over every run
+// show the warm engine.
 // The plan is built first (from cached answers when there are: it then evaluates nothing).
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -54,9 +55,12 @@ export async function benchAccess(opts: { runs?: number; stack?: string } = {}):
   const matrixMs = median(withWrites);
   const noWriteMs = median(noWrites);
   const result: AccessBenchResult = { cells, matrixMs, cellsPerSecond: perSecond(matrixMs), noWriteMs, noWriteCellsPerSecond: perSecond(noWriteMs), firstMs: withWrites[0], runs };
+  // The goal is the fresh process's figure (the engine's catalogue reads and JIT warm-up included):
+  // that is what a plan pays; the medians show the engine once warm.
+  const first = perSecond(result.firstMs);
   console.log(
-    `access matrix (${stack}): ${cells} cells, answers written: ${matrixMs.toFixed(0)} ms = ${result.cellsPerSecond} cells/s (median of ${runs}, the process's first run ${result.firstMs.toFixed(0)} ms = ${perSecond(result.firstMs)} cells/s); ` +
-      `no writes: ${noWriteMs.toFixed(0)} ms = ${result.noWriteCellsPerSecond} cells/s; target >= 2000 cells/s: ${result.cellsPerSecond >= 2000 ? "met" : "NOT met"}`,
+    `access matrix (${stack}): ${cells} cells; a fresh process's first matrix ${result.firstMs.toFixed(0)} ms = ${first} cells/s (goal >= 2000 cells/s: ${first >= 2000 ? "met" : "NOT met"}); ` +
+      `warm, medians of ${runs}: answers written ${matrixMs.toFixed(0)} ms = ${result.cellsPerSecond} cells/s, no writes ${noWriteMs.toFixed(0)} ms = ${result.noWriteCellsPerSecond} cells/s`,
   );
   return result;
 }
