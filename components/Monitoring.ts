@@ -8,7 +8,8 @@ import { regionOf } from "../iam/arn";
 import { alarmKeyPolicy, alarmTopicPolicy } from "../iam/monitoringPolicies";
 import { toJson } from "../iam/types";
 import { alarmRules, BREAK_GLASS_FILTER, type MonitoringScope } from "../monitoring/patterns";
-import { ALARM_RULE_IDS, eventRuleArn, eventRuleName } from "../monitoring/rule-names";
+import { ALARM_KEY_ROLE, ROLE_TAG } from "../iam/tags";
+import { ALARM_RULE_IDS, alarmTopicName, eventRuleArn, eventRuleName } from "../monitoring/rule-names";
 
 export interface MonitoringArgs {
   /** Email addresses subscribed to the alarm topic (config/audit.ts `monitoring.email`). */
@@ -51,11 +52,13 @@ export class Monitoring extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
         policy: brokerRole.apply((b) => toJson(alarmKeyPolicy({ accountId: args.accountId, region: args.region, brokerRoleArn: b }))),
-        tags,
+        // The org SCPs find the key by this tag (its ARN is random): only the deployer may disable it.
+        tags: { ...tags, [ROLE_TAG]: ALARM_KEY_ROLE },
       },
       parent,
     );
-    this.topic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: this.key.arn, tags }, parent);
+    // A fixed name: the org SCPs reserve the topic to the deployer by it.
+    this.topic = new aws.sns.Topic(`${name}-alarms`, { name: alarmTopicName(stack), kmsMasterKeyId: this.key.arn, tags }, parent);
     this.topicArn = this.topic.arn;
 
     const scope: pulumi.Output<MonitoringScope> = pulumi

@@ -1,7 +1,6 @@
 // The actions model-vault's SCPs deny (iam/scpStatements.ts), one list per guarded thing, each with
 // why and, where AWS's behaviour decides it, the page it rests on. Pure data.
-import { AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE } from "./arns";
-import { ROLE_TAG } from "./tags";
+import { ALARM_KEY_ROLE, AUDIT_KEY_ROLE, CDN_ROLE, MODEL_KEY_ROLE, ROLE_TAG } from "./tags";
 import { DEPLOYER_ONLY_OBJECT_ACTIONS } from "./s3Actions";
 
 /**
@@ -127,6 +126,34 @@ export const ESM_ACTIONS: readonly string[] = ["lambda:CreateEventSourceMapping"
 /** Window-end schedules: deleting or re-pointing one leaves an issued window open. Only the issuer creates them. */
 export const SCHEDULE_ACTIONS: readonly string[] = ["scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"];
 
+/** Whoever may change a topic's policy, key, subscriptions or filters decides who hears it. */
+export const TOPIC_ACTIONS: readonly string[] = [
+  "sns:Subscribe",
+  "sns:Unsubscribe",
+  "sns:SetSubscriptionAttributes",
+  "sns:SetTopicAttributes",
+  "sns:DeleteTopic",
+  "sns:AddPermission",
+  "sns:RemovePermission",
+  "sns:PutDataProtectionPolicy",
+  "sns:TagResource",
+  "sns:UntagResource",
+];
+
+/**
+ * The alarm rules (monitoring/): disabling, deleting, rewriting or re-targeting one silences it.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
+ */
+export const ALARM_RULE_ACTIONS: readonly string[] = [
+  "events:DisableRule",
+  "events:DeleteRule",
+  "events:PutRule",
+  "events:PutTargets",
+  "events:RemoveTargets",
+  "events:TagResource",
+  "events:UntagResource",
+];
+
 /**
  * The rest of the broker's plumbing, deployer-only: the schedule group; the notice topic (a new
  * subscriber reads every notice, an unsubscribe or a changed filter silences approvers); the request
@@ -138,16 +165,7 @@ export const JIT_PLUMBING_ACTIONS: readonly string[] = [
   "scheduler:DeleteScheduleGroup",
   "scheduler:TagResource",
   "scheduler:UntagResource",
-  "sns:Subscribe",
-  "sns:Unsubscribe",
-  "sns:SetSubscriptionAttributes",
-  "sns:SetTopicAttributes",
-  "sns:DeleteTopic",
-  "sns:AddPermission",
-  "sns:RemovePermission",
-  "sns:PutDataProtectionPolicy",
-  "sns:TagResource",
-  "sns:UntagResource",
+  ...TOPIC_ACTIONS,
   "dynamodb:UpdateTable",
   "dynamodb:DeleteTable",
   "dynamodb:UpdateTimeToLive",
@@ -201,7 +219,7 @@ export const CDN_ACTIONS: readonly string[] = [
 
 /** The tag that marks model-vault's keys and distribution (iam/tags.ts), read by the SCP as aws:ResourceTag. */
 export const KEY_TAG = ROLE_TAG;
-export const PROTECTED_KEY_ROLES: readonly string[] = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE];
+export const PROTECTED_KEY_ROLES: readonly string[] = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE, ALARM_KEY_ROLE];
 export const PROTECTED_TAGGED_ROLES: readonly string[] = [...PROTECTED_KEY_ROLES, CDN_ROLE];
 
 /** Customer-managed policies named like model-vault's roles: editing them is escalation too. */

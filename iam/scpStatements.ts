@@ -6,8 +6,10 @@ import {
   accessLogBucketName,
   auditBucketName,
 } from "./arns";
+import { ALARM_RULE_PATTERN, ALARM_TOPIC_PATTERN } from "../monitoring/rule-names";
 import {
   ACCOUNT_BPA_ACTIONS,
+  ALARM_RULE_ACTIONS,
   BUCKET_POLICY_DELETE_ACTIONS,
   BUCKET_SECURITY_ACTIONS,
   CDN_ACTIONS,
@@ -32,6 +34,7 @@ import {
   REVOCATION_ACTIONS,
   ROLE_ACTIONS,
   SCHEDULE_ACTIONS,
+  TOPIC_ACTIONS,
   TRAIL_ACTIONS,
   USER_ACTIONS,
 } from "./scpActions";
@@ -129,6 +132,15 @@ export function buildScpStatements(p: ScpPatterns): Statement[] {
       Effect: "Deny",
       Action: [...TRAIL_ACTIONS],
       Resource: `arn:${part}:cloudtrail:*:*:trail/${p.auditTrailPattern}`,
+      Condition: exceptPrincipals([deployer]),
+    },
+    {
+      // The watch itself (monitoring/): an alarm rule disabled or re-targeted, or its topic re-policied
+      // or unsubscribed, lets everything after it pass unseen. (Its key is protected by tag, above.)
+      Sid: "DenyAlarmChangesExceptDeployer",
+      Effect: "Deny",
+      Action: [...ALARM_RULE_ACTIONS, ...TOPIC_ACTIONS],
+      Resource: [`arn:${part}:events:*:*:rule/${ALARM_RULE_PATTERN}`, `arn:${part}:sns:*:*:${ALARM_TOPIC_PATTERN}`],
       Condition: exceptPrincipals([deployer]),
     },
     {

@@ -10,6 +10,8 @@ export const LOG_BUCKET_ROLE = "log-bucket";
 export const MODEL_KEY_ROLE = "model-bucket-key";
 /** The audit trail's KMS key: every log (SCP-protected). */
 export const AUDIT_KEY_ROLE = "audit-key";
+/** The alarm topic's KMS key: disabling it silences every alarm (SCP-protected). */
+export const ALARM_KEY_ROLE = "alarm-key";
 /** The CloudFront distribution: dropping its key groups would serve the weights to anyone (SCP-protected). */
 export const CDN_ROLE = "model-cdn";
 /** The publisher role (object writes after approval). */

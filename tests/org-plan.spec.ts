@@ -103,10 +103,10 @@ describe("org: SCP rows in a workload stack's plan (dev plan + Pulumi.org.yaml's
     assert.ok((copy.warnings as string[]).some((w) => /JIT broker API function .* does not match organization\.jitNamePrefix/.test(w)));
   });
 
-  it("the model and audit keys and the distribution, found by their tags: only the deployer may destroy or re-open them", () => {
+  it("the model, audit and alarm keys and the distribution, found by their tags: only the deployer may destroy or re-open them", () => {
     const rows = (who: string) => cells.filter((c) => c.label.includes(who) && ["kms:ScheduleKeyDeletion", "cloudfront:UpdateDistribution"].includes(c.action));
     const admin = rows("workload administrator");
-    assert.deepEqual(admin.map((c) => c.action).sort(), ["cloudfront:UpdateDistribution", "kms:ScheduleKeyDeletion", "kms:ScheduleKeyDeletion"]);
+    assert.deepEqual(admin.map((c) => c.action).sort(), ["cloudfront:UpdateDistribution", "kms:ScheduleKeyDeletion", "kms:ScheduleKeyDeletion", "kms:ScheduleKeyDeletion"]);
     for (const c of admin) assert.match(`${c.decision} ${c.by}`, /^ExplicitlyDenied scp:.*DenyModelVaultKeyAndCdnChangesExceptDeployer$/, c.resource);
     // The deployer is allowed by its identity policy and the real key policies.
     for (const c of rows("deployer")) assert.equal(c.decision, "Allowed", `${c.action} ${c.resource}`);

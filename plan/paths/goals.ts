@@ -14,6 +14,7 @@ export type GoalId =
   | "stop-trail"
   | "delete-audit-logs"
   | "disable-keys"
+  | "silence-alarms"
   | "lift-revocation";
 
 export interface Goal {
@@ -83,6 +84,18 @@ export function goalsFor(m: PathModel): Goal[] {
       ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"].map((action) => [{ action, resource: k.arn, resourcePolicy: k.policy, resourceName: "key-policy", context: k.context }]),
     ),
   });
+  if (m.alarms) {
+    const a = m.alarms;
+    goals.push({
+      id: "silence-alarms",
+      label: "silence the tamper alarms",
+      alternatives: [
+        ...a.ruleArns.flatMap((rule) => ["events:DisableRule", "events:DeleteRule", "events:RemoveTargets", "events:PutRule"].map((action) => [{ action, resource: rule }])),
+        ...["sns:SetTopicAttributes", "sns:DeleteTopic", "sns:RemovePermission", "sns:SetSubscriptionAttributes"].map((action) => [{ action, resource: a.topic.arn, resourcePolicy: a.topic.policy, resourceName: "topic-policy" }]),
+        ...(a.key ? ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"].map((action) => [{ action, resource: a.key!.arn, resourcePolicy: a.key!.policy, resourceName: "key-policy", context: a.key!.context }]) : []),
+      ],
+    });
+  }
   if (m.broker && m.publisherArn) {
     // IAM has no condition key for an inline policy's name: whoever may write one of the
     // publisher's inline policies may rewrite or delete the revocation deny.

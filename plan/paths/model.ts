@@ -92,6 +92,8 @@ export interface PathModel {
   keys: GuardedResource[];
   auditBucket?: GuardedResource & { name: string };
   trailArn?: string;
+  /** The tamper alarms (components/Monitoring.ts): rule ARNs, the topic they publish to, its key. */
+  alarms?: { ruleArns: string[]; topic: GuardedResource; key?: GuardedResource };
   distribution?: GuardedResource;
   publisherArn?: string;
   /** The inline policy the revoker writes on the publisher (jit/revocation.ts). */

@@ -14,7 +14,8 @@ import type { OrgInput } from "../orgLayers";
 import { ADMINISTRATOR_ACCESS, outOrIn, planDocuments, roleTagOf, str, taggedWith, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
-import { CONSUMER_NAME_TAG, ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
+import { ALARM_KEY_ROLE, CONSUMER_NAME_TAG, ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
+import { eventRuleArn } from "../../monitoring/rule-names";
 import { networkPlan } from "../networkQuestions";
 
 /** The stack config as far as the paths need it (StackConfig satisfies it). */
@@ -94,6 +95,11 @@ export function pathModelFromPlan(
   if (!modelKey) throw new Error(`attacker paths: the plan has no KMS key tagged ${KEY_TAG}=${MODEL_KEY_ROLE}`);
   const keys = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE].flatMap((role) => (keyRes(role) ? [guardedKey(keyRes(role), role)] : []));
   const blockPublicAccess = docs.blockPublicAccess(bucketRes);
+  // The alarms as wired: the rules, and the topic their targets publish to.
+  const alarmRules = ofType("aws:cloudwatch/eventRule:EventRule");
+  const alarmTopicArn = ofType("aws:cloudwatch/eventTarget:EventTarget").map((t) => str(t.inputs.arn)).find(Boolean);
+  const alarmTopic = alarmTopicArn ? ofType("aws:sns/topic:Topic").find((t) => outOrIn(t, "arn") === alarmTopicArn) : undefined;
+  const alarmKey = keyRes(ALARM_KEY_ROLE);
   const trail = ofType("aws:cloudtrail/trail:Trail")[0];
   const auditBucketName = trail && str(trail.inputs.s3BucketName);
   const dist = tagged("aws:cloudfront/distribution:Distribution", CDN_ROLE)[0] ?? ofType("aws:cloudfront/distribution:Distribution")[0];
@@ -222,6 +228,14 @@ export function pathModelFromPlan(
     keys,
     auditBucket: auditBucketName ? { arn: bucketArn(partition, auditBucketName), name: auditBucketName, policy: docs.bucketPolicy(auditBucketName) } : undefined,
     trailArn: trail && outOrIn(trail, "arn"),
+    alarms:
+      alarmTopic && alarmRules.length
+        ? {
+            ruleArns: alarmRules.map((r) => outOrIn(r, "arn") ?? eventRuleArn({ region: cfg.region, accountId: account }, outOrIn(r, "name")!)),
+            topic: { arn: alarmTopicArn!, policy: docs.topicPolicy(alarmTopic) },
+            key: alarmKey && guardedKey(alarmKey, ALARM_KEY_ROLE),
+          }
+        : undefined,
     distribution: distArn ? { arn: distArn, policy: null, context: { [`aws:ResourceTag/${KEY_TAG}`]: CDN_ROLE } } : undefined,
     publisherArn,
     revocationPolicyName: REVOCATION_POLICY_NAME,

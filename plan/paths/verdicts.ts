@@ -26,7 +26,7 @@ interface Rule {
 
 const kinds = (s: PathShape) => s.steps.map((x) => x.kind).join(",");
 const OBJECT_WRITES: GoalId[] = ["write-model", "delete-model"];
-const DEPLOYER_ONLY: GoalId[] = ["delete-model-version", "bypass-retention", "change-bucket-guard", "stop-trail", "disable-keys", "lift-revocation"];
+const DEPLOYER_ONLY: GoalId[] = ["delete-model-version", "bypass-retention", "change-bucket-guard", "stop-trail", "disable-keys", "silence-alarms", "lift-revocation"];
 
 export const RULES: readonly Rule[] = [
   {
