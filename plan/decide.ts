@@ -6,6 +6,7 @@
 import { anonymousPrincipal, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument } from "../iam/types";
 import { evaluateSimulation, policyName, statementLabel } from "./iamEval";
+import { layersForAction } from "./layersForAction";
 import { rcpGoverns, type OrgLayer } from "./orgLayers";
 import type { NamedPolicy } from "./planDocuments";
 import type { AccessDecision } from "./types";
@@ -72,8 +73,8 @@ export async function decide(r: EvalRequest, who: string): Promise<Decided> {
     request: { principal: anonymous ? anonymousPrincipal : r.principal, action: r.action, resource: { resource: r.resource, accountId: r.resourceAccount }, contextVariables: rcps.length ? rcpContext(r) : r.context },
     identityPolicies: anonymous ? [] : r.identityPolicies,
     permissionBoundaryPolicies: !anonymous && r.boundary ? [r.boundary] : undefined,
-    serviceControlPolicies: anonymous ? [] : (r.scps ?? []),
-    resourceControlPolicies: rcps,
+    serviceControlPolicies: anonymous ? [] : layersForAction(r.scps ?? [], r.action),
+    resourceControlPolicies: layersForAction(rcps, r.action),
     resourcePolicy: r.resourcePolicy ?? undefined,
     additionalSettings: r.blockPublicAccess !== undefined && r.action.startsWith("s3:") ? { s3: { blockPublicAccess: r.blockPublicAccess } } : undefined,
   };

@@ -4,7 +4,7 @@ import { actionLike, arnLike } from "../../iam/arnLike";
 import { asArray, type PolicyDocument, type Statement } from "../../iam/types";
 import type { NamedPolicy } from "../planDocuments";
 
-function coversAction(st: Statement, action: string): boolean {
+export function coversAction(st: Statement, action: string): boolean {
   return st.Action !== undefined ? asArray(st.Action).some((a) => actionLike(a, action)) : !asArray(st.NotAction).some((a) => actionLike(a, action));
 }
 
