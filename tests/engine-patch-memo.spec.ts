@@ -2,9 +2,11 @@
 // resource patterns, and each document's validation, across evaluations. What must not be kept:
 // a value holding a policy variable (it depends on the request), and a validation of another
 // document that happens to look alike or of the same document under another validator. These
-// evaluations share one engine process, asked in an order that would expose a stale entry.
+// evaluations share one engine process, asked in an order that would expose a stale entry. The
+// iam-utils patch keeps each resource's match against a resource type, keyed by both strings.
 import { strict as assert } from "node:assert";
 import type { PolicyDocument } from "../iam/types";
+import { resourceStringMatchesResourceTypePattern } from "@cloud-copilot/iam-utils";
 import { decide } from "./support/iam";
 
 const ACCOUNT = "111111111111";
@@ -41,5 +43,17 @@ describe("iam-simulate patch: what is memoised answers as before", () => {
     assert.equal(await decide({ ...req, resourcePolicy: withPrincipal }), "Allowed");
     await assert.rejects(decide({ ...req, identityPolicies: [withPrincipal] }), /rejected/);
     assert.equal(await decide({ ...req, resourcePolicy: withPrincipal }), "Allowed");
+  });
+
+  it("a resource's match against one resource type is never taken for another's (patches/@cloud-copilot+iam-utils)", () => {
+    const object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+    const bucket = "arn:${Partition}:s3:::${BucketName}";
+    const key = "arn:aws:s3:::b/k";
+    const b = "arn:aws:s3:::b";
+    // Asked in both orders, each pair twice: a memo keyed by one string alone would answer the second wrongly.
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual([resourceStringMatchesResourceTypePattern(key, object), resourceStringMatchesResourceTypePattern(key, bucket)], [true, false]);
+      assert.deepEqual([resourceStringMatchesResourceTypePattern(b, bucket), resourceStringMatchesResourceTypePattern(b, object)], [true, false]);
+    }
   });
 });
