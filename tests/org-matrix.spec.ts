@@ -6,7 +6,8 @@ import { buildScps } from "../iam/scp";
 import { policyDocument, type PolicyDocument } from "../iam/types";
 import { issuerPolicy, revokerPolicy, type BrokerArns } from "../jit/trust";
 import { ADMINISTRATOR_ACCESS, arnLike, evaluate, exampleRoleArn, expectedUnderScps, isBreach, isRestricted, scpMatrixCells, scpRequests, workloadScpInputs, type ScpMatrixInput } from "../plan/orgScps";
-import type { AccessDecision, Plan, PlanResource } from "../plan/types";
+import type { AccessDecision, Plan } from "../plan/types";
+import { planResource } from "./support/plans";
 
 const ACCOUNT = "111111111111";
 const BUCKET = "model-vault-prod-models";
@@ -185,16 +186,8 @@ describe("org: matrix rows (plan/orgScps.ts scpMatrixCells)", () => {
 });
 
 describe("org: the deployed elevated role's policies in the SCP rows (plan/orgScps.ts workloadScpInputs)", () => {
-  const resource = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlanResource => ({
-    urn: `urn:pulumi:dev::model-vault::${type}::${name}`,
-    type,
-    name,
-    parent: null,
-    custom: true,
-    inputs,
-    outputs,
-    options: { protect: false, retainOnDelete: false },
-  });
+  const resource = planResource;
+
   const ROLE_NAME = "access-publisher-prod";
   const writes = { Version: "2012-10-17", Statement: [{ Sid: "Writes", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: `arn:aws:s3:::${BUCKET}/*` }] };
   const noDeletes = { Version: "2012-10-17", Statement: [{ Sid: "NoDeletes", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "*" }] };

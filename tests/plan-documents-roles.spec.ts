@@ -4,18 +4,10 @@
 import { strict as assert } from "node:assert";
 import { planDocuments } from "../plan/planDocuments";
 import type { PlanResource } from "../plan/types";
+import { planResource } from "./support/plans";
 
 const ACCOUNT = "111111111111";
-const res = (type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlanResource => ({
-  urn: `urn:pulumi:dev::model-vault::${type}::${name}`,
-  type,
-  name,
-  parent: null,
-  custom: true,
-  inputs,
-  outputs,
-  options: { protect: false, retainOnDelete: false },
-});
+const res = planResource;
 const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
 const role = (name: string) => res("aws:iam/role:Role", name, { name, assumeRolePolicy: doc("sts:AssumeRole") }, { id: name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` });
 const inline = (name: string, roleRef: string, action: string) => res("aws:iam/rolePolicy:RolePolicy", name, { role: roleRef, policy: doc(action) });

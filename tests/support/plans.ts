@@ -45,3 +45,8 @@ export async function orgScpDocuments(): Promise<PolicyDocument[]> {
     .filter((r) => r.inputs.type === "SERVICE_CONTROL_POLICY")
     .map((r) => JSON.parse(String(r.inputs.content)) as PolicyDocument);
 }
+
+/** One planned resource as a test writes it (dev stack URN, custom, unprotected). */
+export function planResource(type: string, name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}): PlanResource {
+  return { urn: `urn:pulumi:dev::model-vault::${type}::${name}`, type, name, parent: null, custom: true, inputs, outputs, options: { protect: false, retainOnDelete: false } };
+}
