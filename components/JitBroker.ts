@@ -23,7 +23,7 @@ import {
   type BrokerArns,
 } from "../jit/trust";
 import { dataBearing } from "./options";
-import { ROLE_TAG, jitRoleTag, type JitRolePart } from "../iam/tags";
+import { DATA_TAG, JIT_AUDIT_DATA, ROLE_TAG, jitRoleTag, type JitRolePart } from "../iam/tags";
 
 export const JIT_LAMBDA_RUNTIME = "nodejs22.x";
 
@@ -82,7 +82,7 @@ export class JitBroker extends pulumi.ComponentResource {
         streamEnabled: true,
         streamViewType: "NEW_IMAGE",
         deletionProtectionEnabled: args.protect,
-        tags: { ...tags, "model-vault:data": "jit-audit" },
+        tags: { ...tags, [DATA_TAG]: JIT_AUDIT_DATA },
       },
       dataBearing(args.protect, this),
     );

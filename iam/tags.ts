@@ -24,3 +24,7 @@ export const jitRoleTag = (part: JitRolePart) => `jit-${part}` as const;
 
 /** A consumer role's `model-vault:consumer` tag: the consumer's name in the config. */
 export const CONSUMER_NAME_TAG = "model-vault:consumer";
+
+/** What a data store holds: the broker's request table is `jit-audit` (its approvals and revocations). */
+export const DATA_TAG = "model-vault:data";
+export const JIT_AUDIT_DATA = "jit-audit";

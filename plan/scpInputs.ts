@@ -7,7 +7,7 @@ import { CDN_ROLE, accessLogBucketName } from "../iam/arns";
 import type { OrgInput } from "./orgLayers";
 import { ADMINISTRATOR_ACCESS, planDocuments, roleTagOf, str, taggedWith, tagsOf, type PlanDocuments } from "./planDocuments";
 import type { Plan, PlanResource } from "./types";
-import { ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../iam/tags";
+import { DATA_TAG, ELEVATED_ROLE, JIT_AUDIT_DATA, MODEL_BUCKET_ROLE, jitRoleTag } from "../iam/tags";
 import { type ScpMatrixInput, type ScpMatrixPrincipal } from "./scpRows";
 
 /** A concrete role ARN matching a role path-or-name pattern (wildcards filled in), for synthetic principals. */
@@ -144,7 +144,7 @@ function jitScpInputs(
   if (!issuer && !revoker) return undefined;
   const fnTagged = (part: string) => plan.resources.find((r) => r.type === "aws:lambda/function:Function" && tagsOf(r)["model-vault:jit"] === part);
   const inBroker = (type: string) => plan.resources.find((r) => r.type === type && /model-vault:access:JitBroker/.test(r.urn));
-  const table = plan.resources.find((r) => r.type === "aws:dynamodb/table:Table" && tagsOf(r)["model-vault:data"] === "jit-audit");
+  const table = plan.resources.find((r) => r.type === "aws:dynamodb/table:Table" && tagsOf(r)[DATA_TAG] === JIT_AUDIT_DATA);
   const revokerFunctionArn = str(fnTagged("revoker")?.outputs.arn);
   const group = inBroker("aws:scheduler/scheduleGroup:ScheduleGroup");
   const groupArn = str(group?.outputs.arn);

@@ -15,6 +15,7 @@ export type GoalId =
   | "delete-audit-logs"
   | "disable-keys"
   | "silence-alarms"
+  | "forge-approval"
   | "lift-revocation";
 
 export interface Goal {
@@ -94,6 +95,17 @@ export function goalsFor(m: PathModel): Goal[] {
         ...["sns:SetTopicAttributes", "sns:DeleteTopic", "sns:RemovePermission", "sns:SetSubscriptionAttributes"].map((action) => [{ action, resource: a.topic.arn, resourcePolicy: a.topic.policy, resourceName: "topic-policy" }]),
         ...(a.key ? ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"].map((action) => [{ action, resource: a.key!.arn, resourcePolicy: a.key!.policy, resourceName: "key-policy", context: a.key!.context }]) : []),
       ],
+    });
+  }
+  if (m.broker?.tableArn) {
+    // The broker trusts its table: an approval record written there by anyone else mints a publisher
+    // session on the next claim, and a revocation record deleted there drops out of the deny the
+    // revoker rebuilds from the table (jit/README.md "Revocation contract").
+    const table = m.broker.tableArn;
+    goals.push({
+      id: "forge-approval",
+      label: "write the broker's request table (forge an approval, erase a revocation)",
+      alternatives: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete"].map((action) => [{ action, resource: table }]),
     });
   }
   if (m.broker && m.publisherArn) {

@@ -61,6 +61,8 @@ export interface Broker {
   /** The API function that acts on its caller's word. */
   functionArn: string;
   issuerArn: string;
+  /** The request table: its records are the approvals the broker acts on and the revocations it enforces. */
+  tableArn?: string;
   /** The function's resource policy, as the plan's aws.lambda.Permission resources make it. */
   functionPolicy: PolicyDocument | null;
   hasUrl: boolean;

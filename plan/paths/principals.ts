@@ -14,7 +14,7 @@ import type { OrgInput } from "../orgLayers";
 import { ADMINISTRATOR_ACCESS, outOrIn, planDocuments, roleTagOf, str, taggedWith, tagsOf, type NamedPolicy } from "../planDocuments";
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
-import { ALARM_KEY_ROLE, CONSUMER_NAME_TAG, ELEVATED_ROLE, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
+import { ALARM_KEY_ROLE, CONSUMER_NAME_TAG, DATA_TAG, ELEVATED_ROLE, JIT_AUDIT_DATA, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
 import { eventRuleArn } from "../../monitoring/rule-names";
 import { networkPlan } from "../networkQuestions";
 
@@ -139,9 +139,11 @@ export function pathModelFromPlan(
   if (apiFn && str(apiFn.inputs.role)) {
     const functionArn = outOrIn(apiFn, "arn")!;
     const url = docs.functionUrl(apiFn);
+    const table = ofType("aws:dynamodb/table:Table").find((t) => tagsOf(t)[DATA_TAG] === JIT_AUDIT_DATA);
     broker = {
       functionArn,
       issuerArn: str(apiFn.inputs.role)!,
+      tableArn: table && outOrIn(table, "arn"),
       functionPolicy: docs.functionPolicy(apiFn),
       hasUrl: !!url,
       ...(url ? { urlAuthType: url.authType } : {}),

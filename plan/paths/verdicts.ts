@@ -46,7 +46,7 @@ export const RULES: readonly Rule[] = [
   {
     verdict: "accepted-limit",
     reason: "the deployer deploys every guard it would have to pass: review of the stack's changes is the control",
-    goals: [...OBJECT_WRITES, "read-weights"],
+    goals: [...OBJECT_WRITES, "read-weights", "forge-approval"],
     startOnly: true,
     holds: (s) => s.start.kind === "deployer",
   },
@@ -93,6 +93,12 @@ export const RULES: readonly Rule[] = [
     reason: "CloudFront key groups and public keys have no resource-level permissions: no SCP can reserve them to the deployer (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html)",
     goals: ["read-weights"],
     holds: (s) => s.steps.length === 0 && s.goalAction === "cloudfront:UpdateKeyGroup",
+  },
+  {
+    verdict: "designed",
+    reason: "the broker's own functions keep its records: the API function (issuer role) its requests and approvals, the revoker its revocations",
+    goals: ["forge-approval"],
+    holds: (s) => (s.start.role === jitRoleTag("issuer") || s.start.role === jitRoleTag("revoker")) && s.steps.length === 0,
   },
   {
     verdict: "designed",
