@@ -14,6 +14,13 @@ import { humanArnOf } from "./principals";
 import { EdgeIndex } from "./edgeIndex";
 import { ELEVATED_ROLE } from "../../iam/tags";
 
+/**
+ * Replacing what an existing function runs: its code, or its configuration (a layer, an environment
+ * such as NODE_OPTIONS). Neither needs iam:PassRole, and the code then acts as the function itself.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html
+ */
+export const FUNCTION_CODE_ACTIONS = ["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"] as const;
+
 export type EdgeKind =
   /** sts:AssumeRole through the target's trust. */
   | "assume"
@@ -25,6 +32,8 @@ export type EdgeKind =
   | "broker-url"
   /** A direct lambda:InvokeFunction of the broker: the event, caller identity included, is the caller's. */
   | "invoke-direct"
+  /** Replacing a function's code or configuration: the source's code runs as the function's role, from that function. */
+  | "function-code"
   /** iam:UpdateAssumeRolePolicy: the source trusts itself into the role. */
   | "retrust"
   /** A policy or boundary rewrite: the role then holds whatever the source writes. */
@@ -202,6 +211,9 @@ export class EdgeFinder {
     stats.pruned += 3 * targets - asked;
     out.push(...(await this.broker(a)));
     if (p.kind === "anonymous") return out;
+    if (ix.mayAct(a, FUNCTION_CODE_ACTIONS)) {
+      for (const t of ix.roles) if (t.ownFunctionArn && t.id !== p.id) out.push(...(await this.functionCode(a, t)));
+    }
     const others = ix.roles.length - (self ? 1 : 0);
     const rewritable = rewrite ? ix.rewritableRoles(p).filter((i) => ix.roles[i].id !== p.id) : [];
     for (const i of rewritable) out.push(...(await this.rewrites(a, ix.roles[i])));
@@ -302,6 +314,15 @@ export class EdgeFinder {
       });
     }
     return out;
+  }
+
+  private async functionCode(a: Actor, t: PathPrincipal): Promise<Edge[]> {
+    const fn = t.ownFunctionArn!;
+    for (const action of FUNCTION_CODE_ACTIONS) {
+      const by = await this.allowed(a, [{ action, resource: fn }]);
+      if (by) return [{ kind: "function-code", to: actorOf(t, "code", { sourceFunctionArn: fn }), hop: { action, resource: fn, decidedBy: `${by}; the function then runs the source's code as ${t.label}` } }];
+    }
+    return [];
   }
 
   private async rewrites(a: Actor, t: PathPrincipal): Promise<Edge[]> {

@@ -31,7 +31,7 @@ export function renderPathsSection(plan: Plan, stats?: { edgesEvaluated: number 
   const designed = of("designed");
   const out = [
     `Who can reach what: ${breaches.length ? tone("bad", String(breaches.length)) : "0"} breach(es), ${limits.length} accepted limit(s), ${designed.length} designed path(s)`,
-    `  (attacker paths: assume, pass a role to compute, invoke the broker, rewrite a role; iam-simulate${stats ? `, ${stats.edgesEvaluated} edges evaluated` : ""})`,
+    `  (attacker paths: assume, pass a role to compute, replace a function's code, invoke the broker, rewrite a role; iam-simulate${stats ? `, ${stats.edgesEvaluated} edges evaluated` : ""})`,
   ];
   for (const p of breaches) out.push(`  ${tone("bad", "BREACH")} ${p.goal} from ${fromOf(p)}`, ...hopLines(p));
   const reasons = [...new Set(limits.map((p) => p.reason ?? ""))];

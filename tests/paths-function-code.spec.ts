@@ -1,0 +1,33 @@
+// A function already runs as its role: whoever may replace its code or its configuration (a layer,
+// NODE_OPTIONS) runs as that role, from that very function, with no iam:PassRole and past the role's
+// own pin to its function (lambda:SourceFunctionArn). The attacker paths ask it of every principal
+// for every planned function; the org SCP DenyJitBrokerChangesExceptDeployer is what holds it for the
+// broker's functions, so without it the administrator writes model objects through the issuer.
+import { strict as assert } from "node:assert";
+import { computeAttackPaths } from "../plan/paths";
+import { orgScpDocuments, planFor } from "./support/plans";
+
+const ADMIN = "arn:aws:iam::111111111111:role/workload-admin";
+
+describe("attacker paths: replacing a function's code runs as its role (edge function-code)", function () {
+  this.timeout(180_000);
+
+  it("without DenyJitBrokerChangesExceptDeployer the administrator rewrites the broker's API function and writes model objects", async () => {
+    const { plan, config } = await planFor("dev");
+    const scps = await orgScpDocuments();
+    const without = scps.map((d) => ({ ...d, Statement: d.Statement.filter((x) => x.Sid !== "DenyJitBrokerChangesExceptDeployer") }));
+    assert.notDeepEqual(without, scps, "the org plan has the statement");
+    const r = await computeAttackPaths(plan, config, without);
+    const p = r.paths.find((x) => x.goal === "write-model" && x.from === ADMIN);
+    assert.equal(p?.verdict, "breach", JSON.stringify(r.paths.filter((x) => x.from === ADMIN).map((x) => x.goal)));
+    assert.match(p!.hops[0].action, /^lambda:UpdateFunction(Code|Configuration)$/);
+    assert.match(p!.hops[0].resource, /:function:model-vault-jit-api-/);
+    assert.equal(p!.hops[1].action, "sts:AssumeRole", "then the issuer, as its own function, assumes the publisher");
+  });
+
+  it("under the org SCPs no principal but the deployer and the management account replaces a function's code", async () => {
+    const { plan } = await planFor("dev");
+    const viaCode = plan.paths!.filter((p) => p.hops.some((h) => h.action.startsWith("lambda:UpdateFunction")));
+    assert.deepEqual([...new Set(viaCode.map((p) => p.verdict))].filter((v) => v === "breach"), []);
+  });
+});
