@@ -79,7 +79,7 @@ export const RULES: readonly Rule[] = [
   {
     verdict: "accepted-limit",
     reason:
-      "AWS lets whoever may run compute under a consumer role read what that consumer reads. Under the org SCPs only the deployer and organization.consumerRolePassers may pass a consumer role (DenyConsumerRolePassExceptDeployerAndPipelines); an EKS cluster's administrators (eks:CreateAccessEntry, or Kubernetes RBAC, which IAM does not see) still run pods as its service accounts",
+      "AWS lets whoever may run compute under a consumer role read what that consumer reads. Under the org SCPs only the deployer and organization.consumerRolePassers may pass a consumer role (DenyConsumerRolePassExceptDeployerAndPipelines); an EKS cluster's administrators (eks:CreateAccessEntry, or Kubernetes RBAC, which IAM does not see) still run pods as its service accounts, and whoever may run commands on the consumer's own instances (ssm:SendCommand, ssm:StartSession: the consumer's compute is not in this plan) acts as its role",
     goals: ["read-weights"],
     // Reading what the consumer reads, nothing else the role may do (a consumer role that may change the distribution is a breach).
     holds: (s) =>
