@@ -34,6 +34,8 @@ export type EdgeKind =
   | "invoke-direct"
   /** Replacing a function's code or configuration: the source's code runs as the function's role, from that function. */
   | "function-code"
+  /** lambda:AddPermission on the broker: an account of the source's choosing, outside every SCP, then invokes it directly. */
+  | "function-policy"
   /** iam:UpdateAssumeRolePolicy: the source trusts itself into the role. */
   | "retrust"
   /** A policy or boundary rewrite: the role then holds whatever the source writes. */
@@ -304,6 +306,17 @@ export class EdgeFinder {
           hop: { action: "lambda:InvokeFunctionUrl", resource: b.functionArn, decidedBy: `${by}; the broker: request -> approve -> claim (jit.requesters / approvers)` },
         });
       }
+    }
+    // The org's SCPs bind its own principals only: a permission for an account outside the
+    // organization lets that account invoke directly whatever the SCPs deny here (RCPs do not govern
+    // Lambda: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+    const opened = a.principal.kind === "anonymous" ? null : await this.allowed(a, [{ action: "lambda:AddPermission", resource: b.functionArn }]);
+    if (opened) {
+      out.push({
+        kind: "function-policy",
+        to: actorOf(issuer, "forged", { sourceFunctionArn: b.functionArn }),
+        hop: { action: "lambda:AddPermission", resource: b.functionArn, decidedBy: `${opened}; then an account outside the SCPs invokes it directly with a forged caller` },
+      });
     }
     const direct = await this.allowed(a, [fn("lambda:InvokeFunction", {})]);
     if (direct) {
