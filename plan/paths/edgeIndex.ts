@@ -53,7 +53,12 @@ export class EdgeIndex {
     this.roles.forEach((t, i) => {
       if (!t.trust) return;
       for (const st of allowsNaming(t.trust, ASSUME)) {
-        if (st.Principal === undefined || !coversResource(st, t.arn)) continue;
+        if (!coversResource(st, t.arn)) continue;
+        // NotPrincipal with Allow trusts everyone it does not name: tried on every caller.
+        if (st.Principal === undefined) {
+          if (st.NotPrincipal !== undefined) this.always.add(i);
+          continue;
+        }
         if (st.Principal === "*") {
           this.always.add(i);
           continue;

@@ -225,7 +225,9 @@ export class EdgeFinder {
 
   private async assume(a: Actor, t: PathPrincipal): Promise<Edge[]> {
     const named = trustNames(t.trust, "AWS");
-    if (named.length === 0 && !(t.trust?.Statement ?? []).some((s) => s.Principal === "*")) return [];
+    // A trust that names no AWS principal may still trust everyone: Principal "*", or an Allow with
+    // NotPrincipal (everyone it does not name).
+    if (named.length === 0 && !(t.trust?.Statement ?? []).some((s) => s.Principal === "*" || (s.Effect === "Allow" && s.NotPrincipal !== undefined))) return [];
     const chosen = callerChosenContext(t.trust);
     const extra = [...trustActions(t.trust)].filter((x) => x === "sts:SetSourceIdentity" || x === "sts:TagSession");
     // sts:TagSession and sts:SetSourceIdentity are authorized inside the same AssumeRole call, whose

@@ -49,7 +49,8 @@ export function resourceMayGrant(doc: PolicyDocument | null, principal: { arn: s
   return allowsNaming(doc, action).some((st) => {
     if (!coversResource(st, resource)) return false;
     const p = st.Principal;
-    if (p === undefined) return false;
+    // NotPrincipal with Allow grants everyone it does not name: never certainly refused.
+    if (p === undefined) return st.NotPrincipal !== undefined;
     if (p === "*") return true;
     const named = [...asArray(p.AWS), ...asArray(p.Service), ...asArray(p.Federated)];
     return named.some((n) => principalNamed(n, principal));
