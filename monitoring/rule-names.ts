@@ -31,7 +31,7 @@ export function eventRuleName(stack: string, id: AlarmRuleId): string {
 
 /** SNS topic names: 1-256 of [-_A-Za-z0-9] (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html). */
 export const TOPIC_NAME_MAX = 256;
-const ALARM_TOPIC_PREFIX = "model-vault-alarms-";
+export const ALARM_TOPIC_PREFIX = "model-vault-alarms-";
 /** The SCP's glob over the alarm topics' names. */
 export const ALARM_TOPIC_PATTERN = `${ALARM_TOPIC_PREFIX}*`;
 

@@ -15,7 +15,7 @@ import { ADMINISTRATOR_ACCESS, outOrIn, planDocuments, roleTagOf, str, taggedWit
 import type { Plan, PlanResource } from "../types";
 import type { Broker, HumanDuty, PathModel, PathPrincipal } from "./model";
 import { ALARM_KEY_ROLE, CONSUMER_NAME_TAG, DATA_TAG, ELEVATED_ROLE, JIT_AUDIT_DATA, MODEL_BUCKET_ROLE, jitRoleTag } from "../../iam/tags";
-import { eventRuleArn } from "../../monitoring/rule-names";
+import { ALARM_TOPIC_PREFIX, eventRuleArn } from "../../monitoring/rule-names";
 import { networkPlan } from "../networkQuestions";
 
 /** The stack config as far as the paths need it (StackConfig satisfies it). */
@@ -95,10 +95,11 @@ export function pathModelFromPlan(
   if (!modelKey) throw new Error(`attacker paths: the plan has no KMS key tagged ${KEY_TAG}=${MODEL_KEY_ROLE}`);
   const keys = [MODEL_KEY_ROLE, AUDIT_KEY_ROLE].flatMap((role) => (keyRes(role) ? [guardedKey(keyRes(role), role)] : []));
   const blockPublicAccess = docs.blockPublicAccess(bucketRes);
-  // The alarms as wired: the rules, and the topic their targets publish to.
-  const alarmRules = ofType("aws:cloudwatch/eventRule:EventRule");
-  const alarmTopicArn = ofType("aws:cloudwatch/eventTarget:EventTarget").map((t) => str(t.inputs.arn)).find(Boolean);
-  const alarmTopic = alarmTopicArn ? ofType("aws:sns/topic:Topic").find((t) => outOrIn(t, "arn") === alarmTopicArn) : undefined;
+  // The alarms as wired: the alarm topic (by its fixed name), and the rules whose targets publish to it.
+  const alarmTopic = ofType("aws:sns/topic:Topic").find((t) => (outOrIn(t, "name") ?? "").startsWith(ALARM_TOPIC_PREFIX));
+  const alarmTopicArn = alarmTopic && outOrIn(alarmTopic, "arn");
+  const alarmRuleNames = new Set(ofType("aws:cloudwatch/eventTarget:EventTarget").filter((t) => alarmTopicArn && str(t.inputs.arn) === alarmTopicArn).map((t) => str(t.inputs.rule)));
+  const alarmRules = ofType("aws:cloudwatch/eventRule:EventRule").filter((r) => alarmRuleNames.has(outOrIn(r, "name")));
   const alarmKey = keyRes(ALARM_KEY_ROLE);
   const trail = ofType("aws:cloudtrail/trail:Trail")[0];
   const auditBucketName = trail && str(trail.inputs.s3BucketName);
