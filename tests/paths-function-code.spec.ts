@@ -6,8 +6,10 @@
 // The same statement denies lambda:AddPermission: a permission for an account outside the
 // organization (which no SCP binds) opens the direct invoke the SCPs deny to the org's own principals.
 import { strict as assert } from "node:assert";
+import * as awsSdk from "@pulumi/aws";
+import { buildPlan } from "../plan/build";
 import { computeAttackPaths } from "../plan/paths";
-import { orgScpDocuments, planFor } from "./support/plans";
+import { orgScpDocuments, planFor, serially } from "./support/plans";
 
 const ADMIN = "arn:aws:iam::111111111111:role/workload-admin";
 const DEPLOYER = "arn:aws:iam::111111111111:role/model-vault-deployer";
@@ -48,5 +50,25 @@ describe("attacker paths: replacing a function's code runs as its role (edge fun
     assert.ok(!opened(under, ADMIN));
     // (and the administrator once the management account has detached the SCPs: an accepted limit)
     assert.deepEqual([...new Set(under.edges.filter((e) => e.kind === "function-policy").map((e) => e.from))].sort(), [DEPLOYER, `${ADMIN}#no-scps`]);
+  });
+
+  it("a function policy granting another account UpdateFunctionCode (which no SCP binds) lets it run as the revoker: a breach", async () => {
+    const dev = (await planFor("dev")).plan;
+    const revoker = dev.resources.find((r) => r.type === "aws:lambda/function:Function" && (r.inputs.tags as Record<string, string>)["model-vault:jit"] === "revoker")!;
+    const program = require("../index") as () => Promise<Record<string, unknown>>;
+    const { plan } = await serially(() =>
+      buildPlan("dev", {
+        program: async () => {
+          const outputs = await program();
+          new awsSdk.lambda.Permission("partner-deploys-revoker", { function: String(revoker.outputs.name ?? revoker.outputs.id), action: "lambda:UpdateFunctionCode", principal: "999999999999" });
+          return outputs;
+        },
+      }),
+    );
+    const outsider = "arn:aws:iam::999999999999:role/outsider";
+    const p = plan.paths!.find((x) => x.from === outsider && x.verdict === "breach");
+    assert.ok(p, JSON.stringify(plan.paths!.filter((x) => x.from === outsider)));
+    assert.equal(p.hops[0].action, "lambda:UpdateFunctionCode");
+    assert.match(p.hops[0].decidedBy, /function-policy/);
   });
 });

@@ -334,7 +334,8 @@ export class EdgeFinder {
   private async functionCode(a: Actor, t: PathPrincipal): Promise<Edge[]> {
     const fn = t.ownFunctionArn!;
     for (const action of FUNCTION_CODE_ACTIONS) {
-      const by = await this.allowed(a, [{ action, resource: fn }]);
+      // The function's own policy may grant another account (a planted aws.lambda.Permission).
+      const by = await this.allowed(a, [{ action, resource: fn, resourcePolicy: t.ownFunctionPolicy ?? null, resourceName: "function-policy" }]);
       if (by) return [{ kind: "function-code", to: actorOf(t, "code", { sourceFunctionArn: fn }), hop: { action, resource: fn, decidedBy: `${by}; the function then runs the source's code as ${t.label}` } }];
     }
     return [];

@@ -55,6 +55,8 @@ export interface PathPrincipal {
   sourceArn?: string;
   /** The stack's Lambda function that runs as this role (its lambda:SourceFunctionArn). */
   ownFunctionArn?: string;
+  /** That function's resource policy (aws.lambda.Permission resources), which may grant other accounts. */
+  ownFunctionPolicy?: PolicyDocument | null;
 }
 
 export interface Broker {

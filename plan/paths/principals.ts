@@ -108,6 +108,7 @@ export function pathModelFromPlan(
 
   // Roles the stack creates.
   const functions = ofType("aws:lambda/function:Function");
+  const ownFunction = (f: PlanResource | undefined) => (f ? { ownFunctionArn: outOrIn(f, "arn"), ownFunctionPolicy: docs.functionPolicy(f) } : {});
   const principals: PathPrincipal[] = [];
   const roleTag = roleTagOf;
   for (const r of ofType("aws:iam/role:Role")) {
@@ -128,7 +129,7 @@ export function pathModelFromPlan(
       underScps: bound,
       // Publisher sessions exist only through the broker (or its trusted people), the issuer's only through its function.
       start: role !== ELEVATED_ROLE && role !== jitRoleTag("issuer"),
-      ownFunctionArn: functions.map((f) => (str(f.inputs.role) === arn ? outOrIn(f, "arn") : undefined)).find(Boolean),
+      ...ownFunction(functions.find((f) => str(f.inputs.role) === arn)),
     });
   }
   const publisherArn = principals.find((p) => p.role === ELEVATED_ROLE)?.arn;
