@@ -41,8 +41,9 @@ function layerForAction(layer: OrgLayer, action: string): OrgLayer {
       const policy = docForAction(p.policy, action);
       if (policy) policies.push(policy === p.policy ? p : { ...p, policy });
     }
+    const changed = policies.length !== layer.policies.length || policies.some((p, i) => p !== layer.policies[i]);
     // Never an empty layer: the engine may read "no policy" differently from "no Allow".
-    out = policies.length === layer.policies.length && policies.every((p, i) => p === layer.policies[i]) ? layer : policies.length ? { ...layer, policies } : layer;
+    out = changed && policies.length > 0 ? { ...layer, policies } : layer;
     m.set(action, out);
   }
   return out;

@@ -2,7 +2,7 @@
 // reached when every request of one of its alternatives is allowed.
 import { s3ViaService } from "../../iam/arn";
 import type { Request } from "./engine";
-import type { PathModel } from "./model";
+import type { GuardedResource, PathModel } from "./model";
 
 export type GoalId =
   | "write-model"
@@ -23,6 +23,10 @@ export interface Goal {
   label: string;
   alternatives: Request[][];
 }
+
+/** What takes a key from its owner: disabled, scheduled for deletion, or re-policied. */
+const KEY_DISABLE_ACTIONS = ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"];
+const disablingKey = (k: GuardedResource): Request[][] => KEY_DISABLE_ACTIONS.map((action) => [{ action, resource: k.arn, resourcePolicy: k.policy, resourceName: "key-policy", context: k.context }]);
 
 export function goalsFor(m: PathModel): Goal[] {
   const object = `${m.bucket.arn}/${m.objectKeys.write[0]}`;
@@ -81,9 +85,7 @@ export function goalsFor(m: PathModel): Goal[] {
   goals.push({
     id: "disable-keys",
     label: "disable or schedule deletion of the keys",
-    alternatives: m.keys.flatMap((k) =>
-      ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"].map((action) => [{ action, resource: k.arn, resourcePolicy: k.policy, resourceName: "key-policy", context: k.context }]),
-    ),
+    alternatives: m.keys.flatMap(disablingKey),
   });
   if (m.alarms) {
     const a = m.alarms;
@@ -93,7 +95,7 @@ export function goalsFor(m: PathModel): Goal[] {
       alternatives: [
         ...a.ruleArns.flatMap((rule) => ["events:DisableRule", "events:DeleteRule", "events:RemoveTargets", "events:PutRule"].map((action) => [{ action, resource: rule }])),
         ...["sns:SetTopicAttributes", "sns:DeleteTopic", "sns:RemovePermission", "sns:SetSubscriptionAttributes"].map((action) => [{ action, resource: a.topic.arn, resourcePolicy: a.topic.policy, resourceName: "topic-policy" }]),
-        ...(a.key ? ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"].map((action) => [{ action, resource: a.key!.arn, resourcePolicy: a.key!.policy, resourceName: "key-policy", context: a.key!.context }]) : []),
+        ...(a.key ? disablingKey(a.key) : []),
       ],
     });
   }
