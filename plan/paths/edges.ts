@@ -312,7 +312,7 @@ export class EdgeFinder {
     // The org's SCPs bind its own principals only: a permission for an account outside the
     // organization lets that account invoke directly whatever the SCPs deny here (RCPs do not govern
     // Lambda: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
-    const opened = a.principal.kind === "anonymous" ? null : await this.allowed(a, [{ action: "lambda:AddPermission", resource: b.functionArn }]);
+    const opened = a.principal.kind === "anonymous" ? null : await this.allowed(a, [fn("lambda:AddPermission", {})]);
     if (opened) {
       out.push({
         kind: "function-policy",
