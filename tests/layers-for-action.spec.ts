@@ -9,7 +9,7 @@ import { asArray, type PolicyDocument } from "../iam/types";
 import { layersForAction } from "../plan/layersForAction";
 import { FULL_AWS_ACCESS, type OrgLayer } from "../plan/orgLayers";
 import { ADMINISTRATOR_ACCESS } from "../plan/planDocuments";
-import { ofType, planFor } from "./support/plans";
+import { orgPolicyDocuments } from "./support/plans";
 
 const ACCOUNT = "111111111111";
 const PRINCIPALS = [
@@ -38,13 +38,9 @@ describe("control policies cut to the action (plan/layersForAction.ts)", functio
   let rcps: OrgLayer[];
   let requests: { action: string; resource: string }[];
   before(async () => {
-    const org = (await planFor("org")).plan.resources;
-    const docs = (type: string) =>
-      ofType(org, "aws:organizations/policy:Policy")
-        .filter((r) => r.inputs.type === type)
-        .map((r, i) => ({ name: `${type}-${i}`, policy: JSON.parse(String(r.inputs.content)) as PolicyDocument }));
-    scps = [{ orgIdentifier: "ou-test", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...docs("SERVICE_CONTROL_POLICY")] }];
-    rcps = [{ orgIdentifier: "ou-test", policies: docs("RESOURCE_CONTROL_POLICY") }];
+    const docs = async (type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY") => (await orgPolicyDocuments(type)).map((policy, i) => ({ name: `${type}-${i}`, policy }));
+    scps = [{ orgIdentifier: "ou-test", policies: [{ name: "FullAWSAccess", policy: FULL_AWS_ACCESS }, ...(await docs("SERVICE_CONTROL_POLICY"))] }];
+    rcps = [{ orgIdentifier: "ou-test", policies: await docs("RESOURCE_CONTROL_POLICY") }];
     const statements = [...scps[0].policies, ...rcps[0].policies].flatMap((p) => p.policy.Statement);
     const resources = [...new Set(statements.flatMap((s) => asArray(s.Resource ?? []).map(concrete)).filter((r): r is string => !!r))];
     requests = [];

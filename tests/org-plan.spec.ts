@@ -8,7 +8,7 @@ import { organizationSchema } from "../config/org";
 import { buildScps } from "../iam/scp";
 import { applyScpDocuments, isBreach, renderScpMatrixSection, uncoveredPeople } from "../plan/orgScps";
 import type { AccessCell } from "../plan/types";
-import { planFor } from "./support/plans";
+import { planFor, withoutStatement } from "./support/plans";
 
 const orgYaml = parse(fs.readFileSync(path.join(__dirname, "..", "Pulumi.org.yaml"), "utf8")) as { config: Record<string, unknown> };
 const organization = organizationSchema.parse(orgYaml.config["model-vault:organization"]);
@@ -183,7 +183,7 @@ describe("org: issue 12's SCP rows in the dev plan (the broker under the SCPs)",
   it("SCPs without the direct-invoke, PassRole, trigger or people statements are a breach in the plan", async () => {
     const { plan, config } = await planFor("dev");
     for (const sid of ["DenyJitApiDirectInvokeExceptDeployer", "DenyJitRolePassExceptDeployer", "DenyJitTriggerChangesExceptDeployer", "DenyPeopleChangesExceptDeployer"]) {
-      const weakened = scps.map((d) => ({ ...d, Statement: d.Statement.filter((s) => s.Sid !== sid) }));
+      const weakened = withoutStatement(scps, sid);
       const copy = { ...plan, access: [], warnings: [] };
       const failed: string[] = [];
       await applyScpDocuments({ plan: copy, config: { ...config, scpStack: "org" }, failures: failed }, "org", weakened, organization, {

@@ -8,7 +8,7 @@ import { buildPlan } from "../plan/build";
 import { computeAttackPaths } from "../plan/paths";
 import { tagsOf } from "../plan/planDocuments";
 import { DATA_TAG, JIT_AUDIT_DATA } from "../iam/tags";
-import { orgScpDocuments, planFor, serially } from "./support/plans";
+import { orgScpDocuments, planFor, serially, withoutStatement } from "./support/plans";
 
 const ADMIN = "arn:aws:iam::111111111111:role/workload-admin";
 const DEPLOYER = "arn:aws:iam::111111111111:role/model-vault-deployer";
@@ -28,7 +28,7 @@ describe("attacker paths: who may write the broker's request table (goal forge-a
   it("without DenyJitRequestWritesExceptBroker the workload administrator's write is a breach", async () => {
     const { plan, config } = await planFor("dev");
     const scps = await orgScpDocuments();
-    const without = scps.map((d) => ({ ...d, Statement: d.Statement.filter((x) => x.Sid !== "DenyJitRequestWritesExceptBroker") }));
+    const without = withoutStatement(scps, "DenyJitRequestWritesExceptBroker");
     assert.notDeepEqual(without, scps, "the org plan has the statement");
     const p = (await computeAttackPaths(plan, config, without)).paths.find((x) => x.goal === "forge-approval" && x.from === ADMIN);
     assert.equal(p?.verdict, "breach");

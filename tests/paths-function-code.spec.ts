@@ -9,7 +9,7 @@ import { strict as assert } from "node:assert";
 import * as awsSdk from "@pulumi/aws";
 import { buildPlan } from "../plan/build";
 import { computeAttackPaths } from "../plan/paths";
-import { orgScpDocuments, planFor, serially } from "./support/plans";
+import { orgScpDocuments, planFor, serially, withoutStatement } from "./support/plans";
 
 const ADMIN = "arn:aws:iam::111111111111:role/workload-admin";
 const DEPLOYER = "arn:aws:iam::111111111111:role/model-vault-deployer";
@@ -20,7 +20,7 @@ describe("attacker paths: replacing a function's code runs as its role (edge fun
   it("without DenyJitBrokerChangesExceptDeployer the administrator rewrites the broker's API function and writes model objects", async () => {
     const { plan, config } = await planFor("dev");
     const scps = await orgScpDocuments();
-    const without = scps.map((d) => ({ ...d, Statement: d.Statement.filter((x) => x.Sid !== "DenyJitBrokerChangesExceptDeployer") }));
+    const without = withoutStatement(scps, "DenyJitBrokerChangesExceptDeployer");
     assert.notDeepEqual(without, scps, "the org plan has the statement");
     const r = await computeAttackPaths(plan, config, without);
     const p = r.paths.find((x) => x.goal === "write-model" && x.from === ADMIN);
@@ -44,7 +44,7 @@ describe("attacker paths: replacing a function's code runs as its role (edge fun
     const issuer = plan.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "model-vault-jit-issuer")!;
     const issuerArn = String(issuer.outputs.arn);
     const opened = (r: Awaited<ReturnType<typeof computeAttackPaths>>, from: string) => r.edges.some((e) => e.from === from && e.kind === "function-policy" && e.to === issuerArn);
-    const without = scps.map((d) => ({ ...d, Statement: d.Statement.filter((x) => x.Sid !== "DenyJitBrokerChangesExceptDeployer") }));
+    const without = withoutStatement(scps, "DenyJitBrokerChangesExceptDeployer");
     assert.ok(opened(await computeAttackPaths(plan, config, without), ADMIN));
     const under = await computeAttackPaths(plan, config, scps);
     assert.ok(!opened(under, ADMIN));

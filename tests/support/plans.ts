@@ -38,12 +38,22 @@ export function doc(value: unknown): { Statement: Record<string, unknown>[] } {
   return typeof value === "string" ? JSON.parse(value) : (value as { Statement: Record<string, unknown>[] });
 }
 
-/** The SCP documents the org stack's plan registers (the guardrails as AWS would receive them). */
-export async function orgScpDocuments(): Promise<PolicyDocument[]> {
+/** The documents of one type the org stack's plan registers (the guardrails as AWS would receive them). */
+export async function orgPolicyDocuments(type: "SERVICE_CONTROL_POLICY" | "RESOURCE_CONTROL_POLICY"): Promise<PolicyDocument[]> {
   const org = await planFor("org");
   return ofType(org.plan.resources, "aws:organizations/policy:Policy")
-    .filter((r) => r.inputs.type === "SERVICE_CONTROL_POLICY")
+    .filter((r) => r.inputs.type === type)
     .map((r) => JSON.parse(String(r.inputs.content)) as PolicyDocument);
+}
+
+/** The SCP documents the org stack's plan registers. */
+export function orgScpDocuments(): Promise<PolicyDocument[]> {
+  return orgPolicyDocuments("SERVICE_CONTROL_POLICY");
+}
+
+/** The documents with one statement taken out: the guard a test proves the analysis depends on. */
+export function withoutStatement<D extends PolicyDocument>(docs: D[], sid: string): D[] {
+  return docs.map((d) => ({ ...d, Statement: d.Statement.filter((s) => s.Sid !== sid) }));
 }
 
 /** One planned resource as a test writes it (dev stack URN, custom, unprotected). */
